@@ -1,0 +1,81 @@
+import type {CloudWatchLogsClient} from '@aws-sdk/client-cloudwatch-logs'
+import type {LambdaClient} from '@aws-sdk/client-lambda'
+import type {S3Client} from '@aws-sdk/client-s3'
+
+import type {AwsSettings} from './settings.js'
+import {DEFAULT_REGION} from './settings.js'
+
+/** The SDK clients every command uses. Built once per command, lazily: `sling --help` never loads the SDK. */
+export interface AwsClients {
+  /** The region calls go to (resolved by the SDK from the profile when no flag or variable sets it). */
+  region(): Promise<string>
+  /** Set when calls go to the local cloud or another endpoint than AWS. */
+  readonly endpoint: string | undefined
+  lambda(): Promise<LambdaClient>
+  s3(): Promise<S3Client>
+  logs(): Promise<CloudWatchLogsClient>
+  /** Stops an in-process local cloud started for this command, and releases the clients. */
+  close(): Promise<void>
+}
+
+interface ClientConfig {
+  region?: string
+  endpoint?: string
+  profile?: string
+  credentials?: {accessKeyId: string; secretAccessKey: string}
+  retryMode: 'adaptive'
+  maxAttempts: number
+}
+
+/**
+ * The single factory for SDK clients. Honours --region/--profile/--endpoint-url, the standard AWS
+ * environment (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, the credential chain incl. SSO) and --local.
+ * Adaptive retry rides out throttling and 5xx with client-side rate limiting.
+ */
+export async function createAwsClients(settings: AwsSettings): Promise<AwsClients> {
+  let endpoint = settings.endpointUrl
+  let stopLocal: (() => Promise<void>) | undefined
+  let region = settings.region
+  const local = settings.local === true && endpoint === undefined
+  if (local) {
+    const {connectLocalCloud} = await import('../local/connect.js')
+    const connection = await connectLocalCloud({storeDir: settings.localStore, region: region ?? DEFAULT_REGION})
+    endpoint = connection.endpoint
+    stopLocal = () => connection.close()
+  }
+  if (local) region ??= DEFAULT_REGION
+  const config: ClientConfig = {
+    // Without a region the SDK resolves one itself (AWS_REGION, the profile's region) or fails clearly.
+    ...(region ? {region} : {}),
+    retryMode: 'adaptive',
+    maxAttempts: 5,
+    ...(endpoint ? {endpoint} : {}),
+    ...(settings.profile ? {profile: settings.profile} : {}),
+    // The local cloud needs no credentials; the SDK still signs, so give it placeholders.
+    ...(local ? {credentials: {accessKeyId: 'sling-local', secretAccessKey: 'sling-local'}} : {}),
+  }
+  const built: {close(): void}[] = []
+  const once = <T extends {destroy(): void}>(make: () => Promise<T>): (() => Promise<T>) => {
+    let client: Promise<T> | undefined
+    return () => {
+      client ??= make().then((c) => {
+        built.push({close: () => c.destroy()})
+        return c
+      })
+      return client
+    }
+  }
+  const lambda = once(async () => new (await import('@aws-sdk/client-lambda')).LambdaClient(config))
+  return {
+    endpoint,
+    region: async () => (region ?? (await (await lambda()).config.region())),
+    lambda,
+    // Path-style keeps bucket names out of hostnames, which custom endpoints and the local cloud need.
+    s3: once(async () => new (await import('@aws-sdk/client-s3')).S3Client({...config, forcePathStyle: endpoint !== undefined})),
+    logs: once(async () => new (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient(config)),
+    async close() {
+      for (const client of built) client.close()
+      await stopLocal?.()
+    },
+  }
+}

@@ -1,0 +1,170 @@
+import {createServer} from 'node:http'
+import type {IncomingHttpHeaders, IncomingMessage, Server, ServerResponse} from 'node:http'
+import type {AddressInfo} from 'node:net'
+
+import {DEFAULT_REGION, LOCAL_ACCOUNT_ID} from '../aws/settings.js'
+import type {LocalSettings} from './settings.js'
+import {readLocalSettings} from './settings.js'
+import {Store} from './store.js'
+
+/** One incoming AWS call, with what the local cloud needs to route it. */
+export interface LocalRequest {
+  readonly method: string
+  readonly url: URL
+  readonly headers: IncomingHttpHeaders
+  /** The AWS service the caller signed for (SigV4 credential scope), e.g. "lambda", "logs", "s3", "iam". */
+  readonly service: string
+  /** The region the caller signed for; state is kept per region. */
+  readonly region: string
+  readonly raw: IncomingMessage
+  /** The whole body (buffered once, on first call). Large S3 uploads should stream `raw` instead. */
+  body(): Promise<Buffer>
+}
+
+/** What every service router shares: one store, one account, the settings. */
+export interface LocalContext {
+  readonly store: Store
+  readonly accountId: string
+  readonly settings: LocalSettings
+  /** The base URL callers reach this server at (set once listening). */
+  endpoint(): string
+}
+
+/** An error in the shape a protocol expects; each router knows how to write its own. */
+export interface ProtocolError {
+  readonly status: number
+  readonly code: string
+  readonly message: string
+  /** Extra modelled fields (e.g. Lambda's Type, retryAfterSeconds). */
+  readonly fields?: Record<string, unknown>
+}
+
+/** One AWS service over one wire protocol (REST-JSON, JSON 1.1, REST-XML, Query). */
+export interface ServiceRouter {
+  /** The SigV4 signing name this router answers for. */
+  readonly service: string
+  handle(request: LocalRequest, response: ServerResponse): Promise<void>
+  /** Writes `error` as this protocol's error response. */
+  writeError(response: ServerResponse, error: ProtocolError, request: LocalRequest): void
+  /** Stops background work (warm workers, queues). */
+  close?(): Promise<void>
+}
+
+export type RouterFactory = (context: LocalContext) => ServiceRouter | Promise<ServiceRouter>
+
+/** A running local cloud. */
+export interface LocalCloud {
+  readonly endpoint: string
+  readonly port: number
+  readonly store: Store
+  close(): Promise<void>
+}
+
+export interface StartOptions {
+  readonly storeDir: string
+  /** @default 0 (any free port) */
+  readonly port?: number
+  /** Always loopback: the local cloud has no authentication. @default "127.0.0.1" */
+  readonly host?: string
+  readonly settings?: Partial<LocalSettings>
+}
+
+const SCOPE = /Credential=[^/,\s]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/
+
+/** Reads the service and region from the SigV4 scope (header or presigned query). */
+export function signingScope(headers: IncomingHttpHeaders, url: URL): {service?: string; region?: string} {
+  const auth = headers.authorization ?? ''
+  const match = SCOPE.exec(auth) ?? SCOPE.exec(`Credential=${url.searchParams.get('X-Amz-Credential') ?? ''}`)
+  if (match) return {region: match[1], service: match[2]}
+  return {}
+}
+
+function guessService(headers: IncomingHttpHeaders, url: URL): string {
+  const target = String(headers['x-amz-target'] ?? '')
+  if (target.startsWith('Logs_')) return 'logs'
+  if (/^\/20\d\d-\d\d-\d\d\//.test(url.pathname)) return 'lambda'
+  return 's3'
+}
+
+/** Starts the local cloud on loopback with every service router registered in services.ts. */
+export async function startLocalCloud(options: StartOptions): Promise<LocalCloud> {
+  const store = new Store(options.storeDir)
+  const settings = {...readLocalSettings(process.env), ...options.settings}
+  let endpoint = ''
+  const context: LocalContext = {store, accountId: LOCAL_ACCOUNT_ID, settings, endpoint: () => endpoint}
+  const {SERVICE_ROUTERS} = await import('./services.js')
+  const routers = new Map<string, ServiceRouter>()
+  for (const factory of SERVICE_ROUTERS) {
+    const router = await factory(context)
+    routers.set(router.service, router)
+  }
+  const server = createServer((req, res) => {
+    handleRequest(req, res, routers, context).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500, {'content-type': 'text/plain'})
+      res.end(`sling local cloud: ${error instanceof Error ? error.message : String(error)}`)
+    })
+  })
+  server.keepAliveTimeout = 5_000
+  const port = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1')
+  endpoint = `http://127.0.0.1:${port}`
+  return {
+    endpoint,
+    port,
+    store,
+    async close() {
+      await Promise.all([...routers.values()].map((router) => router.close?.() ?? Promise.resolve()))
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+    },
+  }
+}
+
+async function handleRequest(req: IncomingMessage, res: ServerResponse, routers: Map<string, ServiceRouter>, context: LocalContext): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+  if (url.pathname === '/_sling/health') {
+    res.writeHead(200, {'content-type': 'application/json'})
+    res.end(JSON.stringify({ok: true, store: context.store.dir, pid: process.pid}))
+    return
+  }
+  const scope = signingScope(req.headers, url)
+  let buffered: Promise<Buffer> | undefined
+  const request: LocalRequest = {
+    method: req.method ?? 'GET',
+    url,
+    headers: req.headers,
+    service: scope.service ?? guessService(req.headers, url),
+    region: scope.region ?? DEFAULT_REGION,
+    raw: req,
+    body: () => (buffered ??= readBody(req)),
+  }
+  const router = routers.get(request.service)
+  if (!router) {
+    res.writeHead(400, {'content-type': 'application/json'})
+    res.end(JSON.stringify({message: `The sling local cloud doesn't emulate the "${request.service}" service.`}))
+    return
+  }
+  const fault = await context.settings.faults.pick(request)
+  if (fault) {
+    router.writeError(res, fault, request)
+    return
+  }
+  await router.handle(request, res)
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => resolve(Buffer.concat(chunks)))
+    req.on('error', reject)
+  })
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port))
+  })
+}

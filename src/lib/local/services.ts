@@ -1,0 +1,7 @@
+import type {RouterFactory} from './server.js'
+
+/**
+ * The service routers the local cloud serves: one per AWS protocol, over the shared store.
+ * Adding a service is one line here and one router module.
+ */
+export const SERVICE_ROUTERS: readonly RouterFactory[] = []

@@ -1,0 +1,153 @@
+import ansis from 'ansis'
+
+import {ExitCode, UserError} from './errors.js'
+
+/** A column of a table: the header, how to read a cell, and which side to align it to. */
+export interface Column<Row> {
+  readonly header: string
+  readonly get: (row: Row) => string
+  readonly align?: 'left' | 'right'
+}
+
+type Style = (text: string) => string
+
+/** Colour helpers; every one is the identity when colour is off. */
+export interface Colors {
+  readonly bold: Style
+  readonly dim: Style
+  readonly red: Style
+  readonly green: Style
+  readonly yellow: Style
+  readonly cyan: Style
+}
+
+/**
+ * The only way workflows talk to the person at the terminal. stdout carries the result (a table,
+ * a payload, a path); progress, warnings, spinners and prompts go to stderr.
+ */
+export interface Output {
+  /** True when stderr is a terminal, CI is unset, TERM isn't dumb and --json is off. */
+  readonly interactive: boolean
+  readonly json: boolean
+  readonly color: Colors
+  info(message: string): void
+  warn(message: string): void
+  success(message: string): void
+  /** Printed only with --verbose. */
+  debug(message: string): void
+  /** Human rendering of a result, on stdout; suppressed under --json. */
+  result(text: string): void
+  table<Row>(rows: readonly Row[], columns: readonly Column<Row>[]): void
+  /** Runs `task` behind a spinner on a terminal, or prints plain start/end lines otherwise. */
+  spin<T>(text: string, task: () => Promise<T>): Promise<T>
+  /** Asks yes/no on a terminal; elsewhere fails with exit 2 unless `assumeYes`. */
+  confirm(message: string, options: {readonly assumeYes: boolean; readonly flag?: string}): Promise<boolean>
+}
+
+export interface OutputOptions {
+  readonly json?: boolean
+  readonly verbose?: boolean
+  readonly stdout?: NodeJS.WriteStream
+  readonly stderr?: NodeJS.WriteStream
+  readonly env?: NodeJS.ProcessEnv
+}
+
+function isInteractive(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): boolean {
+  return Boolean(stream.isTTY) && !env.CI && env.TERM !== 'dumb'
+}
+
+function colorsFor(enabled: boolean): Colors {
+  const wrap = (style: Style): Style => (enabled ? style : (text) => text)
+  return {
+    bold: wrap((t) => ansis.bold(t)),
+    dim: wrap((t) => ansis.dim(t)),
+    red: wrap((t) => ansis.red(t)),
+    green: wrap((t) => ansis.green(t)),
+    yellow: wrap((t) => ansis.yellow(t)),
+    cyan: wrap((t) => ansis.cyan(t)),
+  }
+}
+
+/** Lays rows out in aligned columns; plain text, so it reads the same piped or on a terminal. */
+export function renderTable<Row>(rows: readonly Row[], columns: readonly Column<Row>[], colors?: Colors): string {
+  const cells = rows.map((row) => columns.map((column) => column.get(row)))
+  const widths = columns.map((column, i) => Math.max(column.header.length, ...cells.map((r) => visibleLength(r[i] ?? ''))))
+  const pad = (text: string, i: number): string => {
+    const fill = ' '.repeat(Math.max(0, (widths[i] ?? 0) - visibleLength(text)))
+    return columns[i]?.align === 'right' ? fill + text : text + fill
+  }
+  const header = columns.map((column, i) => pad(column.header, i)).join('  ').trimEnd()
+  const lines = [colors ? colors.bold(header) : header]
+  for (const row of cells) lines.push(row.map((cell, i) => pad(cell, i)).join('  ').trimEnd())
+  return lines.join('\n')
+}
+
+function visibleLength(text: string): number {
+  return ansis.strip(text).length
+}
+
+export function createOutput(options: OutputOptions = {}): Output {
+  const env = options.env ?? process.env
+  const stdout = options.stdout ?? process.stdout
+  const stderr = options.stderr ?? process.stderr
+  const json = options.json ?? false
+  const interactive = !json && isInteractive(stderr, env)
+  const colorEnabled = !json && !env.NO_COLOR && env.FORCE_COLOR !== '0' && (Boolean(stderr.isTTY) || Boolean(env.FORCE_COLOR))
+  const color = colorsFor(colorEnabled)
+  const err = (line: string): void => void stderr.write(`${line}\n`)
+
+  return {
+    interactive,
+    json,
+    color,
+    info: (message) => err(message),
+    warn: (message) => err(`${color.yellow('Warning:')} ${message}`),
+    success: (message) => err(`${color.green('✔')} ${message}`),
+    debug: (message) => {
+      if (options.verbose) err(color.dim(message))
+    },
+    result: (text) => {
+      if (!json) stdout.write(`${text}\n`)
+    },
+    table: (rows, columns) => {
+      if (!json) stdout.write(`${renderTable(rows, columns, color)}\n`)
+    },
+    async spin(text, task) {
+      if (!interactive) {
+        if (!json) err(`${text}…`)
+        return task()
+      }
+      const {default: ora} = await import('ora')
+      const spinner = ora({text, stream: stderr}).start()
+      try {
+        const value = await task()
+        spinner.succeed()
+        return value
+      } catch (error) {
+        spinner.fail()
+        throw error
+      }
+    },
+    async confirm(message, {assumeYes, flag = '--yes'}) {
+      if (assumeYes) return true
+      if (json || !process.stdin.isTTY || !stdout.isTTY) {
+        throw new UserError('ConfirmationRequired', `${message} needs confirmation, and there is no terminal to ask.`, {
+          exitCode: ExitCode.Usage,
+          hints: [`Pass ${flag} in CI or scripts.`],
+        })
+      }
+      const {confirm} = await import('@inquirer/prompts')
+      return confirm({message, default: false}, {output: stderr})
+    },
+  }
+}
+
+/** An Output that prints nothing, for tests and for library use. */
+export function silentOutput(overrides: Partial<Output> = {}): Output {
+  const base = createOutput({json: true, stdout: nullStream(), stderr: nullStream(), env: {}})
+  return {...base, ...overrides}
+}
+
+function nullStream(): NodeJS.WriteStream {
+  return {write: () => true, isTTY: false} as unknown as NodeJS.WriteStream
+}
