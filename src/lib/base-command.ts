@@ -4,6 +4,7 @@ import type {Interfaces} from '@oclif/core'
 import type {AwsSettings} from './aws/settings.js'
 import {describeUnexpected, toUserError} from './aws/errors.js'
 import {ExitCode, UserError} from './errors.js'
+import {installInterruptHandlers} from './interrupt.js'
 import type {Output} from './output.js'
 import {createOutput} from './output.js'
 
@@ -44,6 +45,20 @@ export abstract class BaseCommand<Result> extends Command {
       endpointUrl: flags['endpoint-url'],
       local: flags.local,
       verbose: flags.verbose,
+    }
+  }
+
+  /** Long-lived commands (local serve) handle signals themselves. */
+  protected handlesSignals = false
+
+  override async init(): Promise<void> {
+    await super.init()
+    if (!this.handlesSignals) {
+      installInterruptHandlers(
+        (message) => this.output().info(message),
+        // eslint-disable-next-line no-restricted-properties -- the one place sling exits on a signal, after cleanup
+        (code) => process.exit(code),
+      )
     }
   }
 
