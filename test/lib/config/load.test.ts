@@ -1,0 +1,129 @@
+import {readFile, writeFile} from 'node:fs/promises'
+import path from 'node:path'
+import {afterEach, beforeEach, describe, expect, test} from 'vitest'
+
+import {loadConfig} from '../../../src/lib/config/load.js'
+import {configJsonSchema, DEFAULT_RUNTIME} from '../../../src/lib/config/schema.js'
+import {ExitCode, UserError} from '../../../src/lib/errors.js'
+import {ROOT, tempDir} from '../../helpers/cli.js'
+
+let dir: string
+let cleanup: () => Promise<void>
+
+beforeEach(async () => {
+  ;({dir, cleanup} = await tempDir('sling-config-'))
+})
+afterEach(() => cleanup())
+
+async function writeConfig(config: unknown): Promise<string> {
+  const file = path.join(dir, 'sling.config.json')
+  await writeFile(file, typeof config === 'string' ? config : JSON.stringify(config, null, 2))
+  return file
+}
+
+async function loadError(config: unknown, stage?: string): Promise<UserError> {
+  const file = await writeConfig(config)
+  const error = await loadConfig({file, stage}).catch((e: unknown) => e)
+  expect(error).toBeInstanceOf(UserError)
+  return error as UserError
+}
+
+describe('loadConfig', () => {
+  test('applies Lambda defaults and derives the function name from service and key', async () => {
+    const file = await writeConfig({service: 'shop', functions: {api: {entry: 'src/api.ts'}}})
+    const config = await loadConfig({file})
+    expect(config.functions).toHaveLength(1)
+    expect(config.functions[0]).toMatchObject({
+      key: 'api',
+      name: 'shop-api',
+      entry: path.join(dir, 'src/api.ts'),
+      handler: 'handler',
+      runtime: DEFAULT_RUNTIME,
+      memorySize: 128,
+      timeout: 3,
+      architecture: 'x86_64',
+      format: 'esm',
+      minify: true,
+      bundle: true,
+    })
+  })
+
+  test('a stage adds itself to derived names and its overrides win over defaults and the function', async () => {
+    const file = await writeConfig({
+      service: 'shop',
+      defaults: {memorySize: 256, environment: {LOG_LEVEL: 'info', REGION_HINT: 'eu'}},
+      functions: {api: {entry: 'a.ts', timeout: 10, environment: {TABLE: 'dev-table'}}, worker: {entry: 'w.ts', name: 'explicit-worker'}},
+      stages: {prod: {region: 'eu-west-1', defaults: {environment: {LOG_LEVEL: 'warn'}}, functions: {api: {memorySize: 1024, environment: {TABLE: 'prod-table'}}}}},
+    })
+    const dev = await loadConfig({file})
+    const prod = await loadConfig({file, stage: 'prod'})
+    expect(dev.functions.map((f) => f.name)).toEqual(['shop-api', 'explicit-worker'])
+    expect(prod.functions.map((f) => f.name)).toEqual(['shop-prod-api', 'explicit-worker'])
+    expect(prod.region).toBe('eu-west-1')
+    expect(prod.functions[0]).toMatchObject({memorySize: 1024, timeout: 10, environment: {LOG_LEVEL: 'warn', REGION_HINT: 'eu', TABLE: 'prod-table'}})
+    expect(dev.functions[0]).toMatchObject({memorySize: 256, environment: {LOG_LEVEL: 'info', REGION_HINT: 'eu', TABLE: 'dev-table'}})
+  })
+
+  test('an unknown key is an error naming the key path and the nearest valid key', async () => {
+    const error = await loadError({functions: {api: {entry: 'a.ts', memorySzie: 512}}})
+    expect(error.exitCode).toBe(ExitCode.Usage)
+    expect(error.message).toContain('sling.config.json')
+    expect(error.message).toContain('functions.api.memorySzie: unknown key. Did you mean "memorySize"?')
+  })
+
+  test('a wrong value names the path, what was expected and what was found', async () => {
+    const error = await loadError({functions: {api: {entry: 'a.ts', memorySize: 64, runtime: 'nodejs8.10', timeout: 'ten'}}})
+    expect(error.message).toContain('functions.api.memorySize: expected at least 128, found 64.')
+    expect(error.message).toContain('functions.api.runtime: expected one of "nodejs24.x"')
+    expect(error.message).toContain('found "nodejs8.10"')
+    expect(error.message).toContain('functions.api.timeout: expected number, found "ten".')
+  })
+
+  test('invalid JSON reports the line and column', async () => {
+    const error = await loadError('{\n  "functions": {\n    "api": {"entry": "a.ts",}\n  }\n}')
+    expect(error.code).toBe('ConfigInvalid')
+    expect(error.message).toMatch(/sling\.config\.json:3:\d+ is not valid JSON/)
+  })
+
+  test('a missing file says where it looked and how to point elsewhere', async () => {
+    const error = (await loadConfig({file: path.join(dir, 'nope.json')}).catch((e: unknown) => e)) as UserError
+    expect(error.code).toBe('ConfigNotFound')
+    expect(error.message).toContain('nope.json')
+    expect(error.hints.join(' ')).toContain('--config')
+  })
+
+  test('an unknown stage lists the known ones', async () => {
+    const error = await loadError({functions: {api: {entry: 'a.ts'}}, stages: {prod: {}, staging: {}}}, 'prdo')
+    expect(error.code).toBe('StageNotFound')
+    expect(error.hints.join(' ')).toContain('Known stages: prod, staging. Did you mean "prod"?')
+  })
+
+  test('a bundled function needs an entry; an unbundled one zips its source directory', async () => {
+    const missing = await loadError({functions: {api: {handler: 'main'}}})
+    expect(missing.message).toContain('functions.api.entry is missing')
+    const file = await writeConfig({functions: {py: {bundle: false, source: 'py', runtime: 'python3.13', handler: 'main'}}})
+    const config = await loadConfig({file})
+    expect(config.functions[0]).toMatchObject({bundle: false, source: path.join(dir, 'py'), entry: undefined})
+  })
+
+  test('layers must be ARNs or declared keys, and more than 5 is refused', async () => {
+    const unknown = await loadError({functions: {api: {entry: 'a.ts', layers: ['dpes']}}, layers: {deps: {packageJson: 'package.json'}}})
+    expect(unknown.message).toContain('functions.api.layers names "dpes"')
+    expect(unknown.message).toContain('Did you mean "deps"?')
+    const arn = 'arn:aws:lambda:us-east-1:123456789012:layer:x:1'
+    const tooMany = await loadError({functions: {api: {entry: 'a.ts', layers: [arn, arn, arn, arn, arn, arn]}}})
+    expect(tooMany.message).toContain('functions.api.layers: expected at most 5 items')
+  })
+
+  test('a derived name longer than Lambda allows is an error with the fix', async () => {
+    const error = await loadError({service: 'a'.repeat(40), functions: {['b'.repeat(30)]: {entry: 'a.ts'}}})
+    expect(error.message).toContain('Lambda allows at most 64')
+    expect(error.hints[0]).toContain('.name')
+  })
+})
+
+test('the shipped JSON Schema matches the config schema', async () => {
+  const shipped = JSON.parse(await readFile(path.join(ROOT, 'schema/sling.config.schema.json'), 'utf8'))
+  expect(shipped).toEqual(configJsonSchema())
+  expect(shipped.additionalProperties).toBe(false)
+})
