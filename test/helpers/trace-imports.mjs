@@ -1,0 +1,13 @@
+// Preloaded with --import: records every module specifier the process resolves into the file named
+// by SLING_TRACE_IMPORTS, so tests can check what a command loads (e.g. that --help skips the AWS SDK).
+import {register} from 'node:module'
+
+register(
+  `data:text/javascript,${encodeURIComponent(`
+    import {appendFileSync} from 'node:fs'
+    export async function resolve(specifier, context, next) {
+      appendFileSync(${JSON.stringify(process.env.SLING_TRACE_IMPORTS)}, specifier + '\\n')
+      return next(specifier, context)
+    }
+  `)}`,
+)
