@@ -1,0 +1,91 @@
+import {createHash} from 'node:crypto'
+import type {Readable} from 'node:stream'
+
+import type {BlobRef, Store} from '../store.js'
+
+/** A bucket as the local S3 keeps it. Bucket names are global, as on S3. */
+export interface BucketDoc {
+  readonly name: string
+  readonly region: string
+  /** ISO date. */
+  readonly created: string
+}
+
+/** An object's metadata; its bytes are a content-addressed blob in the store. */
+export interface ObjectDoc {
+  readonly key: string
+  readonly blob: BlobRef
+  readonly size: number
+  /** Quoted, as S3 sends it: `"<md5 hex>"`, or `"<md5 of part md5s>-<N>"` for multipart uploads. */
+  readonly etag: string
+  /** ISO date. */
+  readonly lastModified: string
+  readonly contentType: string
+  /** x-amz-meta-* headers, names lower-cased without the prefix. */
+  readonly metadata: Record<string, string>
+  /** Content-Encoding, Cache-Control, Content-Disposition… as stored with PutObject. */
+  readonly headers: Record<string, string>
+  /** Checksums the uploader sent (CRC32, CRC32C, SHA1, SHA256, CRC64NVME), base64. */
+  readonly checksums: Record<string, string>
+  /** Set for objects built by CompleteMultipartUpload. */
+  readonly partsCount?: number
+}
+
+export const BUCKETS = 's3-buckets'
+const objectsOf = (bucket: string): string => `s3-objects/${bucket}`
+
+/** Store document id for a key: keys reach 1024 bytes, file names don't, so long keys are hashed. */
+export function objectId(key: string): string {
+  return encodeURIComponent(key).length <= 200 ? key : `~${createHash('sha256').update(key).digest('hex')}`
+}
+
+export function getBucket(store: Store, bucket: string): Promise<BucketDoc | undefined> {
+  return store.get<BucketDoc>(BUCKETS, bucket)
+}
+
+export function getObject(store: Store, bucket: string, key: string): Promise<ObjectDoc | undefined> {
+  return store.get<ObjectDoc>(objectsOf(bucket), objectId(key))
+}
+
+export function putObjectDoc(store: Store, bucket: string, doc: ObjectDoc): Promise<void> {
+  return store.put(objectsOf(bucket), objectId(doc.key), doc)
+}
+
+export function deleteObjectDoc(store: Store, bucket: string, key: string): Promise<void> {
+  return store.delete(objectsOf(bucket), objectId(key))
+}
+
+/** Every object of the bucket, sorted by key in UTF-8 binary order as S3 lists them. */
+export async function listObjects(store: Store, bucket: string): Promise<ObjectDoc[]> {
+  const docs = await store.list<ObjectDoc>(objectsOf(bucket))
+  return docs.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)))
+}
+
+/** An object stored in the local S3, for other local services (Lambda code and layers from S3). */
+export interface StoredObject {
+  readonly blob: BlobRef
+  readonly size: number
+  readonly etag: string
+  readonly contentType: string
+  /** The bytes, streamed from the store. */
+  open(): Readable
+  /** The bytes, in memory. */
+  bytes(): Promise<Buffer>
+}
+
+/**
+ * Reads an object of the local S3 (e.g. Lambda's CreateFunction with S3Bucket/S3Key). Undefined when
+ * the bucket or the key doesn't exist.
+ */
+export async function readObject(store: Store, bucket: string, key: string): Promise<StoredObject | undefined> {
+  const doc = await getObject(store, bucket, key)
+  if (!doc) return undefined
+  return {
+    blob: doc.blob,
+    size: doc.size,
+    etag: doc.etag,
+    contentType: doc.contentType,
+    open: () => store.readBlob(doc.blob.sha256),
+    bytes: () => store.blobBytes(doc.blob.sha256),
+  }
+}
