@@ -48,6 +48,8 @@ export interface ServiceRouter {
   writeError(response: ServerResponse, error: ProtocolError, request: LocalRequest): void
   /** Stops background work (warm workers, queues). */
   close?(): Promise<void>
+  /** The AWS operation a request calls, when cheap to tell (lets SLING_LOCAL_FAULT_OPS select operations). */
+  operation?(request: LocalRequest): string | undefined
 }
 
 export type RouterFactory = (context: LocalContext) => ServiceRouter | Promise<ServiceRouter>
@@ -145,7 +147,7 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, routers:
     res.end(JSON.stringify({message: `The sling local cloud doesn't emulate the "${request.service}" service.`}))
     return
   }
-  const fault = await context.settings.faults.pick(request)
+  const fault = await context.settings.faults.pick(request, router.operation?.(request))
   if (fault) {
     router.writeError(res, fault, request)
     return
