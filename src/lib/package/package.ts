@@ -1,0 +1,259 @@
+import os from 'node:os'
+import path from 'node:path'
+import {rm} from 'node:fs/promises'
+
+import type {FunctionConfig, LayerConfig, ProjectConfig} from '../config/load.js'
+import {displayPath} from '../config/load.js'
+import {ExitCode, UserError} from '../errors.js'
+import type {Output} from '../output.js'
+import {bundleModules} from './analyze.js'
+import {bundleFunction, entryExports} from './bundle.js'
+import {collectFiles, mapLimit, toPosix} from './files.js'
+import {collectLayerFiles} from './layer.js'
+import type {Contributor, LimitReport} from './limits.js'
+import {checkConfigLimits, checkUnzipped, groupByPackage, limitReport, zippedWarning} from './limits.js'
+import type {ManifestFunction, ManifestLayer} from './manifest.js'
+import {updateManifest} from './manifest.js'
+import {reportPackage} from './report.js'
+import type {ZipEntry} from './zip.js'
+import {entrySize, writeZip} from './zip.js'
+
+export const DEFAULT_OUT_DIR = path.join('.sling', 'build')
+
+export interface PackageOptions {
+  readonly config: ProjectConfig
+  /** Function keys to package. @default every function (unless only `layers` are named) */
+  readonly functions?: readonly string[]
+  /** Layer keys to package; layers the packaged functions use are always built. */
+  readonly layers?: readonly string[]
+  /** Where zips and manifest.json go. @default "<project>/.sling/build" */
+  readonly outDir?: string
+  /** Show the largest modules of each bundle. @default false */
+  readonly analyze?: boolean
+  /** Functions packaged at once. @default the number of CPUs, 2 to 8 */
+  readonly concurrency?: number
+}
+
+export interface PackageDeps {
+  readonly output: Output
+}
+
+interface ArtifactBase {
+  readonly key: string
+  readonly name: string
+  /** Absolute path of the zip. */
+  readonly artifact: string
+  /** SHA-256 of the zip, base64, exactly as Lambda reports CodeSha256. */
+  readonly codeSha256: string
+  readonly zippedSize: number
+  readonly unzippedSize: number
+  /** Files left out because they look like secrets or local state (.env, *.pem, .git…). */
+  readonly excludedSensitive: readonly string[]
+}
+
+export interface LayerArtifact extends ArtifactBase {
+  readonly source: 'directory' | 'node_modules' | 'npm-install'
+  /** Largest packages (or files), unzipped. */
+  readonly largest: readonly Contributor[]
+}
+
+export interface FunctionArtifact extends ArtifactBase {
+  /** The Lambda handler string, e.g. "index.handler". */
+  readonly handler: string
+  readonly runtime: string
+  readonly architecture: string
+  readonly bundled: boolean
+  /** Layer keys and ARNs the function uses, in order. */
+  readonly layers: readonly string[]
+  /** Unzipped function plus the layers sling built (ARN layers can't be measured here). */
+  readonly totalUnzippedSize: number
+  readonly limits: LimitReport
+  /** Largest modules of the bundle (or files), by bytes in the output. */
+  readonly largest: readonly Contributor[]
+}
+
+export interface PackageResult {
+  readonly status: 'packaged'
+  readonly outDir: string
+  readonly manifest: string
+  readonly functions: readonly FunctionArtifact[]
+  readonly layers: readonly LayerArtifact[]
+  readonly warnings: readonly string[]
+}
+
+/** Builds the zips of the chosen functions and layers, checks Lambda's limits, writes the manifest. */
+export async function packageFunctions(options: PackageOptions, {output}: PackageDeps): Promise<PackageResult> {
+  const {config} = options
+  const outDir = path.resolve(config.dir, options.outDir ?? DEFAULT_OUT_DIR)
+  const {functions, layers} = select(config, options.functions ?? [], options.layers ?? [])
+  const concurrency = options.concurrency ?? Math.min(8, Math.max(2, os.availableParallelism()))
+  const warnings: string[] = []
+  const warn = (message: string): void => {
+    warnings.push(message)
+    output.warn(message)
+  }
+  const manifestLayers: Record<string, ManifestLayer | undefined> = {}
+  const manifestFunctions: Record<string, ManifestFunction | undefined> = {}
+  const context: Context = {config, outDir, output, warn, analyze: options.analyze ?? false}
+  try {
+    const builtLayers = await output.spin(`Packaging ${describeCount(functions.length, 'function')}${layers.length > 0 ? ` and ${describeCount(layers.length, 'layer')}` : ''}`, async () => {
+      const built = await mapLimit(layers, concurrency, (layer) => track('layers', manifestLayers, layer.key, context, () => packageLayer(layer, context), (a) => layerManifest(a, layer, outDir)))
+      const sizes = new Map(built.map((layer) => [layer.key, layer.unzippedSize]))
+      const fns = await mapLimit(functions, concurrency, (fn) => track('functions', manifestFunctions, fn.key, context, () => packageFunction(fn, sizes, context), (a) => functionManifest(a, outDir)))
+      return {built, fns}
+    })
+    const result: PackageResult = {status: 'packaged', outDir, manifest: path.join(outDir, 'manifest.json'), functions: builtLayers.fns, layers: builtLayers.built, warnings}
+    reportPackage(result, output, {analyze: context.analyze})
+    return result
+  } finally {
+    await updateManifest(outDir, {functions: manifestFunctions, layers: manifestLayers})
+  }
+}
+
+interface Context {
+  readonly config: ProjectConfig
+  readonly outDir: string
+  readonly output: Output
+  readonly warn: (message: string) => void
+  readonly analyze: boolean
+}
+
+/** Records a built artifact in the manifest; on failure removes any earlier artifact, so deploy can't pick up stale code. */
+async function track<A extends ArtifactBase, M>(kind: 'functions' | 'layers', manifest: Record<string, M | undefined>, key: string, context: Context, build: () => Promise<A>, toManifest: (artifact: A) => M): Promise<A> {
+  try {
+    const artifact = await build()
+    manifest[key] = toManifest(artifact)
+    return artifact
+  } catch (error) {
+    manifest[key] = undefined
+    await rm(artifactPath(context.outDir, kind, key), {force: true})
+    throw error
+  }
+}
+
+function select(config: ProjectConfig, fnKeys: readonly string[], layerKeys: readonly string[]): {functions: FunctionConfig[]; layers: LayerConfig[]} {
+  const find = <T extends {key: string}>(kind: string, all: readonly T[], key: string): T => {
+    const found = all.find((item) => item.key === key)
+    if (found) return found
+    throw new UserError(kind === 'function' ? 'FunctionNotInConfig' : 'LayerNotInConfig', `${displayPath(config.file)} declares no ${kind} "${key}".`, {
+      exitCode: ExitCode.Usage,
+      hints: [all.length > 0 ? `Declared: ${all.map((item) => item.key).join(', ')}.` : `Declare it under "${kind === 'function' ? 'functions' : 'layers'}".`],
+    })
+  }
+  const functions = fnKeys.length === 0 && layerKeys.length > 0 ? [] : fnKeys.length === 0 ? [...config.functions] : [...new Set(fnKeys)].map((key) => find('function', config.functions, key))
+  const wanted = new Set(layerKeys.map((key) => find('layer', config.layers, key).key))
+  if (fnKeys.length === 0 && layerKeys.length === 0) for (const layer of config.layers) wanted.add(layer.key)
+  for (const fn of functions) for (const ref of fn.layers) if (!ref.startsWith('arn:')) wanted.add(ref)
+  return {functions, layers: config.layers.filter((layer) => wanted.has(layer.key))}
+}
+
+function artifactPath(outDir: string, kind: 'functions' | 'layers', key: string): string {
+  return path.join(outDir, kind, `${key}.zip`)
+}
+
+async function packageLayer(layer: LayerConfig, context: Context): Promise<LayerArtifact> {
+  const files = await collectLayerFiles(layer, (line) => context.output.debug(line))
+  try {
+    reportSensitive(`layer ${layer.key}`, files.sensitive, context.output)
+    if (files.source === 'directory' && !files.entries.some((e) => /^(nodejs|python|ruby|java|bin|lib|etc)\//.test(e.name))) {
+      context.warn(`Layer ${layer.key}: ${displayPath(layer.directory ?? '')} has no nodejs/, python/, bin/ or lib/ folder at its top; Lambda extracts layers to /opt, and Node.js looks for modules in /opt/nodejs/node_modules.`)
+    }
+    const unzipped = files.entries.reduce((sum, entry) => sum + entrySize(entry), 0)
+    const largest = [...files.packages].sort((a, b) => b.bytes - a.bytes).slice(0, 20)
+    checkUnzipped(`Layer ${layer.key}`, unzipped, [], largest)
+    const artifact = artifactPath(context.outDir, 'layers', layer.key)
+    const zip = await writeZip(files.entries, artifact)
+    const warning = zippedWarning(`Layer ${layer.key}`, zip.zippedSize, largest)
+    if (warning) context.warn(warning)
+    context.output.debug(`Layer ${layer.key}: ${zip.entries} files from ${files.source}, sha256 ${zip.sha256}`)
+    return {key: layer.key, name: layer.name, artifact, codeSha256: zip.sha256, zippedSize: zip.zippedSize, unzippedSize: zip.unzippedSize, excludedSensitive: files.sensitive, source: files.source, largest}
+  } finally {
+    await files.cleanup()
+  }
+}
+
+async function packageFunction(fn: FunctionConfig, layerSizes: ReadonlyMap<string, number>, context: Context): Promise<FunctionArtifact> {
+  const where = `Function ${fn.key}`
+  checkConfigLimits(where, fn.layers.length, fn.environment)
+  const code = fn.bundle ? await bundledCode(fn, context) : await directoryCode(fn, context)
+  reportSensitive(`function ${fn.key}`, code.sensitive, context.output)
+  const layers = fn.layers.filter((ref) => layerSizes.has(ref)).map((ref) => ({name: ref, bytes: layerSizes.get(ref) ?? 0}))
+  if (fn.layers.some((ref) => ref.startsWith('arn:'))) context.output.debug(`${where}: layers given by ARN aren't counted in the 250 MB check (their size is only known to Lambda).`)
+  const unzipped = code.entries.reduce((sum, entry) => sum + entrySize(entry), 0)
+  const total = checkUnzipped(where, unzipped, layers, code.contributors)
+  const artifact = artifactPath(context.outDir, 'functions', fn.key)
+  const zip = await writeZip(code.entries, artifact)
+  const warning = zippedWarning(where, zip.zippedSize, code.contributors)
+  if (warning) context.warn(warning)
+  context.output.debug(`${where}: ${zip.entries} files, handler ${code.handler}, sha256 ${zip.sha256}`)
+  return {
+    key: fn.key, name: fn.name, artifact, handler: code.handler, runtime: fn.runtime, architecture: fn.architecture, bundled: fn.bundle, layers: fn.layers,
+    codeSha256: zip.sha256, zippedSize: zip.zippedSize, unzippedSize: zip.unzippedSize, totalUnzippedSize: total,
+    limits: limitReport(zip.zippedSize, total, fn.layers.length, fn.environment), excludedSensitive: code.sensitive, largest: code.contributors.slice(0, 20),
+  }
+}
+
+interface FunctionCode {
+  readonly entries: ZipEntry[]
+  readonly handler: string
+  readonly sensitive: string[]
+  /** Largest first: modules of the bundle, or files/packages of the directory. */
+  readonly contributors: Contributor[]
+}
+
+async function bundledCode(fn: FunctionConfig, context: Context): Promise<FunctionCode> {
+  const entry = fn.entry as string // loadConfig requires it when bundling
+  const bundle = await bundleFunction({entry, workingDir: context.config.dir, runtime: fn.runtime, format: fn.format, minify: fn.minify, sourcemap: fn.sourcemap, external: fn.external, bundleAwsSdk: fn.bundleAwsSdk})
+  const handler = `${bundle.module}.${fn.handler}`
+  if (bundle.exports === undefined) context.output.debug(`Function ${fn.key}: the entry is CommonJS, so its exports can't be checked without running it; "${fn.handler}" is assumed.`)
+  else checkHandler(fn, handler, bundle.exports)
+  const extra = fn.include.length > 0 ? await collectFiles({cwd: context.config.dir, include: fn.include, exclude: fn.exclude, skipDirs: [context.outDir]}) : {entries: [], sensitive: []}
+  const entries: ZipEntry[] = [...bundle.files.map((file) => ({name: file.name, data: file.data})), ...extra.entries]
+  const contributors = [...bundleModules(bundle.metafile), ...extra.entries.map((e) => ({name: e.name, bytes: entrySize(e)}))].sort((a, b) => b.bytes - a.bytes)
+  return {entries, handler, sensitive: extra.sensitive, contributors}
+}
+
+async function directoryCode(fn: FunctionConfig, context: Context): Promise<FunctionCode> {
+  const files = await collectFiles({cwd: fn.source, include: fn.include, exclude: fn.exclude, skipDirs: [context.outDir]})
+  if (files.entries.length === 0) {
+    throw new UserError('NothingToPackage', `Function ${fn.key}: no files to zip in ${displayPath(fn.source)}.`, {hints: ['Check "source", "include" and "exclude" in sling.config.json.']})
+  }
+  const module = fn.entry === undefined ? 'index' : toPosix(path.relative(fn.source, fn.entry)).replace(/\.[^./]+$/, '')
+  const handler = `${module}.${fn.handler}`
+  if (fn.entry !== undefined && fn.runtime.startsWith('nodejs')) {
+    const inZip = files.entries.some((e) => e.name === toPosix(path.relative(fn.source, fn.entry as string)))
+    if (!inZip) throw new UserError('EntryNotFound', `Function ${fn.key}: the entry ${displayPath(fn.entry)} isn't among the files zipped from ${displayPath(fn.source)}.`, {hints: ['Put the entry inside "source", and check "include"/"exclude".']})
+    const exports = await entryExports(fn.entry, fn.source, fn.runtime).catch(() => undefined)
+    if (exports !== undefined) checkHandler(fn, handler, exports)
+  }
+  const contributors = groupByPackage(files.entries.map((e) => ({name: e.name, bytes: entrySize(e)})))
+  return {entries: files.entries, handler, sensitive: files.sensitive, contributors}
+}
+
+function checkHandler(fn: FunctionConfig, handler: string, exports: readonly string[]): void {
+  if (exports.includes(fn.handler)) return
+  const onlyDefault = exports.length === 1 && exports[0] === 'default'
+  throw new UserError('HandlerNotExported', `Function ${fn.key}: ${displayPath(fn.entry ?? fn.source)} doesn't export "${fn.handler}", so Lambda couldn't call ${handler}. It exports: ${exports.length > 0 ? exports.join(', ') : 'nothing'}.`, {
+    hints: onlyDefault
+      ? [`The entry looks like CommonJS (module.exports): write "export const ${fn.handler} = …", or set "format": "cjs".`]
+      : [`Export it ("export const ${fn.handler} = async (event) => {…}"), or set functions.${fn.key}.handler to one of the exports.`],
+  })
+}
+
+function reportSensitive(what: string, files: readonly string[], output: Output): void {
+  if (files.length === 0) return
+  const shown = files.slice(0, 5).join(', ') + (files.length > 5 ? `, and ${files.length - 5} more` : '')
+  output.info(`Left out of ${what}: ${shown} (they look like secrets or local state; name them in "include" to package them).`)
+}
+
+function functionManifest(a: FunctionArtifact, outDir: string): ManifestFunction {
+  return {key: a.key, name: a.name, artifact: toPosix(path.relative(outDir, a.artifact)), handler: a.handler, runtime: a.runtime, architecture: a.architecture, layers: a.layers, codeSha256: a.codeSha256, zippedSize: a.zippedSize, unzippedSize: a.unzippedSize}
+}
+
+function layerManifest(a: LayerArtifact, layer: LayerConfig, outDir: string): ManifestLayer {
+  return {key: a.key, name: a.name, artifact: toPosix(path.relative(outDir, a.artifact)), codeSha256: a.codeSha256, zippedSize: a.zippedSize, unzippedSize: a.unzippedSize, compatibleRuntimes: layer.compatibleRuntimes, compatibleArchitectures: layer.compatibleArchitectures}
+}
+
+function describeCount(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`
+}

@@ -1,0 +1,51 @@
+import {displayPath} from '../config/load.js'
+import {formatBytes} from '../errors.js'
+import type {Output} from '../output.js'
+import {renderBars} from './analyze.js'
+import type {LimitUse} from './limits.js'
+import type {PackageResult} from './package.js'
+
+const ANALYZE_TOP = 15
+
+/** The human report on stdout: a row per function and per layer, with the share of each Lambda limit used. */
+export function reportPackage(result: PackageResult, output: Output, options: {readonly analyze: boolean}): void {
+  if (result.functions.length > 0) {
+    output.table(result.functions, [
+      {header: 'Function', get: (f) => f.key},
+      {header: 'Handler', get: (f) => f.handler},
+      {header: 'Zipped', get: (f) => formatBytes(f.zippedSize), align: 'right'},
+      {header: 'of 50 MB', get: (f) => percent(f.limits.zipped), align: 'right'},
+      {header: 'Unzipped', get: (f) => formatBytes(f.unzippedSize), align: 'right'},
+      {header: '+ layers', get: (f) => formatBytes(f.totalUnzippedSize), align: 'right'},
+      {header: 'of 250 MB', get: (f) => percent(f.limits.unzipped), align: 'right'},
+      {header: 'Env of 4 KB', get: (f) => percent(f.limits.environment), align: 'right'},
+      {header: 'Layers', get: (f) => `${f.limits.layers.used}/${f.limits.layers.limit}`, align: 'right'},
+    ])
+  }
+  if (result.layers.length > 0) {
+    if (result.functions.length > 0) output.result('')
+    output.table(result.layers, [
+      {header: 'Layer', get: (l) => l.key},
+      {header: 'From', get: (l) => l.source},
+      {header: 'Zipped', get: (l) => formatBytes(l.zippedSize), align: 'right'},
+      {header: 'Unzipped', get: (l) => formatBytes(l.unzippedSize), align: 'right'},
+      {header: 'of 250 MB', get: (l) => `${((l.unzippedSize / 262_144_000) * 100).toFixed(1)}%`, align: 'right'},
+    ])
+  }
+  if (options.analyze) {
+    for (const fn of result.functions) {
+      output.result(`\n${output.color.bold(`${fn.key}`)}: largest ${fn.bundled ? 'modules in the bundle' : 'packages and files'} (${formatBytes(fn.unzippedSize)} unzipped)`)
+      output.result(renderBars(fn.largest.slice(0, ANALYZE_TOP), fn.unzippedSize, output.color))
+    }
+    for (const layer of result.layers) {
+      output.result(`\n${output.color.bold(`layer ${layer.key}`)}: largest packages (${formatBytes(layer.unzippedSize)} unzipped)`)
+      output.result(renderBars(layer.largest.slice(0, ANALYZE_TOP), layer.unzippedSize, output.color))
+    }
+  }
+  const count = result.functions.length + result.layers.length
+  output.success(`Packaged ${count} artifact${count === 1 ? '' : 's'} in ${displayPath(result.outDir)} (manifest: ${displayPath(result.manifest)}).`)
+}
+
+function percent(use: LimitUse): string {
+  return `${(use.share * 100).toFixed(1)}%`
+}

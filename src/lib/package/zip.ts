@@ -1,0 +1,107 @@
+import archiver from 'archiver'
+import {createHash, randomBytes} from 'node:crypto'
+import type {Stats} from 'node:fs'
+import {createWriteStream} from 'node:fs'
+import {mkdir, rename, rm} from 'node:fs/promises'
+import path from 'node:path'
+import {Transform} from 'node:stream'
+import {pipeline} from 'node:stream/promises'
+
+import {UserError} from '../errors.js'
+
+/**
+ * Every entry gets this date, so the same files always give the same bytes. 1980-01-01 is the
+ * earliest date a zip (DOS) timestamp can hold; archiver writes it in UTC.
+ */
+export const ZIP_DATE = new Date(Date.UTC(1980, 0, 1, 0, 0, 0))
+export const FILE_MODE = 0o644
+export const EXECUTABLE_MODE = 0o755
+/** zlib's default level: the usual size/speed trade-off of `zip -6`. */
+export const ZIP_LEVEL = 6
+
+/** A file in the zip: read from disk when it is written (`file`), or in memory (`data`, e.g. a bundle). */
+export type ZipEntry =
+  | {readonly name: string; readonly file: string; readonly stats: Stats}
+  | {readonly name: string; readonly data: Buffer; readonly executable?: boolean}
+
+export interface ZipResult {
+  /** SHA-256 of the zip, base64: exactly what Lambda reports as CodeSha256. */
+  readonly sha256: string
+  readonly zippedSize: number
+  readonly unzippedSize: number
+  readonly entries: number
+}
+
+/** The size an entry takes once unzipped. */
+export function entrySize(entry: ZipEntry): number {
+  return 'data' in entry ? entry.data.length : entry.stats.size
+}
+
+/** 0755 when any execute bit is set on the source file, else 0644; nothing else of the source mode survives. */
+export function normalizedMode(entry: ZipEntry): number {
+  const executable = 'data' in entry ? entry.executable === true : (entry.stats.mode & 0o111) !== 0
+  return executable ? EXECUTABLE_MODE : FILE_MODE
+}
+
+/**
+ * Writes a deterministic zip: entries sorted by name, one fixed date, normalised modes, no
+ * directory entries. Content streams from disk one file at a time, so a tree of hundreds of MB
+ * never sits in memory. The zip goes to a temporary file renamed into place at the end: on any
+ * error nothing is left at `destination`.
+ */
+export async function writeZip(entries: readonly ZipEntry[], destination: string): Promise<ZipResult> {
+  const sorted = sortEntries(entries)
+  await mkdir(path.dirname(destination), {recursive: true})
+  const temporary = `${destination}.${randomBytes(6).toString('hex')}.tmp`
+  const hash = createHash('sha256')
+  let zippedSize = 0
+  const measure = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk)
+      zippedSize += chunk.length
+      callback(null, chunk)
+    },
+  })
+  const archive = archiver('zip', {zlib: {level: ZIP_LEVEL}})
+  let unzippedSize = 0
+  try {
+    for (const entry of sorted) {
+      const data = {name: entry.name, date: ZIP_DATE, mode: normalizedMode(entry)}
+      unzippedSize += entrySize(entry)
+      if ('data' in entry) archive.append(entry.data, data)
+      else archive.file(entry.file, {...data, stats: entry.stats})
+    }
+    const done = pipeline(archive, measure, createWriteStream(temporary))
+    await Promise.all([archive.finalize(), done])
+    await rename(temporary, destination)
+  } catch (error) {
+    archive.abort()
+    await rm(temporary, {force: true})
+    throw readError(error)
+  }
+  return {sha256: hash.digest('base64'), zippedSize, unzippedSize, entries: sorted.length}
+}
+
+/** Sorted by name (byte order, not locale), refusing two entries with one name. */
+export function sortEntries(entries: readonly ZipEntry[]): ZipEntry[] {
+  const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i]?.name === sorted[i - 1]?.name) {
+      throw new UserError('DuplicateZipEntry', `Two files would both be stored as "${sorted[i]?.name}" in the zip.`, {
+        hints: ['Check "include" for a pattern that matches a bundle output (index.mjs, index.js).'],
+      })
+    }
+  }
+  return sorted
+}
+
+function readError(error: unknown): unknown {
+  const e = error as NodeJS.ErrnoException
+  if (e.code && ['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'EIO'].includes(e.code)) {
+    return new UserError('FileUnreadable', `Can't read ${e.path ?? 'a file'} (${e.code}) while zipping; no artifact was written.`, {
+      cause: error,
+      hints: ['Check the file exists and is readable, or leave it out with "exclude".'],
+    })
+  }
+  return error
+}
