@@ -1,7 +1,10 @@
+import {createS3Router} from './s3/router.js'
 import type {RouterFactory} from './server.js'
 
 /**
  * The service routers the local cloud serves: one per AWS protocol, over the shared store.
  * Adding a service is one line here and one router module.
  */
-export const SERVICE_ROUTERS: readonly RouterFactory[] = []
+export const SERVICE_ROUTERS: readonly RouterFactory[] = [
+  createS3Router,
+]

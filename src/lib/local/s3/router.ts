@@ -1,0 +1,114 @@
+import type {ServerResponse} from 'node:http'
+
+import type {LocalContext, LocalRequest, ProtocolError, ServiceRouter} from '../server.js'
+import {createBucket, deleteBucket, getBucketLocation, headBucket, listBuckets, listObjects} from './bucket-ops.js'
+import {abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listParts, uploadPart} from './multipart.js'
+import {copyObject, deleteObject, deleteObjects, getObject, putObject} from './object-ops.js'
+import {S3Error, sendS3Error} from './xml.js'
+
+/** One S3 call, addressed path-style: `/{Bucket}/{Key+}?{subresource}`. */
+export interface S3Call {
+  readonly request: LocalRequest
+  readonly response: ServerResponse
+  readonly context: LocalContext
+  readonly bucket: string
+  readonly key: string
+  readonly query: URLSearchParams
+}
+
+type Handler = (call: S3Call) => Promise<void>
+
+const HANDLERS: Record<string, Handler> = {
+  ListBuckets: listBuckets,
+  CreateBucket: createBucket,
+  HeadBucket: headBucket,
+  DeleteBucket: deleteBucket,
+  GetBucketLocation: getBucketLocation,
+  ListObjectsV2: (call) => listObjects(call, 2),
+  ListObjects: (call) => listObjects(call, 1),
+  DeleteObjects: deleteObjects,
+  PutObject: putObject,
+  CopyObject: copyObject,
+  GetObject: (call) => getObject(call, false),
+  HeadObject: (call) => getObject(call, true),
+  DeleteObject: deleteObject,
+  CreateMultipartUpload: createMultipartUpload,
+  UploadPart: uploadPart,
+  CompleteMultipartUpload: completeMultipartUpload,
+  AbortMultipartUpload: abortMultipartUpload,
+  ListParts: listParts,
+}
+
+/** Splits the raw path (not URL-normalised: keys may contain "..") into bucket and key. */
+export function parsePath(rawUrl: string): {bucket: string; key: string} {
+  const pathname = rawUrl.split('?')[0] ?? '/'
+  const slash = pathname.indexOf('/', 1)
+  const bucket = decodeURIComponent(slash < 0 ? pathname.slice(1) : pathname.slice(1, slash))
+  const key = slash < 0 ? '' : decodeURIComponent(pathname.slice(slash + 1))
+  return {bucket, key}
+}
+
+/** The S3 operation a request calls, as the model's HTTP bindings (method, path, subresource) define it. */
+export function s3Operation(method: string, bucket: string, key: string, query: URLSearchParams, headers: LocalRequest['headers']): string | undefined {
+  if (!bucket) return method === 'GET' ? 'ListBuckets' : undefined
+  if (!key) {
+    if (method === 'PUT' && [...query.keys()].length === 0) return 'CreateBucket'
+    if (method === 'HEAD') return 'HeadBucket'
+    if (method === 'DELETE' && [...query.keys()].length === 0) return 'DeleteBucket'
+    if (method === 'POST' && query.has('delete')) return 'DeleteObjects'
+    if (method === 'GET' && query.has('location')) return 'GetBucketLocation'
+    if (method === 'GET' && query.get('list-type') === '2') return 'ListObjectsV2'
+    if (method === 'GET' && !SUBRESOURCES.some((name) => query.has(name))) return 'ListObjects'
+    return undefined
+  }
+  if (SUBRESOURCES.some((name) => name !== 'uploads' && query.has(name))) return undefined
+  switch (method) {
+    case 'PUT':
+      if (query.has('uploadId') && query.has('partNumber')) return headers['x-amz-copy-source'] ? undefined : 'UploadPart'
+      return headers['x-amz-copy-source'] ? 'CopyObject' : 'PutObject'
+    case 'POST':
+      if (query.has('uploads')) return 'CreateMultipartUpload'
+      return query.has('uploadId') ? 'CompleteMultipartUpload' : undefined
+    case 'GET':
+      return query.has('uploadId') ? 'ListParts' : 'GetObject'
+    case 'HEAD':
+      return 'HeadObject'
+    case 'DELETE':
+      return query.has('uploadId') ? 'AbortMultipartUpload' : 'DeleteObject'
+    default:
+      return undefined
+  }
+}
+
+/** Subresources sling's local S3 doesn't emulate (tagging, ACLs, versioning, policies…). */
+const SUBRESOURCES = ['acl', 'tagging', 'versioning', 'versions', 'policy', 'cors', 'lifecycle', 'website', 'encryption', 'notification', 'replication', 'uploads', 'attributes', 'retention', 'legal-hold', 'restore', 'select', 'torrent', 'object-lock', 'logging', 'ownershipControls', 'publicAccessBlock', 'accelerate', 'requestPayment', 'analytics', 'inventory', 'metrics', 'intelligent-tiering']
+
+function locate(request: LocalRequest): {bucket: string; key: string; operation: string | undefined} {
+  const {bucket, key} = parsePath(request.raw.url ?? '/')
+  return {bucket, key, operation: s3Operation(request.method, bucket, key, request.url.searchParams, request.headers)}
+}
+
+/** S3 over REST-XML, path-style (signing name "s3"); objects' bytes are content-addressed blobs. */
+export function createS3Router(context: LocalContext): ServiceRouter {
+  const writeError = (response: ServerResponse, error: ProtocolError, request: LocalRequest): void => {
+    request.raw.resume() // drain an unread upload so the connection stays usable
+    sendS3Error(response, error, request.method, request.url.pathname)
+  }
+  return {
+    service: 's3',
+    operation: (request) => locate(request).operation,
+    writeError,
+    async handle(request, response) {
+      const {bucket, key, operation} = locate(request)
+      const handler = operation === undefined ? undefined : HANDLERS[operation]
+      try {
+        if (!handler) throw new S3Error(501, 'NotImplemented', `sling's local S3 doesn't implement ${request.method} ${request.url.pathname}${request.url.search}.`)
+        await handler({request, response, context, bucket, key, query: request.url.searchParams})
+      } catch (error) {
+        if (!(error instanceof S3Error)) throw error
+        if (response.headersSent) response.destroy(error)
+        else writeError(response, error, request)
+      }
+    },
+  }
+}

@@ -1,0 +1,73 @@
+import {randomBytes} from 'node:crypto'
+import type {ServerResponse} from 'node:http'
+
+import {XMLBuilder, XMLParser} from 'fast-xml-parser'
+
+import type {ProtocolError} from '../server.js'
+
+export const S3_NS = 'http://s3.amazonaws.com/doc/2006-03-01/'
+const builder = new XMLBuilder({ignoreAttributes: false, suppressEmptyNode: false})
+const parser = new XMLParser({ignoreAttributes: true, parseTagValue: false, isArray: (name) => ['Part', 'Object'].includes(name)})
+
+/** An S3 error with its code and status; routers turn it into `<Error>` XML. */
+export class S3Error extends Error implements ProtocolError {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields?: Record<string, unknown>,
+  ) {
+    super(message)
+  }
+}
+
+export const noSuchBucket = (bucket: string): S3Error => new S3Error(404, 'NoSuchBucket', 'The specified bucket does not exist', {BucketName: bucket})
+export const noSuchKey = (key: string): S3Error => new S3Error(404, 'NoSuchKey', 'The specified key does not exist.', {Key: key})
+export const noSuchUpload = (uploadId: string): S3Error =>
+  new S3Error(404, 'NoSuchUpload', 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', {UploadId: uploadId})
+
+export function requestIds(): {'x-amz-request-id': string; 'x-amz-id-2': string} {
+  return {'x-amz-request-id': randomBytes(8).toString('hex').toUpperCase(), 'x-amz-id-2': randomBytes(48).toString('base64')}
+}
+
+/** Renders `body` as S3's XML: one root element in the S3 namespace (arrays repeat their element). */
+export function toXml(root: string, body: Record<string, unknown>, namespace = true): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${String(builder.build({[root]: namespace ? {'@_xmlns': S3_NS, ...body} : body}))}`
+}
+
+export function sendXml(response: ServerResponse, status: number, root: string, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
+  const xml = toXml(root, body)
+  response.writeHead(status, {...requestIds(), 'content-type': 'application/xml', 'content-length': String(Buffer.byteLength(xml)), ...headers})
+  response.end(xml)
+}
+
+export function sendEmpty(response: ServerResponse, status: number, headers: Record<string, string> = {}): void {
+  response.writeHead(status, {...requestIds(), 'content-length': '0', ...headers})
+  response.end()
+}
+
+/** S3's error document; HEAD responses carry no body, so the SDK names the error after the status. */
+export function sendS3Error(response: ServerResponse, error: ProtocolError, method: string, resource: string): void {
+  const ids = requestIds()
+  const xml = toXml('Error', {Code: error.code, Message: error.message, ...error.fields, Resource: resource, RequestId: ids['x-amz-request-id'], HostId: ids['x-amz-id-2']}, false)
+  const retry = error.status === 503 ? {'retry-after': '1'} : {}
+  if (method === 'HEAD') {
+    response.writeHead(error.status, {...ids, ...retry})
+    response.end()
+    return
+  }
+  response.writeHead(error.status, {...ids, ...retry, 'content-type': 'application/xml', 'content-length': String(Buffer.byteLength(xml))})
+  response.end(xml)
+}
+
+export function parseXml(text: string): Record<string, unknown> {
+  if (text.trim() === '') return {}
+  try {
+    return parser.parse(text) as Record<string, unknown>
+  } catch {
+    throw new S3Error(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema.')
+  }
+}
+
+/** RFC 7231 date, as S3 sends Last-Modified. */
+export const httpDate = (iso: string): string => new Date(iso).toUTCString()
