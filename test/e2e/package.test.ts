@@ -1,0 +1,98 @@
+import {cp, readFile, readdir} from 'node:fs/promises'
+import {createHash} from 'node:crypto'
+import path from 'node:path'
+import {afterEach, expect, test} from 'vitest'
+
+import {ROOT, runCli, tempDir} from '../helpers/cli.js'
+
+const EXAMPLE = path.join(ROOT, 'examples', 'hello-api')
+const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'package')
+
+const cleanups: (() => Promise<void>)[] = []
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()))
+})
+
+/** A copy of a project in a temp dir, so runs don't share .sling/build. */
+async function copyOf(source: string): Promise<string> {
+  const {dir, cleanup} = await tempDir('sling-e2e-package-')
+  cleanups.push(cleanup)
+  await cp(source, dir, {recursive: true, filter: (file) => !file.includes(`${path.sep}.sling`)})
+  return dir
+}
+
+test('sling package packages the example project and prints the size table', async () => {
+  const dir = await copyOf(EXAMPLE)
+
+  const {code, stdout, stderr} = await runCli(['package', '--config', path.join(dir, 'sling.config.json')])
+
+  expect(code).toBe(0)
+  expect(stdout).toMatch(/^Function\s+Handler\s+Zipped\s+of 50 MB\s+Unzipped\s+\+ layers\s+of 250 MB\s+Env of 4 KB\s+Layers$/m)
+  expect(stdout).toMatch(/^api\s+index\.handler\s+[\d.]+ (B|KB)\s+[\d.]+%/m)
+  expect(stdout).toMatch(/^worker\s+index\.handler\s.*1\/5$/m)
+  expect(stdout).toMatch(/^shared\s+directory\s/m)
+  expect(stderr).toContain('Packaged 3 artifacts')
+  expect((await readdir(path.join(dir, '.sling', 'build', 'functions'))).sort()).toEqual(['api.zip', 'worker.zip'])
+  expect(await readdir(path.join(dir, '.sling', 'build', 'layers'))).toEqual(['shared.zip'])
+})
+
+test('sling package --json prints one document with artifacts, sizes and SHA-256, and the zips are reproducible', async () => {
+  const dir = await copyOf(EXAMPLE)
+  const config = path.join(dir, 'sling.config.json')
+
+  const first = await runCli(['package', 'api', '--json', '--config', config, '--out-dir', path.join(dir, 'a')])
+  const second = await runCli(['package', 'api', '--json', '--config', config, '--out-dir', path.join(dir, 'b')])
+
+  expect(first.code).toBe(0)
+  const result = JSON.parse(first.stdout)
+  expect(result).toMatchObject({status: 'packaged', outDir: path.join(dir, 'a'), manifest: path.join(dir, 'a', 'manifest.json'), layers: [], warnings: []})
+  expect(result.functions).toHaveLength(1)
+  const fn = result.functions[0]
+  expect(fn).toMatchObject({key: 'api', name: 'hello-api-api', handler: 'index.handler', runtime: 'nodejs22.x', bundled: true, artifact: path.join(dir, 'a', 'functions', 'api.zip')})
+  expect(fn.codeSha256).toBe(createHash('sha256').update(await readFile(fn.artifact)).digest('base64'))
+  expect(fn.limits.zipped).toEqual({used: fn.zippedSize, limit: 52_428_800, share: fn.zippedSize / 52_428_800})
+  expect(fn.limits.unzipped.limit).toBe(262_144_000)
+  expect(fn.limits.environment.limit).toBe(4096)
+  expect(JSON.parse(second.stdout).functions[0].codeSha256).toBe(fn.codeSha256)
+})
+
+test('sling package --analyze draws the largest modules of each bundle', async () => {
+  const dir = await copyOf(EXAMPLE)
+  const {code, stdout} = await runCli(['package', 'api', '--analyze', '--config', path.join(dir, 'sling.config.json')])
+  expect(code).toBe(0)
+  expect(stdout).toMatch(/api: largest modules in the bundle/)
+  expect(stdout).toMatch(/\d+ B\s+[\d.]+%\s+█+\s+src\/api\.ts/)
+  expect(stdout).toMatch(/█+\s+src\/respond\.ts/)
+})
+
+test('a syntax error exits 1 with esbuild\'s file:line:column and writes no artifact', async () => {
+  const dir = await copyOf(path.join(FIXTURES, 'broken'))
+
+  const {code, stdout, stderr} = await runCli(['package', '--config', path.join(dir, 'sling.config.json')])
+
+  expect(code).toBe(1)
+  expect(stdout).toBe('')
+  expect(stderr).toContain('Error: esbuild couldn\'t bundle src/api.ts')
+  expect(stderr).toContain('src/api.ts:2:33: Unexpected "}"')
+  expect(await readdir(path.join(dir, '.sling', 'build', 'functions')).catch(() => [])).toEqual([])
+})
+
+test('errors under --json are one JSON document with the error code', async () => {
+  const dir = await copyOf(path.join(FIXTURES, 'broken'))
+  const {code, stdout} = await runCli(['package', '--json', '--config', path.join(dir, 'sling.config.json')])
+  expect(code).toBe(1)
+  expect(JSON.parse(stdout)).toMatchObject({error: {code: 'BundleFailed'}})
+})
+
+test('an invalid config exits 2 and names the key', async () => {
+  const {code, stderr} = await runCli(['package', '--config', path.join(FIXTURES, 'invalid', 'sling.config.json')])
+  expect(code).toBe(2)
+  expect(stderr).toContain('functions.api.memmorySize: unknown key. Did you mean "memorySize"?')
+})
+
+test('an unknown function name exits 2 and lists the declared ones', async () => {
+  const {code, stderr} = await runCli(['package', 'nope', '--config', path.join(EXAMPLE, 'sling.config.json'), '--out-dir', path.join(EXAMPLE, '.sling', 'unused')])
+  expect(code).toBe(2)
+  expect(stderr).toContain('declares no function "nope"')
+  expect(stderr).toContain('Declared: api, worker.')
+})
