@@ -72,8 +72,8 @@ test('a syntax error exits 1 with esbuild\'s file:line:column and writes no arti
 
   expect(code).toBe(1)
   expect(stdout).toBe('')
-  expect(stderr).toContain('Error: esbuild couldn\'t bundle src/api.ts')
-  expect(stderr).toContain('src/api.ts:2:33: Unexpected "}"')
+  expect(stderr).toContain('Error: esbuild couldn\'t bundle src/api.js')
+  expect(stderr).toContain('src/api.js:2:33: Unexpected "}"')
   expect(await readdir(path.join(dir, '.sling', 'build', 'functions')).catch(() => [])).toEqual([])
 })
 
