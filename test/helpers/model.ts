@@ -73,6 +73,9 @@ export function modelHttp(service: string, operation: string): {method: string; 
   return {method: http.method, requestUri: http.requestUri, responseCode: http.responseCode ?? 200}
 }
 
+/** Shapes the model types as integers but the SDK v3 (its Smithy model) deserializes as strings. */
+const SDK_STRING_INTEGERS = new Set(['s3.PartNumberMarker', 's3.NextPartNumberMarker'])
+
 /** Members the SDK adds to every output or error that no model describes. */
 const SDK_MEMBERS = new Set(['$metadata', '$fault', '$retryable', '$response', '$service', 'name', 'message', 'stack', 'cause'])
 
@@ -136,6 +139,7 @@ export function modelViolations(service: string, shapeName: string, value: unkno
       }
       case 'integer':
       case 'long':
+        if (typeof v === 'string' && SDK_STRING_INTEGERS.has(`${service}.${name}`) && /^\d+$/.test(v)) return
         if (typeof v !== 'number' || !Number.isInteger(v)) return wrong('an integer')
         checkRange(shape, v, label, name, 'value', problems)
         return

@@ -38,11 +38,13 @@ export async function startS3(settings: Partial<LocalSettings> = {}): Promise<S3
 }
 
 /** What `promise` rejected with (fails when it resolves). */
-export async function rejectionOf(promise: Promise<unknown>): Promise<Error & {$metadata?: {httpStatusCode?: number}; [key: string]: unknown}> {
+export type SdkError = Error & {$metadata?: {httpStatusCode?: number}; [key: string]: unknown}
+
+export async function rejectionOf(promise: Promise<unknown>): Promise<SdkError> {
   try {
     await promise
   } catch (error) {
-    return error as Error & {$metadata?: {httpStatusCode?: number}}
+    return error as SdkError
   }
   throw new Error('expected the call to fail, but it succeeded')
 }
