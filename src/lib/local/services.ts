@@ -1,3 +1,4 @@
+import {createIamRouter} from './iam/router.js'
 import {createS3Router} from './s3/router.js'
 import type {RouterFactory} from './server.js'
 
@@ -7,4 +8,5 @@ import type {RouterFactory} from './server.js'
  */
 export const SERVICE_ROUTERS: readonly RouterFactory[] = [
   createS3Router,
+  createIamRouter,
 ]

@@ -1,0 +1,199 @@
+import {randomBytes} from 'node:crypto'
+
+import type {LocalContext} from '../server.js'
+import type {QueryParams} from './errors.js'
+import {IamError} from './errors.js'
+
+interface Tag {
+  readonly Key: string
+  readonly Value: string
+}
+
+interface RoleDoc {
+  readonly path: string
+  readonly roleName: string
+  readonly roleId: string
+  readonly arn: string
+  readonly createDate: string
+  readonly assumeRolePolicyDocument: string
+  readonly description?: string
+  readonly maxSessionDuration: number
+  readonly tags: readonly Tag[]
+  readonly attached: readonly {PolicyName: string; PolicyArn: string}[]
+  readonly inline: Record<string, string>
+}
+
+const ROLES = 'iam-roles'
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/
+const PATH = /^\/([\u0021-\u007e]*\/)?$/
+const POLICY_ARN = /^arn:aws[\w-]*:iam::(aws|\d{12}):policy\/(?:[\u0021-\u007e]*\/)?([\w+=,.@-]+)$/
+
+/** IAM names are unique regardless of case, so documents are keyed by the lower-cased name. */
+const roleKey = (name: string): string => name.toLowerCase()
+
+function required(params: QueryParams, name: string): string {
+  const value = params.get(name)
+  if (value === null || value === '') throw new IamError(400, 'ValidationError', `1 validation error detected: Value null at '${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`)
+  return value
+}
+
+const lowerFirst = (text: string): string => text.charAt(0).toLowerCase() + text.slice(1)
+
+function validateName(name: string, member = 'roleName'): string {
+  if (!ROLE_NAME.test(name)) {
+    throw new IamError(400, 'ValidationError', `1 validation error detected: Value '${name}' at '${member}' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`)
+  }
+  return name
+}
+
+function validatePolicyDocument(document: string): string {
+  try {
+    const parsed: unknown = JSON.parse(document)
+    if (typeof parsed !== 'object' || parsed === null || !('Statement' in parsed)) throw new Error('no Statement')
+  } catch {
+    throw new IamError(400, 'MalformedPolicyDocument', 'This policy contains invalid Json')
+  }
+  return document
+}
+
+async function requireRole(context: LocalContext, name: string): Promise<RoleDoc> {
+  const role = await context.store.get<RoleDoc>(ROLES, roleKey(name))
+  if (!role) throw new IamError(404, 'NoSuchEntity', `The role with name ${name} cannot be found.`)
+  return role
+}
+
+/** The Query protocol's list encoding: `Tags.member.1.Key`, `Tags.member.1.Value`, … */
+function tagsOf(params: QueryParams): Tag[] {
+  const tags: Tag[] = []
+  for (let i = 1; params.has(`Tags.member.${i}.Key`); i++) tags.push({Key: params.get(`Tags.member.${i}.Key`) ?? '', Value: params.get(`Tags.member.${i}.Value`) ?? ''})
+  return tags
+}
+
+/** A role as IAM returns it; the trust policy is URL-encoded, as IAM sends policy documents. */
+function roleXml(role: RoleDoc): Record<string, unknown> {
+  return {
+    Path: role.path,
+    RoleName: role.roleName,
+    RoleId: role.roleId,
+    Arn: role.arn,
+    CreateDate: role.createDate,
+    AssumeRolePolicyDocument: encodeURIComponent(role.assumeRolePolicyDocument),
+    ...(role.description ? {Description: role.description} : {}),
+    MaxSessionDuration: role.maxSessionDuration,
+    ...(role.tags.length ? {Tags: {member: role.tags}} : {}),
+  }
+}
+
+export async function createRole(params: QueryParams, context: LocalContext): Promise<Record<string, unknown>> {
+  const name = validateName(required(params, 'RoleName'))
+  const path = params.get('Path') ?? '/'
+  if (!PATH.test(path) || path.length > 512) throw new IamError(400, 'ValidationError', `The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters.`)
+  const document = validatePolicyDocument(required(params, 'AssumeRolePolicyDocument'))
+  const maxSessionDuration = Number(params.get('MaxSessionDuration') ?? 3600)
+  if (!Number.isInteger(maxSessionDuration) || maxSessionDuration < 3600 || maxSessionDuration > 43_200) {
+    throw new IamError(400, 'ValidationError', `1 validation error detected: Value '${maxSessionDuration}' at 'maxSessionDuration' failed to satisfy constraint: Member must have value between 3600 and 43200`)
+  }
+  const description = params.get('Description') ?? undefined
+  const role: RoleDoc = {
+    path,
+    roleName: name,
+    roleId: `AROA${Array.from(randomBytes(17), (byte) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[byte % 32]).join('')}`,
+    arn: `arn:aws:iam::${context.accountId}:role${path}${name}`,
+    createDate: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    assumeRolePolicyDocument: document,
+    ...(description ? {description} : {}),
+    maxSessionDuration,
+    tags: tagsOf(params),
+    attached: [],
+    inline: {},
+  }
+  await context.store.transaction(async () => {
+    if (await context.store.get(ROLES, roleKey(name))) throw new IamError(409, 'EntityAlreadyExists', `Role with name ${name} already exists.`)
+    await context.store.put(ROLES, roleKey(name), role)
+  })
+  return {Role: roleXml(role)}
+}
+
+export async function getRole(params: QueryParams, context: LocalContext): Promise<Record<string, unknown>> {
+  return {Role: {...roleXml(await requireRole(context, required(params, 'RoleName'))), RoleLastUsed: {}}}
+}
+
+export async function listRoles(params: QueryParams, context: LocalContext): Promise<Record<string, unknown>> {
+  const prefix = params.get('PathPrefix') ?? '/'
+  const roles = (await context.store.list<RoleDoc>(ROLES)).filter((role) => role.path.startsWith(prefix))
+  return {Roles: {member: roles.map(roleXml)}, IsTruncated: false}
+}
+
+export async function deleteRole(params: QueryParams, context: LocalContext): Promise<undefined> {
+  const name = required(params, 'RoleName')
+  await context.store.transaction(async () => {
+    const role = await requireRole(context, name)
+    if (role.attached.length > 0) throw new IamError(409, 'DeleteConflict', 'Cannot delete entity, must detach all policies first.')
+    if (Object.keys(role.inline).length > 0) throw new IamError(409, 'DeleteConflict', 'Cannot delete entity, must delete policies first.')
+    await context.store.delete(ROLES, roleKey(name))
+  })
+  return undefined
+}
+
+/** Read-modify-write of one role under the store lock. */
+async function updateRole(context: LocalContext, name: string, change: (role: RoleDoc) => RoleDoc): Promise<void> {
+  await context.store.transaction(async () => {
+    const role = await requireRole(context, name)
+    await context.store.put(ROLES, roleKey(name), change(role))
+  })
+}
+
+export async function attachRolePolicy(params: QueryParams, context: LocalContext): Promise<undefined> {
+  const name = required(params, 'RoleName')
+  const arn = required(params, 'PolicyArn')
+  const match = POLICY_ARN.exec(arn)
+  if (!match) throw new IamError(400, 'InvalidInput', `ARN ${arn} is not valid.`)
+  const policyName = match[2] ?? arn
+  await updateRole(context, name, (role) => (role.attached.some((p) => p.PolicyArn === arn) ? role : {...role, attached: [...role.attached, {PolicyName: policyName, PolicyArn: arn}]}))
+  return undefined
+}
+
+export async function detachRolePolicy(params: QueryParams, context: LocalContext): Promise<undefined> {
+  const arn = required(params, 'PolicyArn')
+  await updateRole(context, required(params, 'RoleName'), (role) => {
+    if (!role.attached.some((p) => p.PolicyArn === arn)) throw new IamError(404, 'NoSuchEntity', `Policy ${arn} was not found.`)
+    return {...role, attached: role.attached.filter((p) => p.PolicyArn !== arn)}
+  })
+  return undefined
+}
+
+export async function listAttachedRolePolicies(params: QueryParams, context: LocalContext): Promise<Record<string, unknown>> {
+  const role = await requireRole(context, required(params, 'RoleName'))
+  return {AttachedPolicies: {member: role.attached}, IsTruncated: false}
+}
+
+export async function putRolePolicy(params: QueryParams, context: LocalContext): Promise<undefined> {
+  const policyName = validateName(required(params, 'PolicyName'), 'policyName')
+  const document = validatePolicyDocument(required(params, 'PolicyDocument'))
+  await updateRole(context, required(params, 'RoleName'), (role) => ({...role, inline: {...role.inline, [policyName]: document}}))
+  return undefined
+}
+
+export async function getRolePolicy(params: QueryParams, context: LocalContext): Promise<Record<string, unknown>> {
+  const role = await requireRole(context, required(params, 'RoleName'))
+  const policyName = required(params, 'PolicyName')
+  const document = role.inline[policyName]
+  if (document === undefined) throw new IamError(404, 'NoSuchEntity', `The role policy with name ${policyName} cannot be found.`)
+  return {RoleName: role.roleName, PolicyName: policyName, PolicyDocument: encodeURIComponent(document)}
+}
+
+export async function deleteRolePolicy(params: QueryParams, context: LocalContext): Promise<undefined> {
+  const policyName = required(params, 'PolicyName')
+  await updateRole(context, required(params, 'RoleName'), (role) => {
+    if (!(policyName in role.inline)) throw new IamError(404, 'NoSuchEntity', `The role policy with name ${policyName} cannot be found.`)
+    const inline = {...role.inline}
+    delete inline[policyName]
+    return {...role, inline}
+  })
+  return undefined
+}
+
+export async function listRolePolicies(params: QueryParams, context: LocalContext): Promise<Record<string, unknown>> {
+  const role = await requireRole(context, required(params, 'RoleName'))
+  return {PolicyNames: {member: Object.keys(role.inline).sort()}, IsTruncated: false}
+}
