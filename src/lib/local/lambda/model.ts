@@ -38,6 +38,8 @@ export interface LayerRef {
   /** Hex SHA-256 of the layer zip (blob id). */
   readonly sha256: string
   readonly codeSize: number
+  /** Unzipped size of the layer (counts towards the 250 MB function + layers limit). */
+  readonly unzippedSize?: number
 }
 
 /** Milliseconds since the epoch, used to compute State / LastUpdateStatus lazily. */
