@@ -1,0 +1,292 @@
+/**
+ * The worker process of one execution environment: sling's stand-in for Lambda's Node.js runtime
+ * interface client. Forked by environment.ts with the environment Lambda gives a function (never the
+ * parent's), it loads the handler once (the INIT phase), then runs invocations sent over IPC.
+ *
+ * It follows the behaviour of aws-lambda-nodejs-runtime-interface-client: handler resolution
+ * (`dir/file.export.nested`, .js/.mjs/.cjs, package.json "type"), the error types it reports
+ * (Runtime.ImportModuleError, Runtime.UserCodeSyntaxError, Runtime.HandlerNotFound,
+ * Runtime.MalformedHandlerName, Runtime.UnhandledPromiseRejection), the `{errorType, errorMessage,
+ * trace}` payload, console lines `<ISO time>\t<request id>\t<LEVEL>\t<message>`, callback handlers
+ * with callbackWaitsForEmptyEventLoop, and a `null` response when the event loop empties before the
+ * handler answers. Only Node.js built-ins are imported: it must start fast.
+ */
+import {existsSync, readFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import path from 'node:path'
+import {pathToFileURL} from 'node:url'
+import {format, types} from 'node:util'
+
+import type {ErrorPayload, InvokeMessage, WorkerMessage} from './protocol.js'
+
+type Handler = (event: unknown, context: Record<string, unknown>, callback: (error?: unknown, result?: unknown) => void) => unknown
+
+const taskRoot = process.env.LAMBDA_TASK_ROOT ?? process.cwd()
+const handlerString = process.env._HANDLER ?? ''
+const memoryLimitMb = Number(process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? 128)
+const nodeRequire = createRequire(path.join(taskRoot, 'index.js'))
+
+let currentRequestId: string | undefined
+let maxRssBytes = process.memoryUsage.rss()
+
+function send(message: WorkerMessage): void {
+  process.send?.(message)
+}
+
+// --- console, as Lambda's text log format writes it ---------------------------------------------
+
+function patchConsole(): void {
+  const levels: [keyof Console, string][] = [
+    ['log', 'INFO'],
+    ['info', 'INFO'],
+    ['warn', 'WARN'],
+    ['error', 'ERROR'],
+    ['debug', 'DEBUG'],
+    ['trace', 'TRACE'],
+  ]
+  for (const [method, level] of levels) {
+    ;(console as unknown as Record<string, (...args: unknown[]) => void>)[method] = (...args: unknown[]) => {
+      const now = new Date()
+      send({type: 'log', timestamp: now.getTime(), message: `${now.toISOString()}\t${currentRequestId ?? 'undefined'}\t${level}\t${format(...args)}`})
+    }
+  }
+}
+
+// --- errors, as the runtime reports them ------------------------------------------------------------
+
+class RuntimeError extends Error {
+  constructor(name: string, message: string) {
+    super(message)
+    this.name = name
+  }
+}
+
+function toPayload(error: unknown): ErrorPayload {
+  if (types.isNativeError(error) || (error instanceof Object && 'message' in error && 'name' in error)) {
+    const err = error as Error
+    return {errorType: String(err.name), errorMessage: String(err.message), trace: String(err.stack ?? '').split('\n')}
+  }
+  return {errorType: typeof error, errorMessage: String(error), trace: []}
+}
+
+/** The JSON the runtime logs after "Invoke Error" / "Uncaught Exception": the stack as `stack`. */
+function formatted(error: unknown): string {
+  const {errorType, errorMessage, trace} = toPayload(error)
+  return `\t${JSON.stringify({errorType, errorMessage, stack: trace})}`
+}
+
+// --- INIT: load the handler -------------------------------------------------------------------------
+
+function hasTypeModule(file: string): boolean {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    const pkg = path.join(dir, 'package.json')
+    if (existsSync(pkg)) {
+      try {
+        return (JSON.parse(readFileSync(pkg, 'utf8')) as {type?: string}).type === 'module'
+      } catch {
+        return false
+      }
+    }
+    if (path.dirname(dir) === dir) return false
+  }
+}
+
+function tryRequire(file: string): unknown {
+  return existsSync(file) ? (nodeRequire(file) as unknown) : undefined
+}
+
+async function tryImport(file: string): Promise<unknown> {
+  return existsSync(file) ? ((await import(pathToFileURL(file).href)) as unknown) : undefined
+}
+
+/** The same lookup order as the runtime: extensionless, .js (CommonJS), .js (ES module), .mjs, .cjs, then a package. */
+async function loadModule(moduleRoot: string, moduleName: string): Promise<unknown> {
+  const base = path.resolve(taskRoot, moduleRoot, moduleName)
+  const extensionless = tryRequire(base)
+  if (extensionless) return extensionless
+  const esm = hasTypeModule(base)
+  if (!esm) {
+    const cjs = tryRequire(`${base}.js`)
+    if (cjs) return cjs
+  }
+  const loaded = (esm ? await tryImport(`${base}.js`) : undefined) ?? (await tryImport(`${base}.mjs`)) ?? tryRequire(`${base}.cjs`)
+  if (loaded) return loaded
+  return nodeRequire(nodeRequire.resolve(moduleName, {paths: [taskRoot, path.resolve(taskRoot, moduleRoot)]}))
+}
+
+async function loadHandler(): Promise<Handler> {
+  if (handlerString.includes('..')) throw new RuntimeError('Runtime.MalformedHandlerName', "'../' not allowed in handler name")
+  const base = path.basename(handlerString)
+  const moduleRoot = handlerString.slice(0, handlerString.length - base.length)
+  const match = /^([^.]*)\.(.*)$/.exec(base)
+  if (!match?.[1] || !match[2]) throw new RuntimeError('Runtime.MalformedHandlerName', 'Bad handler')
+  const [, moduleName, handlerPath] = match
+  let userModule: unknown
+  try {
+    userModule = await loadModule(moduleRoot, moduleName)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (error instanceof SyntaxError) throw new RuntimeError('Runtime.UserCodeSyntaxError', String(error))
+    if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') throw new RuntimeError('Runtime.ImportModuleError', String(error))
+    throw error
+  }
+  const handler = handlerPath.split('.').reduce<unknown>((object, key) => (object as Record<string, unknown> | undefined)?.[key], userModule)
+  if (handler === undefined || handler === null) throw new RuntimeError('Runtime.HandlerNotFound', `${handlerString} is undefined or not exported`)
+  if (typeof handler !== 'function') throw new RuntimeError('Runtime.HandlerNotFound', `${handlerString} is not a function`)
+  return handler as Handler
+}
+
+// --- INVOKE --------------------------------------------------------------------------------------------
+
+/** Set while an invocation waits for the event loop to empty (callback handlers, never-settling promises). */
+let onEmptyLoop: (() => void) | undefined
+
+process.on('beforeExit', () => {
+  const pending = onEmptyLoop
+  if (!pending) return
+  onEmptyLoop = undefined
+  pending()
+})
+
+function finish(message: WorkerMessage): void {
+  onEmptyLoop = undefined
+  currentRequestId = undefined
+  // Between invocations the IPC channel keeps the worker alive, waiting for the next one.
+  process.channel?.ref()
+  send(message)
+}
+
+function respond(requestId: string, result: unknown): void {
+  let payload: string
+  try {
+    payload = JSON.stringify(result === undefined ? null : result) ?? 'null'
+  } catch (error) {
+    fail(requestId, error)
+    return
+  }
+  finish({type: 'result', requestId, payload, maxMemoryMb: toMb(maxRssBytes)})
+}
+
+function fail(requestId: string, error: unknown): void {
+  console.error('Invoke Error', formatted(error))
+  finish({type: 'error', requestId, error: toPayload(error), maxMemoryMb: toMb(maxRssBytes)})
+}
+
+function invoke(handler: Handler, message: InvokeMessage): void {
+  const {requestId} = message
+  currentRequestId = requestId
+  process.env._X_AMZN_TRACE_ID = message.traceId
+  let settled = false
+  const context = buildContext(message, (error, result) => done(error, result))
+  function complete(error: unknown, result: unknown): void {
+    if (settled) return
+    settled = true
+    if (error !== undefined && error !== null) fail(requestId, error)
+    else respond(requestId, result)
+  }
+  function done(error: unknown, result: unknown): void {
+    if (context.callbackWaitsForEmptyEventLoop) onEmptyLoop = () => complete(error, result)
+    else complete(error, result)
+  }
+  // As the runtime does: when the event loop empties before the handler answers, the answer is null.
+  onEmptyLoop = () => complete(undefined, null)
+  // While the handler runs, only its own work keeps the process alive: "beforeExit" then means an empty event loop.
+  process.channel?.unref()
+  let event: unknown
+  try {
+    event = message.event === '' ? {} : JSON.parse(message.event)
+    const returned = handler(event, context, (error?: unknown, result?: unknown) => done(error, result))
+    if (types.isPromise(returned)) {
+      returned.then(
+        (result: unknown) => complete(undefined, result),
+        (error: unknown) => complete(error ?? new Error('Promise rejected without a reason'), undefined),
+      )
+    }
+  } catch (error) {
+    complete(error, undefined)
+  }
+}
+
+interface Context extends Record<string, unknown> {
+  callbackWaitsForEmptyEventLoop: boolean
+}
+
+function buildContext(message: InvokeMessage, legacyDone: (error: unknown, result: unknown) => void): Context {
+  let clientContext: unknown
+  if (message.clientContext) {
+    try {
+      clientContext = JSON.parse(message.clientContext)
+    } catch {
+      clientContext = undefined
+    }
+  }
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
+    functionVersion: process.env.AWS_LAMBDA_FUNCTION_VERSION,
+    memoryLimitInMB: String(memoryLimitMb),
+    logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME,
+    logStreamName: process.env.AWS_LAMBDA_LOG_STREAM_NAME,
+    invokedFunctionArn: message.invokedFunctionArn,
+    awsRequestId: message.requestId,
+    clientContext,
+    identity: undefined,
+    getRemainingTimeInMillis: () => Math.max(0, message.deadline - Date.now()),
+    succeed: (result: unknown) => legacyDone(undefined, result),
+    fail: (error: unknown) => legacyDone(error ?? 'handled', undefined),
+    done: legacyDone,
+  }
+}
+
+function toMb(bytes: number): number {
+  return Math.ceil(bytes / 1024 / 1024)
+}
+
+// --- start ---------------------------------------------------------------------------------------------
+
+function watchMemory(): void {
+  // Lambda's sandbox is killed when it goes over MemorySize; V8's heap limit alone doesn't bound RSS.
+  const limit = memoryLimitMb * 1024 * 1024
+  setInterval(() => {
+    const rss = process.memoryUsage.rss()
+    maxRssBytes = Math.max(maxRssBytes, rss)
+    if (rss > limit) process.kill(process.pid, 'SIGKILL')
+  }, 25).unref()
+}
+
+function exitWithError(label: string, error: unknown, code: number): void {
+  console.error(label, formatted(error))
+  const requestId = currentRequestId
+  const message: WorkerMessage | undefined = requestId ? {type: 'error', requestId, error: toPayload(error), maxMemoryMb: toMb(maxRssBytes), exit: true} : undefined
+  process.channel?.ref()
+  // The runtime posts the error, then exits (129 after an uncaught exception, 128 after an unhandled rejection).
+  // eslint-disable-next-line no-restricted-properties -- a worker process, not the CLI: exiting is the runtime's behaviour
+  const exit = (): never => process.exit(code)
+  if (message && process.send) process.send(message, undefined, {}, exit)
+  else exit()
+}
+
+async function main(): Promise<void> {
+  patchConsole()
+  watchMemory()
+  process.on('uncaughtException', (error) => exitWithError('Uncaught Exception', error, 129))
+  process.on('unhandledRejection', (reason) => {
+    const error = new RuntimeError('Runtime.UnhandledPromiseRejection', String(reason))
+    exitWithError('Unhandled Promise Rejection', error, 128)
+  })
+  const started = performance.now()
+  let handler: Handler
+  try {
+    handler = await loadHandler()
+  } catch (error) {
+    console.error('Uncaught Exception', formatted(error))
+    send({type: 'init-error', initDurationMs: performance.now() - started, error: toPayload(error)})
+    return
+  }
+  process.on('message', (message: InvokeMessage) => {
+    if (message.type === 'invoke') invoke(handler, message)
+  })
+  send({type: 'ready', initDurationMs: performance.now() - started})
+}
+
+void main()

@@ -1,0 +1,108 @@
+import {createHash, randomBytes} from 'node:crypto'
+import {createWriteStream} from 'node:fs'
+import {chmod, cp, mkdir, rename, rm, stat} from 'node:fs/promises'
+import path from 'node:path'
+import type {Readable} from 'node:stream'
+import {pipeline} from 'node:stream/promises'
+
+import yauzl from 'yauzl'
+
+import type {Store} from '../store.js'
+
+/** Where a function version's code and layers are on disk, ready to run. */
+export interface PreparedCode {
+  /** The extracted deployment package: LAMBDA_TASK_ROOT. */
+  readonly taskRoot: string
+  /** The layers merged in order, where Lambda mounts /opt. */
+  readonly optDir: string
+}
+
+/**
+ * Extracts the code zip and each layer zip once per SHA-256 under `<store>/runtime/`, and merges the
+ * layers (later ones overriding earlier ones, as Lambda does) into one /opt directory per list of
+ * layers. Every directory is built in a temporary place and renamed into place, so a crash or a
+ * concurrent sling process never sees half an extraction.
+ */
+export async function prepareCode(store: Store, codeSha256: string, layerSha256s: readonly string[]): Promise<PreparedCode> {
+  const root = path.join(store.dir, 'runtime')
+  const taskRoot = await extractOnce(store, codeSha256, path.join(root, 'code', codeSha256))
+  const layerDirs: string[] = []
+  for (const sha of layerSha256s) layerDirs.push(await extractOnce(store, sha, path.join(root, 'layers', sha)))
+  const optKey = layerSha256s.length === 0 ? 'none' : createHash('sha256').update(layerSha256s.join(',')).digest('hex')
+  const optDir = await buildOnce(path.join(root, 'opt', optKey), async (temp) => {
+    for (const dir of layerDirs) await cp(dir, temp, {recursive: true, force: true, verbatimSymlinks: true})
+  })
+  return {taskRoot, optDir}
+}
+
+async function extractOnce(store: Store, sha256: string, target: string): Promise<string> {
+  return buildOnce(target, (temp) => extractZip(store.blobPath(sha256), temp))
+}
+
+async function buildOnce(target: string, build: (temp: string) => Promise<void>): Promise<string> {
+  if (await exists(target)) return target
+  const temp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`
+  await mkdir(temp, {recursive: true})
+  try {
+    await build(temp)
+    await rename(temp, target)
+  } catch (error) {
+    await rm(temp, {recursive: true, force: true})
+    // Another process built it first: theirs is as good as ours.
+    if (await exists(target)) return target
+    throw error
+  }
+  return target
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Extracts every entry of `zipFile` under `dir`, keeping Unix modes; refuses entries that escape `dir`. */
+export function extractZip(zipFile: string, dir: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(zipFile, {lazyEntries: true, strictFileNames: false}, (openError, zip) => {
+      if (openError) {
+        reject(openError)
+        return
+      }
+      const fail = (error: unknown): void => {
+        zip.close()
+        reject(error instanceof Error ? error : new Error(String(error)))
+      }
+      zip.on('error', fail)
+      zip.on('end', () => resolve())
+      zip.on('entry', (entry: yauzl.Entry) => {
+        const target = path.resolve(dir, entry.fileName)
+        if (target !== dir && !target.startsWith(dir + path.sep)) {
+          fail(new Error(`Zip entry "${entry.fileName}" is outside the archive root.`))
+          return
+        }
+        if (entry.fileName.endsWith('/')) {
+          mkdir(target, {recursive: true}).then(() => zip.readEntry(), fail)
+          return
+        }
+        zip.openReadStream(entry, (streamError, stream) => {
+          if (streamError) {
+            fail(streamError)
+            return
+          }
+          writeEntry(stream, target, (entry.externalFileAttributes >>> 16) & 0o777).then(() => zip.readEntry(), fail)
+        })
+      })
+      zip.readEntry()
+    })
+  })
+}
+
+async function writeEntry(stream: Readable, target: string, mode: number): Promise<void> {
+  await mkdir(path.dirname(target), {recursive: true})
+  await pipeline(stream, createWriteStream(target))
+  if (mode !== 0) await chmod(target, mode | 0o400)
+}

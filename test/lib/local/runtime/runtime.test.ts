@@ -1,0 +1,261 @@
+import {afterEach, describe, expect, test} from 'vitest'
+
+import type {InvocationRequest, LambdaRuntime} from '../../../../src/lib/local/runtime/runtime.js'
+import {ConcurrencyLimitError, createLambdaRuntime, logTail, UnsupportedRuntimeError} from '../../../../src/lib/local/runtime/runtime.js'
+import {Store} from '../../../../src/lib/local/store.js'
+import {tempDir} from '../../../helpers/cli.js'
+import {aFunction, ARN} from './helpers.js'
+
+const cleanups: (() => Promise<void>)[] = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+async function setup(): Promise<{store: Store; runtime: LambdaRuntime}> {
+  const temp = await tempDir()
+  const store = new Store(temp.dir)
+  const runtime = createLambdaRuntime({store, endpoint: () => 'http://127.0.0.1:4566'})
+  cleanups.push(temp.cleanup, () => runtime.close())
+  return {store, runtime}
+}
+
+const call = (payload: unknown = {}): InvocationRequest => ({payload: JSON.stringify(payload), invokedFunctionArn: ARN})
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- payloads are checked field by field
+const json = (text: string): any => JSON.parse(text)
+
+describe('handlers', () => {
+  test('a CommonJS handler gets the Lambda environment and context, and none of the parent environment', async () => {
+    process.env.SLING_TEST_SECRET = 'do-not-leak'
+    const {store, runtime} = await setup()
+    const spec = await aFunction(
+      store,
+      {
+        'index.js': `exports.handler = async (event, context) => ({
+          event, env: process.env, remaining: context.getRemainingTimeInMillis(),
+          context: {awsRequestId: context.awsRequestId, invokedFunctionArn: context.invokedFunctionArn, functionName: context.functionName,
+            functionVersion: context.functionVersion, memoryLimitInMB: context.memoryLimitInMB, logGroupName: context.logGroupName,
+            logStreamName: context.logStreamName, waits: context.callbackWaitsForEmptyEventLoop},
+        })`,
+      },
+      {environment: {GREETING: 'hi'}, memorySize: 512, timeout: 7},
+    )
+    const result = await runtime.invoke(spec, {...call({a: 1}), requestId: 'req-1'})
+    const body = json(result.payload)
+    expect(result.functionError).toBeUndefined()
+    expect(body.event).toEqual({a: 1})
+    expect(body.env).toMatchObject({
+      AWS_LAMBDA_FUNCTION_NAME: 'fn',
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
+      AWS_LAMBDA_LOG_GROUP_NAME: '/aws/lambda/fn',
+      AWS_LAMBDA_LOG_STREAM_NAME: result.logStream,
+      AWS_REGION: 'us-east-1',
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs20.x',
+      _HANDLER: 'index.handler',
+      TZ: ':UTC',
+      GREETING: 'hi',
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:4566',
+      AWS_ACCESS_KEY_ID: 'sling-local',
+    })
+    expect(body.env.NODE_PATH).toContain('nodejs/node20/node_modules')
+    expect(body.env.SLING_TEST_SECRET).toBeUndefined()
+    expect(body.context).toEqual({
+      awsRequestId: 'req-1',
+      invokedFunctionArn: ARN,
+      functionName: 'fn',
+      functionVersion: '$LATEST',
+      memoryLimitInMB: '512',
+      logGroupName: '/aws/lambda/fn',
+      logStreamName: result.logStream,
+      waits: true,
+    })
+    expect(body.remaining).toBeGreaterThan(0)
+    expect(body.remaining).toBeLessThanOrEqual(7000)
+    expect(result.logStream).toMatch(/^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/)
+  })
+
+  test('ES modules load from .mjs, and from .js under package.json "type": "module", also in sub-directories', async () => {
+    const {store, runtime} = await setup()
+    const mjs = await aFunction(store, {'app.mjs': 'export const handler = async () => "from mjs"'}, {handler: 'app.handler'})
+    const typed = await aFunction(
+      store,
+      {'package.json': '{"type":"module"}', 'src/api/main.js': 'export const handlers = {get: async (e) => `from esm ${e.n}`}'},
+      {handler: 'src/api/main.handlers.get', functionName: 'fn2'},
+    )
+    expect((await runtime.invoke(mjs, call())).payload).toBe('"from mjs"')
+    expect((await runtime.invoke(typed, call({n: 2}))).payload).toBe('"from esm 2"')
+  })
+
+  test('a callback handler answers once the event loop is empty, unless callbackWaitsForEmptyEventLoop is false', async () => {
+    const {store, runtime} = await setup()
+    const source = `exports.handler = (event, context, callback) => {
+      context.callbackWaitsForEmptyEventLoop = event.wait
+      setTimeout(() => console.log('timer fired'), 300)
+      callback(null, {ok: true})
+    }`
+    const spec = await aFunction(store, {'index.js': source})
+    const waited = await runtime.invoke(spec, call({wait: true}))
+    expect(waited.payload).toBe('{"ok":true}')
+    expect(waited.logs.map((event) => event.message).join('\n')).toContain('timer fired')
+    const early = await runtime.invoke(spec, call({wait: false}))
+    expect(early.payload).toBe('{"ok":true}')
+    expect(early.logs.map((event) => event.message).join('\n')).not.toContain('timer fired')
+  })
+
+  test('console output is written as Lambda formats it, between START and END/REPORT', async () => {
+    const {store, runtime} = await setup()
+    const spec = await aFunction(store, {
+      'index.js': `console.log('init line'); exports.handler = async () => { console.log('hello %s', 'world'); console.warn('careful'); console.error(new Error('bad').message); console.debug('dbg'); console.info('fyi'); return 1 }`,
+    })
+    const result = await runtime.invoke(spec, {...call(), requestId: 'r-42'})
+    const messages = result.logs.map((event) => event.message)
+    expect(messages[0]).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z\tundefined\tINFO\tinit line$/)
+    expect(messages[1]).toBe('START RequestId: r-42 Version: $LATEST')
+    expect(messages.slice(2, 7).map((line) => line.split('\t').slice(1).join('\t'))).toEqual([
+      'r-42\tINFO\thello world',
+      'r-42\tWARN\tcareful',
+      'r-42\tERROR\tbad',
+      'r-42\tDEBUG\tdbg',
+      'r-42\tINFO\tfyi',
+    ])
+    expect(messages.at(-2)).toBe('END RequestId: r-42')
+    expect(messages.at(-1)).toMatch(/^REPORT RequestId: r-42\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 256 MB\tMax Memory Used: \d+ MB\tInit Duration: [\d.]+ ms\t$/)
+    expect(Buffer.from(logTail(result.logs), 'base64').toString()).toContain('END RequestId: r-42\nREPORT RequestId: r-42')
+  })
+
+  test('layers are merged where /opt would be and resolve through NODE_PATH', async () => {
+    const {store, runtime} = await setup()
+    const spec = await aFunction(store, {'index.js': `const lib = require('greeter'); exports.handler = async () => lib.greet()`}, {
+      layers: [
+        {'nodejs/node_modules/greeter/index.js': 'exports.greet = () => "v1"', 'bin/tool': 'x'},
+        {'nodejs/node_modules/greeter/index.js': 'exports.greet = () => "layer two wins"'},
+      ],
+    })
+    expect((await runtime.invoke(spec, call())).payload).toBe('"layer two wins"')
+  })
+})
+
+describe('warm environments', () => {
+  test('module init runs once per environment; only the first invocation reports Init Duration', async () => {
+    const {store, runtime} = await setup()
+    const spec = await aFunction(store, {'index.js': 'let inits = (globalThis.inits ?? 0) + 1; let calls = 0; exports.handler = async () => ({inits, calls: ++calls, pid: process.pid})'})
+    const first = await runtime.invoke(spec, call())
+    const second = await runtime.invoke(spec, call())
+    expect(json(first.payload)).toMatchObject({inits: 1, calls: 1})
+    expect(json(second.payload)).toMatchObject({inits: 1, calls: 2, pid: json(first.payload).pid})
+    expect(first.initDurationMs).toBeGreaterThan(0)
+    expect(second.initDurationMs).toBeUndefined()
+    expect(second.logs.at(-1)?.message).not.toContain('Init Duration')
+  })
+
+  test('concurrent invocations run in separate environments', async () => {
+    const {store, runtime} = await setup()
+    const spec = await aFunction(store, {'index.js': 'exports.handler = async () => { await new Promise((r) => setTimeout(r, 400)); return process.pid }'})
+    const results = await Promise.all([1, 2, 3].map(() => runtime.invoke(spec, call())))
+    expect(new Set(results.map((result) => result.payload)).size).toBe(3)
+    expect(runtime.environments()).toBe(3)
+  })
+
+  test('beyond the reserved concurrency, invocations are throttled', async () => {
+    const {store, runtime} = await setup()
+    const spec = await aFunction(store, {'index.js': 'exports.handler = async () => { await new Promise((r) => setTimeout(r, 400)); return "done" }'}, {reservedConcurrency: 1})
+    const results = await Promise.allSettled([runtime.invoke(spec, call()), runtime.invoke(spec, call())])
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1)
+    const rejected = results.find((result) => result.status === 'rejected')
+    expect(rejected?.reason).toBeInstanceOf(ConcurrencyLimitError)
+    expect((rejected?.reason as ConcurrencyLimitError).reason).toBe('ReservedFunctionConcurrentInvocationLimitExceeded')
+    await expect(runtime.invoke({...spec, reservedConcurrency: 0}, call())).rejects.toBeInstanceOf(ConcurrencyLimitError)
+  })
+
+  test('a new code version gets fresh environments', async () => {
+    const {store, runtime} = await setup()
+    const v1 = await aFunction(store, {'index.js': 'exports.handler = async () => "one"'})
+    const v2 = await aFunction(store, {'index.js': 'exports.handler = async () => "two"'})
+    expect((await runtime.invoke(v1, call())).payload).toBe('"one"')
+    expect((await runtime.invoke(v2, call())).payload).toBe('"two"')
+    expect(runtime.environments()).toBe(1)
+  })
+})
+
+describe('errors, as the Node.js runtime reports them', () => {
+  test('a handler that throws answers the error payload with errorType, errorMessage and trace', async () => {
+    const {store, runtime} = await setup()
+    const spec = await aFunction(store, {'index.js': 'class ValidationError extends Error { name = "ValidationError" }\nexports.handler = async () => { throw new ValidationError("bad input") }'})
+    const result = await runtime.invoke(spec, call())
+    expect(result.functionError).toBe('Unhandled')
+    const body = json(result.payload)
+    expect(body).toMatchObject({errorType: 'ValidationError', errorMessage: 'bad input'})
+    expect(body.trace[0]).toBe('ValidationError: bad input')
+    expect(result.logs.some((event) => /\tERROR\tInvoke Error \t\{"errorType":"ValidationError","errorMessage":"bad input","stack":\[/.test(event.message))).toBe(true)
+    // The environment stays warm after a handled error.
+    expect((await runtime.invoke(spec, call())).initDurationMs).toBeUndefined()
+  })
+
+  test('callback(error) with a string reports errorType "string"', async () => {
+    const {store, runtime} = await setup()
+    const spec = await aFunction(store, {'index.js': 'exports.handler = (e, c, cb) => cb("nope")'})
+    expect(json((await runtime.invoke(spec, call())).payload)).toEqual({errorType: 'string', errorMessage: 'nope', trace: []})
+  })
+
+  test.each([
+    ['a missing module', {'other.js': ''}, 'index.handler', 'Runtime.ImportModuleError', /^Error: Cannot find module 'index'/],
+    ['a missing export', {'index.js': 'exports.other = 1'}, 'index.handler', 'Runtime.HandlerNotFound', /^index\.handler is undefined or not exported$/],
+    ['a syntax error', {'index.js': 'exports.handler = async () => {'}, 'index.handler', 'Runtime.UserCodeSyntaxError', /^SyntaxError: /],
+    ['a malformed handler', {'index.js': ''}, 'index', 'Runtime.MalformedHandlerName', /^Bad handler$/],
+    ['init code that throws', {'index.js': 'throw new TypeError("no config")'}, 'index.handler', 'TypeError', /^no config$/],
+  ])('%s fails the invocation at init', async (_name, files, handler, errorType, message) => {
+    const {store, runtime} = await setup()
+    const result = await runtime.invoke(await aFunction(store, files, {handler}), call())
+    expect(result.functionError).toBe('Unhandled')
+    expect(json(result.payload)).toMatchObject({errorType})
+    expect(json(result.payload).errorMessage).toMatch(message)
+  })
+
+  test('an unhandled promise rejection fails the invocation and recycles the environment', async () => {
+    const {store, runtime} = await setup()
+    const spec = await aFunction(store, {'index.js': 'exports.handler = async () => { Promise.reject(new Error("floating")); await new Promise((r) => setTimeout(r, 200)); return "late" }'})
+    const result = await runtime.invoke(spec, call())
+    expect(json(result.payload)).toMatchObject({errorType: 'Runtime.UnhandledPromiseRejection', errorMessage: 'Error: floating'})
+    expect((await runtime.invoke(spec, call())).initDurationMs).toBeGreaterThan(0)
+  })
+
+  test('process.exit in a handler is a Runtime.ExitError', async () => {
+    const {store, runtime} = await setup()
+    const spec = await aFunction(store, {'index.js': 'exports.handler = async () => process.exit(3)'})
+    const result = await runtime.invoke(spec, {...call(), requestId: 'r-exit'})
+    expect(json(result.payload)).toEqual({errorType: 'Runtime.ExitError', errorMessage: 'RequestId: r-exit Error: Runtime exited with error: exit status 3'})
+    expect(result.logs.at(-1)?.message).toContain('Status: error\tError Type: Runtime.ExitError')
+  })
+
+  test('the timeout is enforced: Sandbox.Timedout, the log says so, and the environment is recycled', async () => {
+    const {store, runtime} = await setup()
+    const spec = await aFunction(store, {'index.js': 'exports.handler = async () => new Promise((r) => setTimeout(r, 60_000))'}, {timeout: 1})
+    const result = await runtime.invoke(spec, {...call(), requestId: 'r-slow'})
+    expect(json(result.payload)).toEqual({errorType: 'Sandbox.Timedout', errorMessage: 'RequestId: r-slow Error: Task timed out after 1.00 seconds'})
+    expect(result.logs.some((event) => event.message.endsWith('r-slow Task timed out after 1.00 seconds'))).toBe(true)
+    expect(result.logs.at(-1)?.message).toContain('Status: timeout')
+    expect(runtime.environments()).toBe(0)
+  })
+
+  test('a handler whose promise never settles answers null once the event loop is empty', async () => {
+    const {store, runtime} = await setup()
+    const spec = await aFunction(store, {'index.js': 'exports.handler = () => new Promise(() => {})'})
+    const result = await runtime.invoke(spec, call())
+    expect(result.functionError).toBeUndefined()
+    expect(result.payload).toBe('null')
+  })
+
+  test('going over MemorySize kills the environment: Runtime.ExitError, signal: killed', async () => {
+    const {store, runtime} = await setup()
+    const spec = await aFunction(store, {'index.js': 'const keep = []; exports.handler = async () => { for (;;) { keep.push(Buffer.alloc(16 * 1024 * 1024, 1)); await new Promise((r) => setTimeout(r, 1)) } }'}, {memorySize: 128})
+    const result = await runtime.invoke(spec, {...call(), requestId: 'r-oom'})
+    expect(json(result.payload)).toEqual({errorType: 'Runtime.ExitError', errorMessage: 'RequestId: r-oom Error: Runtime exited with error: signal: killed'})
+  })
+
+  test('other runtimes than Node.js are refused clearly', async () => {
+    const {store, runtime} = await setup()
+    const spec = await aFunction(store, {'main.py': ''}, {runtime: 'python3.12'})
+    await expect(runtime.invoke(spec, call())).rejects.toBeInstanceOf(UnsupportedRuntimeError)
+  })
+})
