@@ -7,7 +7,7 @@ import {tempDir} from '../../../helpers/cli.js'
 
 export interface S3Harness {
   readonly cloud: LocalCloud
-  s3(options?: {region?: string; maxAttempts?: number}): S3Client
+  s3(options?: {region?: string; maxAttempts?: number; retryMode?: 'standard' | 'adaptive'}): S3Client
   close(): Promise<void>
 }
 
@@ -25,6 +25,7 @@ export async function startS3(settings: Partial<LocalSettings> = {}): Promise<S3
         forcePathStyle: true,
         credentials: {accessKeyId: 'sling-local', secretAccessKey: 'sling-local'},
         maxAttempts: options.maxAttempts ?? 1,
+        ...(options.retryMode ? {retryMode: options.retryMode} : {}),
       })
       clients.push(client)
       return client
