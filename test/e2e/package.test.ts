@@ -28,7 +28,7 @@ test('sling package packages the example project and prints the size table', asy
 
   expect(code).toBe(0)
   expect(stdout).toMatch(/^Function\s+Handler\s+Zipped\s+of 50 MB\s+Unzipped\s+\+ layers\s+of 250 MB\s+Env of 4 KB\s+Layers$/m)
-  expect(stdout).toMatch(/^api\s+index\.handler\s+[\d.]+ (B|KB)\s+[\d.]+%/m)
+  expect(stdout).toMatch(/^api\s+index\.handler\s+[\d.]+ (B|KB)\s+<?[\d.]+%/m)
   expect(stdout).toMatch(/^worker\s+index\.handler\s.*1\/5$/m)
   expect(stdout).toMatch(/^shared\s+directory\s/m)
   expect(stderr).toContain('Packaged 3 artifacts')

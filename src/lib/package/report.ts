@@ -1,4 +1,5 @@
 import {displayPath} from '../config/load.js'
+import {LAMBDA_LIMITS} from '../config/schema.js'
 import {formatBytes} from '../errors.js'
 import type {Output} from '../output.js'
 import {renderBars} from './analyze.js'
@@ -29,7 +30,7 @@ export function reportPackage(result: PackageResult, output: Output, options: {r
       {header: 'From', get: (l) => l.source},
       {header: 'Zipped', get: (l) => formatBytes(l.zippedSize), align: 'right'},
       {header: 'Unzipped', get: (l) => formatBytes(l.unzippedSize), align: 'right'},
-      {header: 'of 250 MB', get: (l) => `${((l.unzippedSize / 262_144_000) * 100).toFixed(1)}%`, align: 'right'},
+      {header: 'of 250 MB', get: (l) => formatShare(l.unzippedSize / LAMBDA_LIMITS.unzippedMax), align: 'right'},
     ])
   }
   if (options.analyze) {
@@ -47,5 +48,10 @@ export function reportPackage(result: PackageResult, output: Output, options: {r
 }
 
 function percent(use: LimitUse): string {
-  return `${(use.share * 100).toFixed(1)}%`
+  return formatShare(use.share)
+}
+
+/** "12.3%", or "<0.1%" so a small but non-zero use doesn't read as nothing. */
+function formatShare(share: number): string {
+  return share > 0 && share < 0.001 ? '<0.1%' : `${(share * 100).toFixed(1)}%`
 }
