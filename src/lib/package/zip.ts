@@ -8,6 +8,7 @@ import {Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
 import {UserError} from '../errors.js'
+import {onInterrupt} from '../interrupt.js'
 
 /**
  * Every entry gets this date, so the same files always give the same bytes. 1980-01-01 is the
@@ -64,6 +65,8 @@ export async function writeZip(entries: readonly ZipEntry[], destination: string
   })
   const archive = archiver('zip', {zlib: {level: ZIP_LEVEL}})
   let unzippedSize = 0
+  // Ctrl-C mid-zip must not leave a partial file behind either.
+  const forget = onInterrupt(() => rm(temporary, {force: true}))
   try {
     for (const entry of sorted) {
       const data = {name: entry.name, date: ZIP_DATE, mode: normalizedMode(entry)}
@@ -78,6 +81,8 @@ export async function writeZip(entries: readonly ZipEntry[], destination: string
     archive.abort()
     await rm(temporary, {force: true})
     throw readError(error)
+  } finally {
+    forget()
   }
   return {sha256: hash.digest('base64'), zippedSize, unzippedSize, entries: sorted.length}
 }
