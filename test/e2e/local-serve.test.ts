@@ -1,0 +1,114 @@
+import {spawn} from 'node:child_process'
+import type {ChildProcessWithoutNullStreams} from 'node:child_process'
+import {existsSync, readFileSync} from 'node:fs'
+import path from 'node:path'
+
+import {CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client} from '@aws-sdk/client-s3'
+import {LambdaClient, ListFunctionsCommand} from '@aws-sdk/client-lambda'
+import {afterEach, expect, test} from 'vitest'
+
+import {SERVICE_ROUTERS} from '../../src/lib/local/services.js'
+import {BIN, runCli, tempDir} from '../helpers/cli.js'
+import {expectOutputMatchesModel} from '../helpers/model.js'
+
+interface Served {
+  readonly child: ChildProcessWithoutNullStreams
+  readonly info: {endpoint: string; store: string; pid: number; region: string; env: Record<string, string>}
+  stderr(): string
+  exited: Promise<{code: number | null; signal: NodeJS.Signals | null}>
+}
+
+const cleanups: (() => Promise<void>)[] = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+/** Starts `sling local serve --json` and resolves once it printed where it listens. */
+function serve(args: string[]): Promise<Served> {
+  const child = spawn(process.execPath, [BIN, 'local', 'serve', '--json', ...args], {
+    env: {PATH: process.env.PATH, HOME: process.env.HOME, CI: 'true', NO_COLOR: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'},
+  })
+  let stdout = ''
+  let stderr = ''
+  const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>((resolve) => child.on('exit', (code, signal) => resolve({code, signal})))
+  cleanups.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    await exited
+  })
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  return new Promise((resolve, reject) => {
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk
+      try {
+        resolve({child, info: JSON.parse(stdout) as Served['info'], stderr: () => stderr, exited})
+      } catch {
+        // not the whole document yet
+      }
+    })
+    void exited.then(({code}) => reject(new Error(`sling local serve exited (${code}) before listening:\n${stderr}`)))
+  })
+}
+
+test('serves the local cloud over HTTP, records itself for --local, and shuts down cleanly on SIGTERM', async () => {
+  const {dir, cleanup} = await tempDir('sling-serve-')
+  cleanups.push(cleanup)
+  const served = await serve(['--port', '0', '--store', dir])
+  const {info} = served
+  expect(info.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+  expect(info).toMatchObject({store: dir, pid: served.child.pid, region: 'us-east-1'})
+  expect(info.env).toEqual({AWS_ENDPOINT_URL: info.endpoint, AWS_ACCESS_KEY_ID: 'sling-local', AWS_SECRET_ACCESS_KEY: 'sling-local', AWS_REGION: 'us-east-1'})
+  expect(JSON.parse(readFileSync(path.join(dir, 'server.json'), 'utf8'))).toEqual({pid: info.pid, endpoint: info.endpoint, store: dir})
+
+  // Configured only from the printed variables, as a user would.
+  const config = {endpoint: info.env.AWS_ENDPOINT_URL, region: info.env.AWS_REGION, credentials: {accessKeyId: 'sling-local', secretAccessKey: 'sling-local'}}
+  const s3 = new S3Client({...config, forcePathStyle: true})
+  await s3.send(new CreateBucketCommand({Bucket: 'e2e-bucket'}))
+  await s3.send(new PutObjectCommand({Bucket: 'e2e-bucket', Key: 'fn/code.zip', Body: Buffer.from('zip bytes')}))
+  const listed = await s3.send(new ListObjectsV2Command({Bucket: 'e2e-bucket'}))
+  expectOutputMatchesModel('s3', 'ListObjectsV2', listed)
+  expect(listed.Contents?.map((o) => o.Key)).toEqual(['fn/code.zip'])
+  expect(await (await s3.send(new GetObjectCommand({Bucket: 'e2e-bucket', Key: 'fn/code.zip'}))).Body?.transformToString()).toBe('zip bytes')
+  s3.destroy()
+
+  if (SERVICE_ROUTERS.some((factory) => /lambda/i.test(factory.name))) {
+    const lambda = new LambdaClient(config)
+    const functions = await lambda.send(new ListFunctionsCommand({}))
+    expectOutputMatchesModel('lambda', 'ListFunctions', functions)
+    expect(functions.Functions).toEqual([])
+    lambda.destroy()
+  }
+
+  served.child.kill('SIGTERM')
+  expect(await served.exited).toEqual({code: 0, signal: null})
+  expect(existsSync(path.join(dir, 'server.json'))).toBe(false)
+  expect(served.stderr()).toContain(`export AWS_ENDPOINT_URL=${info.endpoint} AWS_ACCESS_KEY_ID=sling-local`)
+})
+
+test('refuses to start a second server for the same store, or on a port that is taken', async () => {
+  const {dir, cleanup} = await tempDir('sling-serve-')
+  cleanups.push(cleanup)
+  const first = await serve(['--port', '0', '--store', dir])
+  const port = new URL(first.info.endpoint).port
+
+  const sameStore = await runCli(['local', 'serve', '--port', '0', '--store', dir])
+  expect(sameStore.code).toBe(1)
+  expect(sameStore.stderr).toContain(`A local cloud already serves ${dir} at ${first.info.endpoint}`)
+
+  const {dir: other, cleanup: cleanupOther} = await tempDir('sling-serve-')
+  cleanups.push(cleanupOther)
+  const samePort = await runCli(['local', 'serve', '--port', port, '--store', other, '--json'])
+  expect(samePort.code).toBe(1)
+  expect(JSON.parse(samePort.stdout)).toMatchObject({error: {code: 'PortInUse'}})
+  expect(existsSync(path.join(other, 'server.json'))).toBe(false)
+
+  // The first server is unharmed and still recorded.
+  expect(JSON.parse(readFileSync(path.join(dir, 'server.json'), 'utf8'))).toMatchObject({pid: first.info.pid})
+  first.child.kill('SIGINT')
+  expect((await first.exited).code).toBe(0)
+})
+
+test('rejects a fault fraction outside 0–1 as a usage error', async () => {
+  const result = await runCli(['local', 'serve', '--port', '0', '--fault-throttle', '2'])
+  expect(result.code).toBe(2)
+  expect(result.stderr).toContain('--fault-throttle must be a fraction between 0 and 1')
+})
