@@ -1,4 +1,5 @@
 import {createIamRouter} from './iam/router.js'
+import {createLambdaRouter} from './lambda/router.js'
 import {createLogsRouter} from './logs/router.js'
 import {createS3Router} from './s3/router.js'
 import type {RouterFactory} from './server.js'
@@ -11,4 +12,5 @@ export const SERVICE_ROUTERS: readonly RouterFactory[] = [
   createS3Router,
   createIamRouter,
   createLogsRouter,
+  createLambdaRouter,
 ]

@@ -1,0 +1,210 @@
+/**
+ * Invoke: runs the resolved function version in the local runtime and answers as Lambda does —
+ * RequestResponse (200, payload, X-Amz-Function-Error, X-Amz-Log-Result), Event (202; queued in
+ * the store and retried twice on error) and DryRun (204). Every run's log goes to CloudWatch Logs.
+ */
+import {randomUUID} from 'node:crypto'
+import type {ServerResponse} from 'node:http'
+
+import {LogStore} from '../logs/events.js'
+import type {AsyncJob, JobOutcome} from '../runtime/async-queue.js'
+import {AsyncQueue} from '../runtime/async-queue.js'
+import type {FunctionSpec, InvocationResult, LambdaRuntime} from '../runtime/runtime.js'
+import {ConcurrencyLimitError, createLambdaRuntime, isNodeRuntime, logTail} from '../runtime/runtime.js'
+import type {LocalContext, LocalRequest} from '../server.js'
+import {functionArn} from './names.js'
+import {LambdaError, validationError} from './protocol.js'
+import type {InvocationTarget} from './resolve.js'
+import {resolveInvocationTarget} from './resolve.js'
+
+export interface InvokeService {
+  handleInvoke(request: LocalRequest, response: ServerResponse, target: InvocationTarget): Promise<void>
+  close(): Promise<void>
+}
+
+/** 6 MB for synchronous requests and responses, 1 MB for asynchronous ones (Lambda quotas). */
+export const SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024
+export const ASYNC_PAYLOAD_LIMIT = 1024 * 1024
+const INVOCATION_TYPES = ['Event', 'RequestResponse', 'DryRun']
+
+/** Tuning from the environment: SLING_LOCAL_IDLE_TIMEOUT_MS, SLING_LOCAL_ASYNC_RETRY_MS, SLING_LOCAL_MAX_ENVIRONMENTS. */
+function numberFromEnv(name: string): number | undefined {
+  const value = Number(process.env[name])
+  return process.env[name] !== undefined && Number.isFinite(value) && value >= 0 ? value : undefined
+}
+
+export function createInvokeService(context: LocalContext): InvokeService {
+  const runtime = createLambdaRuntime({
+    store: context.store,
+    idleTimeoutMs: numberFromEnv('SLING_LOCAL_IDLE_TIMEOUT_MS'),
+    maxEnvironments: numberFromEnv('SLING_LOCAL_MAX_ENVIRONMENTS'),
+    endpoint: () => context.endpoint(),
+  })
+  const queue = new AsyncQueue({store: context.store, retryDelayMs: numberFromEnv('SLING_LOCAL_ASYNC_RETRY_MS'), run: (job, payload) => runQueued(context, runtime, job, payload)})
+  return {
+    handleInvoke: (request, response, target) => handleInvoke(context, runtime, queue, request, response, target),
+    async close() {
+      const closing = queue.close()
+      await runtime.close()
+      await closing
+    },
+  }
+}
+
+function header(request: LocalRequest, name: string): string | undefined {
+  const value = request.headers[name]
+  return Array.isArray(value) ? value[0] : value
+}
+
+/** What the runtime runs for a target. */
+function specOf(target: InvocationTarget, region: string): FunctionSpec {
+  const config = target.version.config
+  const name = config.FunctionName ?? target.fn.name
+  return {
+    functionName: name,
+    functionArn: functionArn({region, accountId: arnAccount(config.FunctionArn)}, name),
+    version: target.executedVersion,
+    region,
+    runtime: config.Runtime ?? 'unknown (container image)',
+    handler: config.Handler ?? 'index.handler',
+    memorySize: config.MemorySize ?? 128,
+    timeout: config.Timeout ?? 3,
+    environment: config.Environment?.Variables ?? {},
+    codeSha256: target.version.code.sha256,
+    layerSha256s: target.version.layers.map((layer) => layer.sha256),
+    ...(target.fn.reservedConcurrency === undefined ? {} : {reservedConcurrency: target.fn.reservedConcurrency}),
+    logGroup: config.LoggingConfig?.LogGroup ?? `/aws/lambda/${name}`,
+  }
+}
+
+function arnAccount(arn: string | undefined): string {
+  return arn?.split(':')[4] ?? '000000000000'
+}
+
+/** The ARN the caller invoked: qualified by the alias or version it named. */
+function invokedArn(spec: FunctionSpec, target: InvocationTarget): string {
+  if (target.aliasName) return `${spec.functionArn}:${target.aliasName}`
+  return target.executedVersion === '$LATEST' ? spec.functionArn : `${spec.functionArn}:${target.executedVersion}`
+}
+
+function checkInvocable(target: InvocationTarget, spec: FunctionSpec): void {
+  const state = target.version.config.State
+  if (state !== undefined && state !== 'Active') {
+    throw new LambdaError('ResourceConflictException', `The operation cannot be performed at this time. The function is currently in the following state: ${state}`)
+  }
+  if (!isNodeRuntime(spec.runtime)) {
+    throw new LambdaError('InvalidRuntimeException', `The sling local cloud runs Node.js handlers only: runtime ${spec.runtime} can't be invoked locally.`, undefined, 502)
+  }
+}
+
+async function readPayload(request: LocalRequest, limit: number): Promise<Buffer> {
+  const tooLarge = (): LambdaError => new LambdaError('RequestTooLargeException', `Request must be smaller than ${limit} bytes for the InvokeFunction operation`)
+  if (Number(header(request, 'content-length') ?? 0) > limit) throw tooLarge()
+  const payload = await request.body()
+  if (payload.length > limit) throw tooLarge()
+  if (payload.length > 0) {
+    try {
+      JSON.parse(payload.toString('utf8'))
+    } catch (error) {
+      throw new LambdaError('InvalidRequestContentException', `Could not parse request body into json: Could not parse payload into json: ${(error as Error).message}`)
+    }
+  }
+  return payload
+}
+
+async function handleInvoke(
+  context: LocalContext,
+  runtime: LambdaRuntime,
+  queue: AsyncQueue,
+  request: LocalRequest,
+  response: ServerResponse,
+  target: InvocationTarget,
+): Promise<void> {
+  const legacyAsync = request.url.pathname.endsWith('/invoke-async') || request.url.pathname.endsWith('/invoke-async/')
+  const type = legacyAsync ? 'Event' : (header(request, 'x-amz-invocation-type') ?? 'RequestResponse')
+  if (!INVOCATION_TYPES.includes(type)) {
+    throw validationError([`Value '${type}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`])
+  }
+  const logType = header(request, 'x-amz-log-type') ?? 'None'
+  if (logType !== 'None' && logType !== 'Tail') {
+    throw validationError([`Value '${logType}' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [Tail, None]`])
+  }
+  const spec = specOf(target, request.region)
+  const payload = await readPayload(request, type === 'Event' ? ASYNC_PAYLOAD_LIMIT : SYNC_PAYLOAD_LIMIT)
+  checkInvocable(target, spec)
+  const requestId = randomUUID()
+  const base = {'x-amzn-requestid': requestId, 'x-amz-executed-version': target.executedVersion}
+  if (type === 'DryRun') {
+    reply(response, 204, base, '')
+    return
+  }
+  if (type === 'Event') {
+    const retries = target.fn.eventInvokeConfigs[target.aliasName ?? target.executedVersion]?.MaximumRetryAttempts ?? 2
+    await queue.enqueue({requestId, region: request.region, functionName: spec.functionName, version: target.executedVersion, invokedFunctionArn: invokedArn(spec, target), maxRetries: retries}, payload)
+    reply(response, 202, {'x-amzn-requestid': requestId}, legacyAsync ? JSON.stringify({Status: 202}) : '')
+    return
+  }
+  const result = await run(context, runtime, spec, {
+    requestId,
+    payload: payload.toString('utf8'),
+    invokedFunctionArn: invokedArn(spec, target),
+    ...clientContextOf(request),
+  })
+  const tooLarge = Buffer.byteLength(result.payload) > SYNC_PAYLOAD_LIMIT
+  const body = tooLarge ? JSON.stringify({errorMessage: 'Response payload size exceeded maximum allowed payload size (6291556 bytes).', errorType: 'Function.ResponseSizeTooLarge'}) : result.payload
+  reply(
+    response,
+    200,
+    {
+      ...base,
+      'content-type': 'application/json',
+      ...(result.functionError || tooLarge ? {'x-amz-function-error': 'Unhandled'} : {}),
+      ...(logType === 'Tail' ? {'x-amz-log-result': logTail(result.logs)} : {}),
+    },
+    body,
+  )
+}
+
+function clientContextOf(request: LocalRequest): {clientContext?: string} {
+  const encoded = header(request, 'x-amz-client-context')
+  if (!encoded) return {}
+  return {clientContext: Buffer.from(encoded, 'base64').toString('utf8')}
+}
+
+/** Runs once and writes the log; throttling becomes Lambda's TooManyRequestsException. */
+async function run(context: LocalContext, runtime: LambdaRuntime, spec: FunctionSpec, call: Parameters<LambdaRuntime['invoke']>[1]): Promise<InvocationResult> {
+  let result: InvocationResult
+  try {
+    result = await runtime.invoke(spec, call)
+  } catch (error) {
+    if (error instanceof ConcurrencyLimitError) {
+      throw new LambdaError('TooManyRequestsException', 'Rate Exceeded.', {Reason: error.reason, retryAfterSeconds: '1'})
+    }
+    throw error
+  }
+  await new LogStore(context.store, spec.region).write(result.logGroup, result.logStream, result.logs)
+  return result
+}
+
+/** One run of a queued Event invocation: the version is looked up again (it may have been deleted since). */
+async function runQueued(context: LocalContext, runtime: LambdaRuntime, job: AsyncJob, payload: Buffer): Promise<JobOutcome> {
+  let target: InvocationTarget
+  try {
+    target = await resolveInvocationTarget(context.store, job.region, job.functionName, job.version, context.accountId)
+  } catch {
+    return 'done' // the function or version is gone: Lambda drops the event
+  }
+  const spec = specOf(target, job.region)
+  if (!isNodeRuntime(spec.runtime)) return 'done'
+  try {
+    const result = await run(context, runtime, spec, {requestId: job.requestId, payload: payload.toString('utf8'), invokedFunctionArn: job.invokedFunctionArn})
+    return result.functionError ? 'retry' : 'done'
+  } catch {
+    return 'retry' // throttled: Lambda keeps the event and tries again later
+  }
+}
+
+function reply(response: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+  response.writeHead(status, {...headers, 'content-length': String(Buffer.byteLength(body))})
+  response.end(body)
+}

@@ -1,0 +1,127 @@
+/**
+ * Lambda's REST-JSON wire format: JSON bodies, errors named by the `x-amzn-ErrorType` header with
+ * a JSON body `{Type, message|Message}` (the member casing each error shape models), request ids.
+ */
+import {randomUUID} from 'node:crypto'
+import type {ServerResponse} from 'node:http'
+
+import type {LocalRequest, ProtocolError} from '../server.js'
+
+/** HTTP status per error, from the model's `error.httpStatusCode`. */
+const ERROR_STATUS: Record<string, number> = {
+  InvalidParameterValueException: 400,
+  InvalidRequestContentException: 400,
+  CodeStorageExceededException: 400,
+  PolicyLengthExceededException: 400,
+  ValidationException: 400,
+  SerializationException: 400,
+  UnrecognizedClientException: 403,
+  ResourceNotFoundException: 404,
+  UnknownOperationException: 404,
+  ResourceConflictException: 409,
+  ResourceInUseException: 400,
+  PreconditionFailedException: 412,
+  RequestTooLargeException: 413,
+  UnsupportedMediaTypeException: 415,
+  TooManyRequestsException: 429,
+  ServiceException: 500,
+  ResourceNotReadyException: 502,
+}
+
+/** Error shapes whose message member is `Message` (the others model `message`). */
+const CAPITAL_MESSAGE = new Set(['ResourceNotFoundException', 'ResourceInUseException', 'ServiceException', 'InvalidZipFileException'])
+
+/** A Lambda API error; throw it from a handler and the router writes it as AWS does. */
+export class LambdaError extends Error implements ProtocolError {
+  readonly status: number
+  readonly code: string
+  readonly fields?: Record<string, unknown>
+
+  constructor(code: string, message: string, fields?: Record<string, unknown>, status?: number) {
+    super(message)
+    this.name = code
+    this.code = code
+    this.status = status ?? ERROR_STATUS[code] ?? 400
+    if (fields) this.fields = fields
+  }
+}
+
+/** InvalidParameterValueException, the most common refusal. */
+export function invalidParameter(message: string): LambdaError {
+  return new LambdaError('InvalidParameterValueException', message)
+}
+
+export function notFound(message: string): LambdaError {
+  return new LambdaError('ResourceNotFoundException', message)
+}
+
+export function conflict(message: string): LambdaError {
+  return new LambdaError('ResourceConflictException', message)
+}
+
+/** AWS's message for a failed model constraint (one ValidationException lists them all). */
+export function validationError(problems: readonly string[]): LambdaError {
+  const count = problems.length
+  return new LambdaError('ValidationException', `${count} validation error${count === 1 ? '' : 's'} detected: ${problems.join('; ')}`)
+}
+
+/** Writes `error` as Lambda does: x-amzn-ErrorType header and {Type, message} body. */
+export function writeLambdaError(response: ServerResponse, error: ProtocolError): void {
+  if (response.headersSent) {
+    response.end()
+    return
+  }
+  const {Reason, retryAfterSeconds, ...fields} = error.fields ?? {}
+  const messageKey = CAPITAL_MESSAGE.has(error.code) ? 'Message' : 'message'
+  const type = error.status >= 500 ? 'Service' : 'User'
+  const body: Record<string, unknown> = {Type: type, [messageKey]: error.message, ...fields}
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'x-amzn-errortype': error.code,
+    'x-amzn-requestid': randomUUID(),
+  }
+  if (error.code === 'TooManyRequestsException') {
+    body.Reason = Reason ?? 'ReservedFunctionConcurrentInvocationLimitExceeded'
+    headers['retry-after'] = typeof retryAfterSeconds === 'string' || typeof retryAfterSeconds === 'number' ? String(retryAfterSeconds) : '1'
+  } else if (Reason !== undefined) {
+    body.Reason = Reason
+  }
+  send(response, error.status, headers, JSON.stringify(body))
+}
+
+/** Sends a JSON result (or an empty body for 204 / undefined). */
+export function sendJson(response: ServerResponse, status: number, body?: unknown, extraHeaders: Record<string, string> = {}): void {
+  const headers: Record<string, string> = {'x-amzn-requestid': randomUUID(), ...extraHeaders}
+  if (body === undefined || status === 204) {
+    send(response, status, headers, '')
+    return
+  }
+  headers['content-type'] = 'application/json'
+  send(response, status, headers, JSON.stringify(body))
+}
+
+function send(response: ServerResponse, status: number, headers: Record<string, string>, text: string): void {
+  response.writeHead(status, {...headers, 'content-length': String(Buffer.byteLength(text))})
+  response.end(text)
+}
+
+/** The request's JSON body as an object ({} when empty); malformed JSON is refused as AWS does. */
+export async function readJson(request: LocalRequest): Promise<Record<string, unknown>> {
+  const body = await request.body()
+  if (body.length === 0) return {}
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(body.toString('utf8'))
+  } catch {
+    throw new LambdaError('InvalidRequestContentException', 'Could not parse request body into json: Could not parse payload into json')
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new LambdaError('InvalidRequestContentException', 'Could not parse request body into json: Unexpected token')
+  }
+  return parsed as Record<string, unknown>
+}
+
+/** AWS's timestamp format for LastModified: `2024-01-01T00:00:00.000+0000`. */
+export function lambdaTimestamp(ms: number = Date.now()): string {
+  return new Date(ms).toISOString().replace('Z', '+0000')
+}
