@@ -176,7 +176,7 @@ export function expectOutputMatchesModel(service: string, operation: string, out
     expect(rest, `${service}.${operation} has no modelled output`).toEqual([])
     return
   }
-  expect(modelViolations(service, op.output.shape, output), `${service}.${operation} output departs from the model`).toEqual([])
+  failOn(modelViolations(service, op.output.shape, output), `${service}.${operation} output departs from the model`)
 }
 
 /** Errors any operation of any service may answer (not listed per operation in the models), with their status. */
@@ -218,12 +218,16 @@ export function expectModeledError(service: string, operation: string, error: un
     if (shape?.error?.httpStatusCode !== undefined) expect(status, `${label}: HTTP status`).toBe(shape.error.httpStatusCode)
     // Services add unmodelled detail to errors (S3: Code, RequestId, HostId…); check the modelled members only.
     const fields = Object.fromEntries(Object.entries(error as Record<string, unknown>).filter(([key]) => !SDK_MEMBERS.has(key) && key !== 'Message' && key !== 'message'))
-    expect(modelViolations(service, name, fields, '', {allowUnknownTopLevel: true}), `${label}: fields depart from the model`).toEqual([])
+    failOn(modelViolations(service, name, fields, '', {allowUnknownTopLevel: true}), `${label}: fields depart from the model`)
     return
   }
   const common = COMMON_ERRORS[name]
   expect(common, `${label} is neither modelled for the operation (${modelled.join(', ') || 'none'}) nor a common AWS error`).toBeDefined()
   expect(common, `${label}: HTTP status`).toContain(status)
+}
+
+function failOn(problems: readonly string[], label: string): void {
+  if (problems.length > 0) expect.fail(`${label}:\n  ${problems.join('\n  ')}`)
 }
 
 function checkRange(shape: Shape, n: number, label: string, name: string, what: string, problems: string[]): void {
