@@ -107,8 +107,8 @@ function match(routes: readonly Route[], request: LocalRequest): {route: Route; 
 }
 
 /** Creates the Lambda router (service "lambda") over the shared store. */
-export async function createLambdaRouter(context: LocalContext): Promise<ServiceRouter> {
-  const invoke = await createInvokeRoutes(context)
+export function createLambdaRouter(context: LocalContext): ServiceRouter {
+  const invoke = createInvokeRoutes(context)
   const routes = buildRoutes(invoke)
   return {
     service: 'lambda',
