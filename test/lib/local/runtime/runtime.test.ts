@@ -168,6 +168,19 @@ describe('warm environments', () => {
     await expect(runtime.invoke({...spec, reservedConcurrency: 0}, call())).rejects.toBeInstanceOf(ConcurrencyLimitError)
   })
 
+  test('idle environments are stopped after the idle timeout', async () => {
+    const temp = await tempDir()
+    const store = new Store(temp.dir)
+    const runtime = createLambdaRuntime({store, idleTimeoutMs: 100})
+    cleanups.push(temp.cleanup, () => runtime.close())
+    const spec = await aFunction(store, {'index.js': 'exports.handler = async () => 1'})
+    await runtime.invoke(spec, call())
+    expect(runtime.environments()).toBe(1)
+    for (let i = 0; i < 50 && runtime.environments() > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(runtime.environments()).toBe(0)
+    expect((await runtime.invoke(spec, call())).initDurationMs).toBeGreaterThan(0)
+  })
+
   test('a new code version gets fresh environments', async () => {
     const {store, runtime} = await setup()
     const v1 = await aFunction(store, {'index.js': 'exports.handler = async () => "one"'})
