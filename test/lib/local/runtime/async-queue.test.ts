@@ -25,7 +25,7 @@ async function until(check: () => boolean | Promise<boolean>): Promise<void> {
 test('a failing event runs three times (two retries), then leaves the queue', async () => {
   const store = await aStore()
   const runs: string[] = []
-  const queue = new AsyncQueue({store, retryDelayMs: 10, pollMs: 10, run: async (job, payload) => (runs.push(`${job.attempts}:${payload.toString()}`), 'retry')})
+  const queue = new AsyncQueue({store, retryDelayMs: 10, pollMs: 10, run: (job, payload) => (runs.push(`${job.attempts}:${payload.toString()}`), Promise.resolve('retry'))})
   cleanups.push(() => queue.close())
   await queue.enqueue(JOB, Buffer.from('{"n":1}'))
   await until(async () => runs.length >= 3 && (await queue.pending()).length === 0)
