@@ -86,7 +86,7 @@ describe('CreateFunction', () => {
     ['a reserved environment variable', {Environment: {Variables: {AWS_REGION: 'eu-west-1'}}}, InvalidParameterValueException, 'Reserved keys used in this request: AWS_REGION'],
     ['a deprecated runtime', {Runtime: 'nodejs12.x' as const}, InvalidParameterValueException, 'The runtime parameter of nodejs12.x is no longer supported'],
   ])('refuses %s with the exception AWS throws', async (_label, overrides, type, message) => {
-    const error = await rejectionOf(create('refused', overrides as Partial<CreateFunctionCommandInput>))
+    const error = await rejectionOf(create('refused', overrides))
     expect(error).toBeInstanceOf(type)
     expect(error.message).toContain(message)
     expectModeledError('lambda', 'CreateFunction', error)

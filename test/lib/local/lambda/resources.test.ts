@@ -1,3 +1,5 @@
+import type {
+  LambdaClient} from '@aws-sdk/client-lambda';
 import {
   AddPermissionCommand,
   CreateEventSourceMappingCommand,
@@ -14,7 +16,6 @@ import {
   GetPolicyCommand,
   GetProvisionedConcurrencyConfigCommand,
   InvalidParameterValueException,
-  LambdaClient,
   ListEventSourceMappingsCommand,
   ListFunctionUrlConfigsCommand,
   ListProvisionedConcurrencyConfigsCommand,
