@@ -1,5 +1,3 @@
-import {spawn} from 'node:child_process'
-import type {ChildProcessWithoutNullStreams} from 'node:child_process'
 import {existsSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 
@@ -8,46 +6,16 @@ import {LambdaClient, ListFunctionsCommand} from '@aws-sdk/client-lambda'
 import {afterEach, expect, test} from 'vitest'
 
 import {SERVICE_ROUTERS} from '../../src/lib/local/services.js'
-import {BIN, runCli, tempDir} from '../helpers/cli.js'
+import {runCli, tempDir} from '../helpers/cli.js'
 import {expectOutputMatchesModel} from '../helpers/model.js'
-
-interface Served {
-  readonly child: ChildProcessWithoutNullStreams
-  readonly info: {endpoint: string; store: string; pid: number; region: string; env: Record<string, string>}
-  stderr(): string
-  exited: Promise<{code: number | null; signal: NodeJS.Signals | null}>
-}
+import {serve as serveWith} from './local-serve-helper.js'
 
 const cleanups: (() => Promise<void>)[] = []
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
-/** Starts `sling local serve --json` and resolves once it printed where it listens. */
-function serve(args: string[]): Promise<Served> {
-  const child = spawn(process.execPath, [BIN, 'local', 'serve', '--json', ...args], {
-    env: {PATH: process.env.PATH, HOME: process.env.HOME, CI: 'true', NO_COLOR: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'},
-  })
-  let stdout = ''
-  let stderr = ''
-  const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>((resolve) => child.on('exit', (code, signal) => resolve({code, signal})))
-  cleanups.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-    await exited
-  })
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-  return new Promise((resolve, reject) => {
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk
-      try {
-        resolve({child, info: JSON.parse(stdout) as Served['info'], stderr: () => stderr, exited})
-      } catch {
-        // not the whole document yet
-      }
-    })
-    void exited.then(({code}) => reject(new Error(`sling local serve exited (${code}) before listening:\n${stderr}`)))
-  })
-}
+const serve = (args: string[]) => serveWith(args, cleanups)
 
 test('serves the local cloud over HTTP, records itself for --local, and shuts down cleanly on SIGTERM', async () => {
   const {dir, cleanup} = await tempDir('sling-serve-')
