@@ -2,7 +2,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  {ignores: ['dist/**', 'node_modules/**', 'examples/**', 'test/fixtures/**', 'bench/fixtures/**', '.sling/**', 'coverage/**', '**/*.js', 'bench/**/*.mjs']},
+  {ignores: ['dist/**', 'node_modules/**', '**/*.mjs', 'examples/**', 'test/fixtures/**', 'bench/fixtures/**', '.sling/**', 'coverage/**', '**/*.js', 'bench/**/*.mjs']},
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
