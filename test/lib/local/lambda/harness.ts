@@ -1,10 +1,12 @@
 import {LambdaClient} from '@aws-sdk/client-lambda'
-import archiver from 'archiver'
 
 import type {LocalCloud} from '../../../../src/lib/local/server.js'
 import {startLocalCloud} from '../../../../src/lib/local/server.js'
 import type {LocalSettings} from '../../../../src/lib/local/settings.js'
+import {zipOf} from '../../../helpers/aws.js'
 import {tempDir} from '../../../helpers/cli.js'
+
+export {rejectionOf, type SdkError, zipOf} from '../../../helpers/aws.js'
 
 export const ROLE = 'arn:aws:iam::000000000000:role/lambda-role'
 
@@ -54,34 +56,8 @@ export async function startLambda(settings: Partial<LocalSettings> = {}, storeDi
   return harness
 }
 
-/** A zip of `files` (name → content), built in memory. */
-export async function zipOf(files: Record<string, string | Buffer>, options: {store?: boolean} = {}): Promise<Buffer> {
-  const archive = archiver('zip', {zlib: {level: 9}, store: options.store ?? false})
-  const chunks: Buffer[] = []
-  archive.on('data', (chunk: Buffer) => chunks.push(chunk))
-  const done = new Promise<void>((resolve, reject) => {
-    archive.on('end', () => resolve())
-    archive.on('error', reject)
-  })
-  for (const [name, content] of Object.entries(files)) archive.append(content, {name, date: new Date('2020-01-01T00:00:00Z')})
-  await archive.finalize()
-  await done
-  return Buffer.concat(chunks)
-}
-
 /** A tiny Node.js handler package. */
 export function handlerZip(body = 'return {ok: true}'): Promise<Buffer> {
   return zipOf({'index.mjs': `export const handler = async (event) => { ${body} }\n`})
 }
 
-/** What `promise` rejected with (fails when it resolves). */
-export type SdkError = Error & {$metadata?: {httpStatusCode?: number}; [key: string]: unknown}
-
-export async function rejectionOf(promise: Promise<unknown>): Promise<SdkError> {
-  try {
-    await promise
-  } catch (error) {
-    return error as SdkError
-  }
-  throw new Error('expected the call to fail, but it succeeded')
-}

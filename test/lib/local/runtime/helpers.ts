@@ -1,26 +1,9 @@
-import {PassThrough} from 'node:stream'
-
-import archiver from 'archiver'
-
 import type {FunctionSpec} from '../../../../src/lib/local/runtime/runtime.js'
+import {zipOf} from '../../../helpers/aws.js'
 import type {Store} from '../../../../src/lib/local/store.js'
 
 /** A zip of `files` (path → content), in memory. */
-export async function makeZip(files: Record<string, string>): Promise<Buffer> {
-  const archive = archiver('zip')
-  const sink = new PassThrough()
-  const chunks: Buffer[] = []
-  sink.on('data', (chunk: Buffer) => chunks.push(chunk))
-  const done = new Promise<void>((resolve, reject) => {
-    sink.on('end', resolve)
-    archive.on('error', reject)
-  })
-  archive.pipe(sink)
-  for (const [name, content] of Object.entries(files)) archive.append(content, {name, mode: 0o644})
-  await archive.finalize()
-  await done
-  return Buffer.concat(chunks)
-}
+export const makeZip = zipOf
 
 /** Stores a function's code (and layers) and returns the spec the runtime runs. */
 export async function aFunction(store: Store, files: Record<string, string>, overrides: Partial<FunctionSpec> & {layers?: Record<string, string>[]} = {}): Promise<FunctionSpec> {

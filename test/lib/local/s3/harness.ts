@@ -5,6 +5,8 @@ import {startLocalCloud} from '../../../../src/lib/local/server.js'
 import type {LocalSettings} from '../../../../src/lib/local/settings.js'
 import {tempDir} from '../../../helpers/cli.js'
 
+export {rejectionOf, type SdkError} from '../../../helpers/aws.js'
+
 export interface S3Harness {
   readonly cloud: LocalCloud
   s3(options?: {region?: string; maxAttempts?: number; retryMode?: 'standard' | 'adaptive'}): S3Client
@@ -38,14 +40,3 @@ export async function startS3(settings: Partial<LocalSettings> = {}): Promise<S3
   }
 }
 
-/** What `promise` rejected with (fails when it resolves). */
-export type SdkError = Error & {$metadata?: {httpStatusCode?: number}; [key: string]: unknown}
-
-export async function rejectionOf(promise: Promise<unknown>): Promise<SdkError> {
-  try {
-    await promise
-  } catch (error) {
-    return error as SdkError
-  }
-  throw new Error('expected the call to fail, but it succeeded')
-}
