@@ -12,7 +12,7 @@ import {createOutput} from './output.js'
 const baseFlags = {
   config: Flags.string({summary: 'Path of the project config file.', env: 'SLING_CONFIG', default: 'sling.config.json', helpGroup: 'GLOBAL'}),
   stage: Flags.string({summary: 'Stage whose overrides apply (stages.<stage> in the config).', env: 'SLING_STAGE', helpGroup: 'GLOBAL'}),
-  region: Flags.string({summary: 'AWS region (default: AWS_REGION, the profile, the config).', helpGroup: 'GLOBAL'}),
+  region: Flags.string({summary: "AWS region (default: AWS_REGION, then the config's region, then the profile's).", helpGroup: 'GLOBAL'}),
   profile: Flags.string({summary: 'AWS profile from ~/.aws/config (default: AWS_PROFILE).', helpGroup: 'GLOBAL'}),
   'endpoint-url': Flags.string({summary: 'Send AWS calls to this endpoint (default: AWS_ENDPOINT_URL).', helpGroup: 'GLOBAL'}),
   local: Flags.boolean({summary: 'Use the embedded local cloud instead of AWS; no account needed.', env: 'SLING_LOCAL', helpGroup: 'GLOBAL'}),
