@@ -3,7 +3,7 @@
  * or the directory in SLING_AWS_MODELS). Every local-cloud test uses these so that what the local
  * cloud answers is what AWS's model says AWS answers.
  */
-import {readFileSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {expect} from 'vitest'
@@ -55,7 +55,11 @@ const cache = new Map<string, ServiceModel>()
 export function loadModel(service: string): ServiceModel {
   let model = cache.get(service)
   if (!model) {
-    model = JSON.parse(readFileSync(path.join(modelsDir(), service, 'service-2.json'), 'utf8')) as ServiceModel
+    const file = path.join(modelsDir(), service, 'service-2.json')
+    if (!existsSync(file)) {
+      throw new Error(`AWS's ${service} service model isn't at ${file}. The fidelity tests read AWS's models from shared/aws-models beside this repository; set SLING_AWS_MODELS to their directory if they are elsewhere.`)
+    }
+    model = JSON.parse(readFileSync(file, 'utf8')) as ServiceModel
     cache.set(service, model)
   }
   return model
