@@ -1,5 +1,6 @@
 import {CloudWatchLogsClient, FilterLogEventsCommand} from '@aws-sdk/client-cloudwatch-logs'
 import {CreateFunctionCommand, InvokeCommand, LambdaClient, PublishLayerVersionCommand, waitUntilFunctionActiveV2} from '@aws-sdk/client-lambda'
+import type {Runtime} from '@aws-sdk/client-lambda'
 import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 import {afterEach, expect, test} from 'vitest'
@@ -50,7 +51,7 @@ test('packaged functions and layers run on the local cloud as Lambda would run t
     await lambda.send(
       new CreateFunctionCommand({
         FunctionName: fn.name,
-        Runtime: fn.runtime as 'nodejs22.x',
+        Runtime: fn.runtime as Runtime,
         Role: ROLE,
         Handler: fn.handler,
         Code: {ZipFile: await readFile(fn.artifact)},

@@ -48,7 +48,7 @@ test('sling package --json prints one document with artifacts, sizes and SHA-256
   expect(result).toMatchObject({status: 'packaged', outDir: path.join(dir, 'a'), manifest: path.join(dir, 'a', 'manifest.json'), layers: [], warnings: []})
   expect(result.functions).toHaveLength(1)
   const fn = result.functions[0]
-  expect(fn).toMatchObject({key: 'api', name: 'hello-api-api', handler: 'index.handler', runtime: 'nodejs22.x', bundled: true, artifact: path.join(dir, 'a', 'functions', 'api.zip')})
+  expect(fn).toMatchObject({key: 'api', name: 'hello-api-api', handler: 'index.handler', runtime: 'nodejs24.x', bundled: true, artifact: path.join(dir, 'a', 'functions', 'api.zip')})
   expect(fn.codeSha256).toBe(createHash('sha256').update(await readFile(fn.artifact)).digest('base64'))
   expect(fn.limits.zipped).toEqual({used: fn.zippedSize, limit: 52_428_800, share: fn.zippedSize / 52_428_800})
   expect(fn.limits.unzipped.limit).toBe(262_144_000)
