@@ -4,7 +4,7 @@ import {BaseCommand} from '../../lib/base-command.js'
 import {ExitCode, UserError} from '../../lib/errors.js'
 import {createFaultInjector} from '../../lib/local/faults.js'
 import {serveLocalCloud} from '../../lib/local/serve.js'
-import {NO_FAULTS} from '../../lib/local/settings.js'
+import {hasFaults, NO_FAULTS} from '../../lib/local/settings.js'
 
 export default class LocalServe extends BaseCommand<void> {
   static summary = 'Run the local cloud (Lambda, CloudWatch Logs, S3, IAM) as a long-lived server on 127.0.0.1.'
@@ -33,7 +33,6 @@ export default class LocalServe extends BaseCommand<void> {
       seed: flags['fault-seed'],
       ops: flags['fault-ops']?.split(',').map((op) => op.trim()).filter(Boolean),
     }
-    const injecting = (faults.throttle ?? 0) > 0 || (faults.serverError ?? 0) > 0 || (faults.latencyMs ?? 0) > 0
     const stopped = new Promise<void>((resolve) => {
       process.once('SIGINT', () => resolve())
       process.once('SIGTERM', () => resolve())
@@ -43,7 +42,7 @@ export default class LocalServe extends BaseCommand<void> {
         storeDir: flags.store,
         port: flags.port,
         region: flags.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION,
-        settings: {faults: injecting ? createFaultInjector(faults) : NO_FAULTS, ...(flags['state-delay'] === undefined ? {} : {stateDelayMs: flags['state-delay']})},
+        settings: {faults: hasFaults(faults) ? createFaultInjector(faults) : NO_FAULTS, ...(flags['state-delay'] === undefined ? {} : {stateDelayMs: flags['state-delay']})},
         stopped,
       },
       {output: this.output(flags), onListening: (info) => this.jsonEnabled() && this.logJson(info)},
