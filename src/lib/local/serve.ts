@@ -8,7 +8,8 @@ import type {ServerRecord} from './connect.js'
 import {findRunningServer, SERVER_RECORD} from './connect.js'
 import {startLocalCloud} from './server.js'
 import type {LocalSettings} from './settings.js'
-import {resolveStoreDir, writeAtomic} from './store.js'
+import {writeAtomic} from '../fs.js'
+import {resolveStoreDir} from './store.js'
 
 export interface ServeOptions {
   /** @default SLING_LOCAL_STORE, or ".sling/local" */

@@ -5,6 +5,8 @@ import path from 'node:path'
 import type {Readable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
+import {writeAtomic} from '../fs.js'
+
 /** Where the local cloud keeps its state unless told otherwise. */
 export const DEFAULT_STORE_DIR = path.join('.sling', 'local')
 
@@ -143,18 +145,6 @@ export class Store {
   }
 }
 
-/** Writes through a temporary file and a rename, so readers see the old or the new content, never a mix. */
-export async function writeAtomic(file: string, content: string | Buffer): Promise<void> {
-  await mkdir(path.dirname(file), {recursive: true})
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
-  try {
-    await writeFile(temp, content)
-    await rename(temp, file)
-  } catch (error) {
-    await rm(temp, {force: true})
-    throw error
-  }
-}
 
 async function isStaleLock(lockFile: string): Promise<boolean> {
   try {

@@ -5,6 +5,7 @@ import path from 'node:path'
 
 import type {Runtime} from '../config/schema.js'
 import {UserError} from '../errors.js'
+import {toPosix} from './files.js'
 
 /**
  * ESM bundles have no `require`, but CommonJS dependencies bundled into them often call
@@ -139,8 +140,4 @@ export function formatMessage(message: Message): string {
 
 function relative(options: BundleOptions): string {
   return toPosix(path.relative(options.workingDir, options.entry)) || options.entry
-}
-
-function toPosix(file: string): string {
-  return file.split(path.sep).join('/')
 }

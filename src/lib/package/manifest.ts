@@ -1,6 +1,7 @@
-import {randomBytes} from 'node:crypto'
-import {mkdir, readFile, rename, rm, writeFile} from 'node:fs/promises'
+import {readFile} from 'node:fs/promises'
 import path from 'node:path'
+
+import {writeAtomic} from '../fs.js'
 
 export const MANIFEST_FILE = 'manifest.json'
 export const MANIFEST_VERSION = 1
@@ -63,14 +64,6 @@ export async function updateManifest(outDir: string, update: {functions?: Record
   }
   const manifest: BuildManifest = {version: MANIFEST_VERSION, functions: merge(current.functions, update.functions), layers: merge(current.layers, update.layers)}
   const file = path.join(outDir, MANIFEST_FILE)
-  const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`
-  await mkdir(outDir, {recursive: true})
-  try {
-    await writeFile(temporary, `${JSON.stringify(manifest, null, 2)}\n`)
-    await rename(temporary, file)
-  } catch (error) {
-    await rm(temporary, {force: true})
-    throw error
-  }
+  await writeAtomic(file, `${JSON.stringify(manifest, null, 2)}\n`)
   return file
 }

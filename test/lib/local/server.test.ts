@@ -3,7 +3,7 @@ import {afterEach, expect, test} from 'vitest'
 import {connectLocalCloud, findRunningServer} from '../../../src/lib/local/connect.js'
 import type {LocalCloud} from '../../../src/lib/local/server.js'
 import {signingScope, startLocalCloud} from '../../../src/lib/local/server.js'
-import {writeAtomic} from '../../../src/lib/local/store.js'
+import {writeAtomic} from '../../../src/lib/fs.js'
 import {tempDir} from '../../helpers/cli.js'
 
 const cleanups: (() => Promise<void>)[] = []

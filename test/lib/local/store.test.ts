@@ -5,7 +5,8 @@ import {Readable} from 'node:stream'
 
 import {afterEach, expect, test} from 'vitest'
 
-import {Store, writeAtomic} from '../../../src/lib/local/store.js'
+import {Store} from '../../../src/lib/local/store.js'
+import {writeAtomic} from '../../../src/lib/fs.js'
 import {ROOT, tempDir} from '../../helpers/cli.js'
 
 const cleanups: (() => Promise<void>)[] = []
