@@ -1,0 +1,56 @@
+import {paginateFilterLogEvents} from '@aws-sdk/client-cloudwatch-logs'
+import type {CloudWatchLogsClient} from '@aws-sdk/client-cloudwatch-logs'
+
+import {UserError} from '../errors.js'
+import type {AwsErrorContext} from './errors.js'
+import {toUserError} from './errors.js'
+import type {LogEvent} from './types.js'
+
+/** The CloudWatch Logs operations sling uses. */
+export interface LogsApi {
+  /** Every matching event, page after page, in the order AWS returns them. */
+  filterEvents(group: string, options?: FilterOptions): AsyncIterable<LogEvent>
+}
+
+export interface FilterOptions {
+  /** Epoch milliseconds, inclusive. */
+  readonly startTime?: number | undefined
+  /** Epoch milliseconds, inclusive. */
+  readonly endTime?: number | undefined
+  /** A CloudWatch Logs filter pattern, e.g. '"ERROR"' or '{ $.level = "error" }'. */
+  readonly filterPattern?: string | undefined
+  /** Only these log streams. */
+  readonly streamNames?: readonly string[] | undefined
+}
+
+/** The log group Lambda writes a function's logs to. */
+export function logGroupOf(functionName: string): string {
+  return `/aws/lambda/${functionName}`
+}
+
+/** The Logs API over an SDK client. `context` (region, endpoint) goes into error messages. */
+export function createLogsApi(client: CloudWatchLogsClient, context: AwsErrorContext = {}): LogsApi {
+  return {
+    async *filterEvents(group, {startTime, endTime, filterPattern, streamNames} = {}) {
+      const pages = paginateFilterLogEvents(
+        {client},
+        {logGroupName: group, startTime, endTime, filterPattern, logStreamNames: streamNames?.length ? [...streamNames] : undefined},
+      )
+      try {
+        for await (const page of pages) {
+          for (const e of page.events ?? []) {
+            yield {timestamp: e.timestamp ?? 0, message: e.message ?? '', logStream: e.logStreamName ?? '', eventId: e.eventId, ingestionTime: e.ingestionTime}
+          }
+        }
+      } catch (error) {
+        if ((error as {name?: unknown} | undefined)?.name !== 'ResourceNotFoundException') throw toUserError(error, context)
+        const fn = group.startsWith('/aws/lambda/') ? group.slice('/aws/lambda/'.length) : undefined
+        const where = context.region ? ` in ${context.region}` : ''
+        throw new UserError('NoLogs', fn ? `Function "${fn}" has no logs yet${where}: the log group ${group} doesn't exist.` : `The log group ${group} doesn't exist${where}.`, {
+          cause: error,
+          hints: fn ? [`A function's log group appears on its first invocation: try "sling invoke ${fn}". Check --region and --stage if it should have run.`] : ['Check the group name and --region.'],
+        })
+      }
+    },
+  }
+}

@@ -1,0 +1,99 @@
+import {createReadStream} from 'node:fs'
+import {stat} from 'node:fs/promises'
+
+import {CreateBucketCommand, HeadBucketCommand, HeadObjectCommand} from '@aws-sdk/client-s3'
+import type {BucketLocationConstraint, S3Client} from '@aws-sdk/client-s3'
+import {Upload} from '@aws-sdk/lib-storage'
+
+import {UserError} from '../errors.js'
+import type {AwsErrorContext} from './errors.js'
+import {toUserError} from './errors.js'
+import type {StoredObject} from './types.js'
+
+/** The S3 operations sling uses: a bucket for large artifacts, and the artifacts in it. */
+export interface S3Api {
+  /** Creates the bucket in the client's region unless it exists; says which happened. */
+  ensureBucket(bucket: string): Promise<'created' | 'exists'>
+  /** Uploads `file` from disk as a stream; files larger than one part go up in parallel parts. */
+  putArtifact(bucket: string, key: string, file: string, options?: PutArtifactOptions): Promise<StoredObject>
+  /** The object's size and ETag, or undefined when there is no such object. */
+  headObject(bucket: string, key: string): Promise<StoredObject | undefined>
+}
+
+export interface PutArtifactOptions {
+  /** Part size in bytes, and the size above which the upload goes multipart (min 5 MiB). @default 8 MiB */
+  readonly partSize?: number
+  /** Parts uploaded at once. @default 4 */
+  readonly concurrency?: number
+  readonly contentType?: string
+  readonly metadata?: Readonly<Record<string, string>>
+}
+
+export const DEFAULT_PART_SIZE = 8 * 1024 * 1024
+
+/** The S3 API over an SDK client. `context` (region, endpoint) goes into error messages. */
+export function createS3Api(client: S3Client, context: AwsErrorContext = {}): S3Api {
+  return {
+    async ensureBucket(bucket) {
+      try {
+        await client.send(new HeadBucketCommand({Bucket: bucket}))
+        return 'exists'
+      } catch (error) {
+        if (status(error) === 403) {
+          throw new UserError('BucketForbidden', `The S3 bucket "${bucket}" exists but sling can't use it: it belongs to another account, or your identity lacks s3:ListBucket.`, {
+            cause: error,
+            hints: ['Choose another bucket name, or grant access to this one.'],
+          })
+        }
+        if (nameOf(error) !== 'NotFound' && status(error) !== 404) throw toUserError(error, context)
+      }
+      const region = await client.config.region()
+      try {
+        // us-east-1 is the default location and AWS rejects it as an explicit LocationConstraint.
+        const location = region === 'us-east-1' ? undefined : {LocationConstraint: region as BucketLocationConstraint}
+        await client.send(new CreateBucketCommand({Bucket: bucket, CreateBucketConfiguration: location}))
+        return 'created'
+      } catch (error) {
+        if (nameOf(error) === 'BucketAlreadyOwnedByYou') return 'exists' // created in between, by us
+        if (nameOf(error) === 'BucketAlreadyExists') {
+          throw new UserError('BucketNameTaken', `The S3 bucket name "${bucket}" is taken by another AWS account (bucket names are global).`, {cause: error, hints: ['Choose a more specific bucket name.']})
+        }
+        throw toUserError(error, context)
+      }
+    },
+    async putArtifact(bucket, key, file, {partSize = DEFAULT_PART_SIZE, concurrency = 4, contentType, metadata} = {}) {
+      const {size} = await stat(file)
+      const upload = new Upload({
+        client,
+        params: {Bucket: bucket, Key: key, Body: createReadStream(file), ContentType: contentType ?? 'application/zip', Metadata: metadata ? {...metadata} : undefined},
+        partSize,
+        queueSize: concurrency,
+        leavePartsOnError: false, // a failed upload aborts, so no orphaned parts keep costing money
+      })
+      try {
+        const result = await upload.done()
+        return {bucket, key, etag: result.ETag ?? '', size, versionId: result.VersionId}
+      } catch (error) {
+        throw toUserError(error, context)
+      }
+    },
+    async headObject(bucket, key) {
+      try {
+        const result = await client.send(new HeadObjectCommand({Bucket: bucket, Key: key}))
+        return {bucket, key, etag: result.ETag ?? '', size: result.ContentLength ?? 0, versionId: result.VersionId}
+      } catch (error) {
+        if (nameOf(error) === 'NotFound' || nameOf(error) === 'NoSuchKey') return undefined
+        throw toUserError(error, context)
+      }
+    },
+  }
+}
+
+function nameOf(error: unknown): string | undefined {
+  const name = (error as {name?: unknown} | undefined)?.name
+  return typeof name === 'string' ? name : undefined
+}
+
+function status(error: unknown): number | undefined {
+  return (error as {$metadata?: {httpStatusCode?: number}} | undefined)?.$metadata?.httpStatusCode
+}
