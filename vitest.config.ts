@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: ['test/aws/**', 'node_modules/**'],
     globalSetup: ['test/helpers/global-setup.ts'],
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
     disableConsoleIntercept: true,
     testTimeout: 60_000,
     hookTimeout: 60_000,
