@@ -114,12 +114,20 @@ export function createLambdaApi(client: LambdaClient, context: AwsErrorContext =
       }
     },
     async createFunction(spec) {
-      // ResourceConflictException here means "already exists": not something to retry.
-      const result = await call(spec.name, () => client.send(new CreateFunctionCommand({
-        FunctionName: spec.name, Role: spec.role, Code: codeInput(spec.code), PackageType: 'imageUri' in spec.code ? 'Image' : 'Zip',
+      const input = {
+        FunctionName: spec.name, Role: spec.role, Code: codeInput(spec.code), PackageType: 'imageUri' in spec.code ? 'Image' as const : 'Zip' as const,
         Architectures: spec.architecture ? [spec.architecture] : undefined, Tags: spec.tags ? {...spec.tags} : undefined, ...settingsInput(spec),
-      })), false)
-      return toFunctionInfo(result, undefined, spec.tags)
+      }
+      try {
+        return toFunctionInfo(await withRetry(() => client.send(new CreateFunctionCommand(input)), {...retry, busy: false}), undefined, spec.tags)
+      } catch (error) {
+        // ResourceConflictException here means "already exists": not something to retry.
+        if (nameOf(error) !== 'ResourceConflictException') throw translate(error, {...context, functionName: spec.name})
+        throw new UserError('FunctionExists', `Function "${spec.name}" already exists${context.region ? ` in ${context.region}` : ''}.`, {
+          cause: error,
+          hints: ['Update it with "sling deploy", or choose another name.'],
+        })
+      }
     },
     async updateCode(name, code, {revisionId, architecture} = {}) {
       const result = await call(name, () => client.send(new UpdateFunctionCodeCommand({FunctionName: name, ...codeInput(code), RevisionId: revisionId, Architectures: architecture ? [architecture] : undefined})))
