@@ -1,0 +1,43 @@
+import {CloudWatchLogsClient, FilterLogEventsCommand, ResourceNotFoundException} from '@aws-sdk/client-cloudwatch-logs'
+import {mockClient} from 'aws-sdk-client-mock'
+import 'aws-sdk-client-mock-vitest/extend'
+import {afterEach, expect, test} from 'vitest'
+
+import {createLogsApi} from '../../../src/lib/aws/logs.js'
+import type {LogEvent} from '../../../src/lib/aws/types.js'
+import {UserError} from '../../../src/lib/errors.js'
+import {rejectionOf} from '../../helpers/aws.js'
+
+const logsMock = mockClient(CloudWatchLogsClient)
+afterEach(() => {
+  logsMock.reset()
+})
+
+const api = () => createLogsApi(new CloudWatchLogsClient({region: 'eu-west-1'}), {region: 'eu-west-1'})
+
+async function collect(events: AsyncIterable<LogEvent>): Promise<LogEvent[]> {
+  const all: LogEvent[] = []
+  for await (const event of events) all.push(event)
+  return all
+}
+
+test('filterEvents yields the events of every page, passing the filter', async () => {
+  logsMock
+    .on(FilterLogEventsCommand, {nextToken: undefined})
+    .resolves({events: [{timestamp: 1, message: 'START', logStreamName: 's1', eventId: 'a'}], nextToken: 't1'})
+    .on(FilterLogEventsCommand, {nextToken: 't1'})
+    .resolves({events: [{timestamp: 2, message: 'END', logStreamName: 's1', eventId: 'b'}]})
+  const events = await collect(api().filterEvents('/aws/lambda/hello', {startTime: 1000, endTime: 2000, filterPattern: '"ERROR"', streamNames: ['s1']}))
+  expect(events.map((e) => e.message)).toEqual(['START', 'END'])
+  expect(events[0]).toMatchObject({timestamp: 1, logStream: 's1', eventId: 'a'})
+  expect(logsMock).toHaveReceivedCommandWith(FilterLogEventsCommand, {logGroupName: '/aws/lambda/hello', startTime: 1000, endTime: 2000, filterPattern: '"ERROR"', logStreamNames: ['s1']})
+  expect(logsMock).toHaveReceivedCommandTimes(FilterLogEventsCommand, 2)
+})
+
+test('a missing log group says the function has not logged yet, and how to fix that', async () => {
+  logsMock.on(FilterLogEventsCommand).rejects(new ResourceNotFoundException({message: 'The specified log group does not exist.', $metadata: {httpStatusCode: 400}}))
+  const error = await rejectionOf(collect(api().filterEvents('/aws/lambda/hello')))
+  expect(error).toBeInstanceOf(UserError)
+  expect(error).toMatchObject({code: 'NoLogs', message: 'Function "hello" has no logs yet in eu-west-1: the log group /aws/lambda/hello doesn\'t exist.'})
+  expect((error as unknown as UserError).hints.join('\n')).toContain('sling invoke hello')
+})
