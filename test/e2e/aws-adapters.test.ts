@@ -31,7 +31,7 @@ async function cloud(): Promise<{lambda: LambdaApi; s3: S3Api; logs: LogsApi; di
   const local = await startLocalCloud({storeDir: path.join(temp.dir, 'store'), settings: {stateDelayMs: 50}})
   const config = {endpoint: local.endpoint, region: 'us-east-1', credentials: {accessKeyId: 'x', secretAccessKey: 'x'}}
   const clients = {lambda: new LambdaClient(config), s3: new S3Client({...config, forcePathStyle: true}), logs: new CloudWatchLogsClient(config)}
-  cleanups.push(temp.cleanup, () => local.close(), async () => Object.values(clients).forEach((client) => client.destroy()))
+  cleanups.push(temp.cleanup, () => local.close(), () => Promise.resolve(Object.values(clients).forEach((client) => client.destroy())))
   const context = {region: 'us-east-1', endpoint: local.endpoint}
   return {
     lambda: createLambdaApi(clients.lambda, context, {pollSeconds: 0.05, maxWaitSeconds: 30}),
