@@ -229,9 +229,22 @@ function formatIssue(issue: z.core.$ZodIssue, raw: unknown): string {
       .map((key) => `${issue.path.length > 0 ? `${where}.` : ''}${key}: unknown key.${suggest(key, allowed)}`)
       .join('\n  - ')
   }
+  if (issue.code === 'invalid_key') {
+    // A record key (an environment variable or tag name): name the key, never the value beside it.
+    const parent = issue.path.slice(0, -1).join('.') || '(top level)'
+    return `${parent}: the key ${JSON.stringify(issue.path.at(-1))} isn't valid: ${issue.issues.map(describeExpected).join('; ')}.`
+  }
   const found = valueAt(raw, issue.path)
-  const shown = found === undefined ? 'nothing' : JSON.stringify(found)
+  // Environment variable values are often secrets: say what kind of value was found, not the value.
+  const shown = found === undefined ? 'nothing' : issue.path.includes('environment') ? describeKind(found) : JSON.stringify(found)
   return `${where}: ${describeExpected(issue)}, found ${shown}.`
+}
+
+function describeKind(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  const kind = typeof value
+  return kind === 'object' ? 'an object' : `a ${kind}`
 }
 
 function describeExpected(issue: z.core.$ZodIssue): string {

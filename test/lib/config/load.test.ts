@@ -79,6 +79,14 @@ describe('loadConfig', () => {
     expect(error.message).toContain('functions.api.timeout: expected number, found "ten".')
   })
 
+  test('an invalid environment variable names the key and what a name must be, never the value', async () => {
+    const error = await loadError({functions: {api: {entry: 'a.ts', environment: {'1BAD': 'hunter2-secret', API_KEY: 12345, TOKEN: {v: 'nested-secret'}}}}})
+    expect(error.message).toContain('functions.api.environment: the key "1BAD" isn\'t valid: expected a letter followed by letters, digits or underscores.')
+    expect(error.message).toContain('functions.api.environment.API_KEY: expected string, found a number.')
+    expect(error.message).toContain('functions.api.environment.TOKEN: expected string, found an object.')
+    expect(error.message).not.toMatch(/hunter2-secret|12345|nested-secret/)
+  })
+
   test('invalid JSON reports the line and column', async () => {
     const error = await loadError('{\n  "functions": {\n    "api": {"entry": "a.ts",}\n  }\n}')
     expect(error.code).toBe('ConfigInvalid')
