@@ -147,6 +147,8 @@ function resolveConfig(config: RawConfig, file: string, stageName: string | unde
     description: layer.description,
     exclude: layer.exclude ?? [],
   }))
+  checkUniqueNames(file, 'functions', functions)
+  checkUniqueNames(file, 'layers', layers)
   checkLayers(file, functions, layers)
   return {file, dir, service, stage: stageName, region: stage?.region ?? config.region, functions, layers}
 }
@@ -213,6 +215,21 @@ function checkLayers(file: string, functions: readonly FunctionConfig[], layers:
         throw new UserError('ConfigInvalid', `${displayPath(file)}: functions.${fn.key}.layers names "${ref}", which is neither a layer version ARN nor a key under "layers".${suggest(ref, keys)}`, {exitCode: ExitCode.Usage})
       }
     }
+  }
+}
+
+/** Two keys deploying under one name would overwrite each other's code (e.g. "name" set in "defaults"). */
+function checkUniqueNames(file: string, kind: 'functions' | 'layers', items: readonly {key: string; name: string}[]): void {
+  const seen = new Map<string, string>()
+  for (const {key, name} of items) {
+    const other = seen.get(name)
+    if (other !== undefined) {
+      throw new UserError('ConfigInvalid', `${displayPath(file)}: ${kind}.${other} and ${kind}.${key} would both deploy as "${name}", each overwriting the other.`, {
+        exitCode: ExitCode.Usage,
+        hints: [`Give each its own "name" (not in "defaults"), or leave "name" out to get "<service>-<key>".`],
+      })
+    }
+    seen.set(name, key)
   }
 }
 

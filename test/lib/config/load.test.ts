@@ -123,6 +123,14 @@ describe('loadConfig', () => {
     expect(tooMany.message).toContain('functions.api.layers: expected at most 5 items')
   })
 
+  test('two functions that would deploy under one name are an error naming both keys', async () => {
+    const fromDefaults = await loadError({defaults: {name: 'shared'}, functions: {api: {entry: 'a.ts'}, worker: {entry: 'w.ts'}}})
+    expect(fromDefaults.exitCode).toBe(ExitCode.Usage)
+    expect(fromDefaults.message).toContain('functions.api and functions.worker would both deploy as "shared"')
+    const inStage = await loadError({functions: {api: {entry: 'a.ts'}, worker: {entry: 'w.ts'}}, stages: {prod: {functions: {worker: {name: 'x-prod-api'}}}}, service: 'x'}, 'prod')
+    expect(inStage.message).toContain('functions.api and functions.worker would both deploy as "x-prod-api"')
+  })
+
   test('a derived name longer than Lambda allows is an error with the fix', async () => {
     const error = await loadError({service: 'a'.repeat(40), functions: {['b'.repeat(30)]: {entry: 'a.ts'}}})
     expect(error.message).toContain('Lambda allows at most 64')
