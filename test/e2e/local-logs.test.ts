@@ -122,3 +122,16 @@ test('FilterLogEvents interleaves streams, filters with patterns, and paginates'
   const noGroup = await client.send(new FilterLogEventsCommand({logGroupName: '/none'})).catch((error: unknown) => error)
   expect(noGroup).toBeInstanceOf(ResourceNotFoundException)
 })
+
+test('log groups named "." or ".." are groups like any other: deleting one leaves the others\' events', async () => {
+  const client = await logsClient()
+  await withEvents(client, '/app', {s: ['kept']})
+  await withEvents(client, '..', {s: ['dots']})
+  await withEvents(client, '.', {s: ['dot']})
+  await client.send(new DeleteLogGroupCommand({logGroupName: '..'}))
+  await client.send(new DeleteLogGroupCommand({logGroupName: '.'}))
+  const kept = await client.send(new GetLogEventsCommand({logGroupName: '/app', logStreamName: 's', startFromHead: true}))
+  expect(kept.events?.map((event) => event.message)).toEqual(['kept'])
+  const groups = await client.send(new DescribeLogGroupsCommand({}))
+  expect(groups.logGroups?.map((group) => group.logGroupName)).toEqual(['/app'])
+})

@@ -81,6 +81,9 @@ export function signingScope(headers: IncomingHttpHeaders, url: URL): {service?:
   return {}
 }
 
+/** A region name as a path segment and an ARN part can carry it ("us-east-1", or a custom "local"). */
+const REGION = /^[a-z0-9][a-z0-9-]{0,49}$/
+
 function guessService(headers: IncomingHttpHeaders, url: URL): string {
   const target = String(headers['x-amz-target'] ?? '')
   if (target.startsWith('Logs_')) return 'logs'
@@ -145,6 +148,11 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, routers:
   if (!router) {
     res.writeHead(400, {'content-type': 'application/json'})
     res.end(JSON.stringify({message: `The sling local cloud doesn't emulate the "${request.service}" service.`}))
+    return
+  }
+  if (!REGION.test(request.region)) {
+    // State is kept per region on disk: a region like ".." must never reach a path. AWS answers this.
+    router.writeError(res, {status: 403, code: 'InvalidSignatureException', message: `Credential should be scoped to a valid region, not '${request.region}'. `}, request)
     return
   }
   const fault = await context.settings.faults.pick(request, router.operation?.(request))

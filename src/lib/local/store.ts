@@ -26,6 +26,24 @@ export interface BlobRef {
 const LOCK_STALE_MS = 30_000
 
 /**
+ * A name (a log group, a region, a bucket) as one path segment: percent-encoded, and never "." or
+ * "..", which encodeURIComponent keeps and the file system reads as this or the parent directory.
+ */
+export function pathSegment(name: string): string {
+  const encoded = encodeURIComponent(name)
+  if (encoded === '') return '%' // no name encodes to a lone "%"
+  return encoded === '.' || encoded === '..' ? encoded.replaceAll('.', '%2E') : encoded
+}
+
+/** Refuses a collection that would name a directory outside `state/` or a parent of another collection. */
+function checkCollection(collection: string): string {
+  if (collection.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')) {
+    throw new Error(`Invalid store collection "${collection}".`)
+  }
+  return collection
+}
+
+/**
  * The local cloud's state on disk: JSON documents in collections, plus content-addressed blobs.
  *
  * - Every write goes to a temporary file that is renamed into place, so a crash never leaves a torn
@@ -42,7 +60,7 @@ export class Store {
   }
 
   private docPath(collection: string, id: string): string {
-    return path.join(this.dir, 'state', collection, `${encodeURIComponent(id)}.json`)
+    return path.join(this.dir, 'state', checkCollection(collection), `${encodeURIComponent(id)}.json`)
   }
 
   async get<T>(collection: string, id: string): Promise<T | undefined> {
@@ -56,7 +74,7 @@ export class Store {
 
   /** Every document of a collection, ordered by id. */
   async list<T>(collection: string): Promise<T[]> {
-    const dir = path.join(this.dir, 'state', collection)
+    const dir = path.join(this.dir, 'state', checkCollection(collection))
     let names: string[]
     try {
       names = (await readdir(dir)).filter((name) => name.endsWith('.json')).sort()

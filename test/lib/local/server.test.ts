@@ -56,3 +56,15 @@ test('finds a running server only when its record is live and serves the same st
   const shared = await connectLocalCloud({storeDir: dir, region: 'us-east-1'})
   expect(shared).toMatchObject({inProcess: false, endpoint: cloud.endpoint})
 })
+
+test('refuses a request signed for a region that is no region, so it never names a path in the store', async () => {
+  const {cloud} = await start()
+  const auth = (region: string): string => `AWS4-HMAC-SHA256 Credential=A/20240101/${region}/logs/aws4_request, SignedHeaders=host, Signature=x`
+  const response = await fetch(cloud.endpoint, {
+    method: 'POST',
+    headers: {authorization: auth('..'), 'x-amz-target': 'Logs_20140328.CreateLogGroup', 'content-type': 'application/x-amz-json-1.1'},
+    body: JSON.stringify({logGroupName: 'g'}),
+  })
+  expect(response.status).toBe(403)
+  expect(await response.json()).toMatchObject({__type: 'InvalidSignatureException', message: "Credential should be scoped to a valid region, not '..'. "})
+})

@@ -90,3 +90,9 @@ test('a lock left by a dead process is taken over', async () => {
   const store = new Store(root)
   expect(await store.transaction(() => Promise.resolve('ran'))).toBe('ran')
 })
+
+test('a collection never names a directory outside the store state', async () => {
+  const store = new Store(await dir())
+  await expect(store.put('logs/..', 'x', {})).rejects.toThrow('Invalid store collection "logs/..".')
+  await expect(store.list('a/../../b')).rejects.toThrow('Invalid store collection')
+})

@@ -8,6 +8,7 @@ import {appendFile, mkdir, readFile, rm} from 'node:fs/promises'
 import path from 'node:path'
 
 import type {Store} from '../store.js'
+import {pathSegment} from '../store.js'
 
 export interface LogGroupDoc {
   readonly logGroupName: string
@@ -30,7 +31,7 @@ export interface StoredEvent {
 }
 
 const groupsCollection = (region: string): string => `logs/${region}/groups`
-const streamsCollection = (region: string, group: string): string => `logs/${region}/streams/${encodeURIComponent(group)}`
+const streamsCollection = (region: string, group: string): string => `logs/${region}/streams/${pathSegment(group)}`
 
 export function logGroupArn(region: string, accountId: string, group: string): string {
   return `arn:aws:logs:${region}:${accountId}:log-group:${group}`
@@ -43,8 +44,12 @@ export class LogStore {
     readonly region: string,
   ) {}
 
+  private groupDir(group: string): string {
+    return path.join(this.store.dir, 'logs', pathSegment(this.region), pathSegment(group))
+  }
+
   private eventsFile(group: string, stream: string): string {
-    return path.join(this.store.dir, 'logs', this.region, encodeURIComponent(group), `${encodeURIComponent(stream)}.jsonl`)
+    return path.join(this.groupDir(group), `${encodeURIComponent(stream)}.jsonl`)
   }
 
   getGroup(group: string): Promise<LogGroupDoc | undefined> {
@@ -62,7 +67,7 @@ export class LogStore {
   async deleteGroup(group: string): Promise<void> {
     for (const stream of await this.listStreams(group)) await this.store.delete(streamsCollection(this.region, group), stream.logStreamName)
     await this.store.delete(groupsCollection(this.region), group)
-    await rm(path.join(this.store.dir, 'logs', this.region, encodeURIComponent(group)), {recursive: true, force: true})
+    await rm(this.groupDir(group), {recursive: true, force: true})
   }
 
   getStream(group: string, stream: string): Promise<LogStreamDoc | undefined> {
