@@ -78,7 +78,8 @@ export interface StoredObject {
  * the bucket or the key doesn't exist.
  */
 export async function readObject(store: Store, bucket: string, key: string): Promise<StoredObject | undefined> {
-  const doc = await getObject(store, bucket, key)
+  // The bucket name comes from another service's request: only a bucket that exists names a collection.
+  const doc = (await getBucket(store, bucket)) ? await getObject(store, bucket, key) : undefined
   if (!doc) return undefined
   return {
     blob: doc.blob,

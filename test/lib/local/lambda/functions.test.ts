@@ -75,6 +75,9 @@ describe('CreateFunction', () => {
     const missing = await rejectionOf(create('from-s3-missing', {Code: {S3Bucket: 'artifacts', S3Key: 'nope.zip'}}))
     expect(missing).toBeInstanceOf(InvalidParameterValueException)
     expect(missing.message).toContain('NoSuchKey')
+    const noBucket = await rejectionOf(create('from-s3-no-bucket', {Code: {S3Bucket: '..', S3Key: 'fn.zip'}}))
+    expect(noBucket).toBeInstanceOf(InvalidParameterValueException)
+    expect(noBucket.message).toContain('NoSuchBucket')
     s3.destroy()
   })
 
