@@ -4,7 +4,7 @@ import path from 'node:path'
 import picomatch from 'picomatch'
 import {glob} from 'tinyglobby'
 
-import {UserError} from '../errors.js'
+import {ExitCode, UserError} from '../errors.js'
 import type {ZipEntry} from './zip.js'
 
 /**
@@ -40,8 +40,7 @@ export interface CollectedFiles {
 /** Lists the files to zip under `cwd`, following symlinks, with their stats; content isn't read here. */
 export async function collectFiles(options: CollectOptions): Promise<CollectedFiles> {
   const include = options.include && options.include.length > 0 ? options.include : ['**']
-  const skip = (options.skipDirs ?? []).map((dir) => path.relative(options.cwd, dir)).filter((rel) => rel && !rel.startsWith('..') && !path.isAbsolute(rel))
-  const ignore = [...(options.exclude ?? []), ...skip.map((rel) => `${toPosix(rel)}/**`)]
+  const ignore = [...(options.exclude ?? []), ...skipPatterns(options.cwd, options.skipDirs ?? [])]
   let found: string[]
   try {
     found = await glob([...include], {cwd: options.cwd, dot: true, onlyFiles: true, followSymbolicLinks: true, ignore})
@@ -62,6 +61,22 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
     return stats?.isFile() ? {name: prefix + toPosix(file), file: full, stats} : undefined
   })
   return {entries: entries.filter((entry): entry is ZipEntry => entry !== undefined), sensitive: sensitive.sort()}
+}
+
+/** Ignore patterns for the build output inside `cwd`; output that *is* `cwd` would zip earlier artifacts, so it is refused. */
+function skipPatterns(cwd: string, skipDirs: readonly string[]): string[] {
+  const patterns: string[] = []
+  for (const dir of skipDirs) {
+    const rel = path.relative(cwd, dir)
+    if (rel === '') {
+      throw new UserError('OutDirInSource', `The output directory ${dir} is the directory being zipped, so earlier artifacts would end up in the zip.`, {
+        exitCode: ExitCode.Usage,
+        hints: [`Pass --out-dir a directory outside ${cwd} (or inside it, e.g. "build"), or leave it out to use .sling/build.`],
+      })
+    }
+    if (!rel.startsWith('..') && !path.isAbsolute(rel)) patterns.push(`${toPosix(rel)}/**`)
+  }
+  return patterns
 }
 
 /** True when a segment of the path is a secret-looking name. Files inside node_modules are published packages: only VCS/state dirs count there. */

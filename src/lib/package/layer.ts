@@ -32,12 +32,13 @@ export interface LayerFiles extends CollectedFiles {
  * The files of a layer zip. A directory is zipped as is (it should already hold Lambda's /opt
  * layout, e.g. nodejs/node_modules). A package.json contributes its production dependencies under
  * nodejs/node_modules: taken from the node_modules installed beside it when there is one, else
- * installed into a temporary directory with npm (`npm ci` when a lockfile is beside it).
+ * installed into a temporary directory with npm (`npm ci` when a lockfile is beside it). Nothing
+ * under `outDir` (the build output) is collected.
  */
-export async function collectLayerFiles(layer: LayerConfig, log: (line: string) => void): Promise<LayerFiles> {
+export async function collectLayerFiles(layer: LayerConfig, outDir: string, log: (line: string) => void): Promise<LayerFiles> {
   if (layer.directory !== undefined) {
     await mustExist(layer.directory, `layers.${layer.key}.directory`)
-    const files = await collectFiles({cwd: layer.directory, exclude: layer.exclude})
+    const files = await collectFiles({cwd: layer.directory, exclude: layer.exclude, skipDirs: [outDir]})
     return {...files, packages: files.entries.map((e) => ({name: e.name, bytes: 'data' in e ? e.data.length : e.stats.size})), source: 'directory', cleanup: async () => {}}
   }
   const packageJson = layer.packageJson as string

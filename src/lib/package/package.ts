@@ -152,7 +152,7 @@ function artifactPath(outDir: string, kind: 'functions' | 'layers', key: string)
 }
 
 async function packageLayer(layer: LayerConfig, context: Context): Promise<LayerArtifact> {
-  const files = await collectLayerFiles(layer, (line) => context.output.debug(line))
+  const files = await collectLayerFiles(layer, context.outDir, (line) => context.output.debug(line))
   try {
     reportSensitive(`layer ${layer.key}`, files.sensitive, context.output)
     if (files.source === 'directory' && !files.entries.some((e) => /^(nodejs|python|ruby|java|bin|lib|etc)\//.test(e.name))) {

@@ -35,6 +35,17 @@ test('a directory layer is zipped as is, under its own layout', async () => {
   expect(result.functions).toEqual([])
 })
 
+test('an --out-dir inside a directory layer is never zipped into the layer', async () => {
+  const {dir, load} = await project({'shared/nodejs/node_modules/greet/index.js': 'exports.greet = () => 1\n'}, {functions: {}, layers: {shared: {directory: 'shared'}}})
+  const config = await load()
+  const outDir = path.join(dir, 'shared', 'build')
+
+  await packageFunctions({config, outDir}, {output: silentOutput()})
+  const second = await packageFunctions({config, outDir}, {output: silentOutput()})
+
+  expect((await readZip(second.layers[0]!.artifact)).map((e) => e.name)).toEqual(['nodejs/node_modules/greet/index.js'])
+})
+
 test('a package.json layer takes only production dependencies from node_modules, in nodejs/node_modules', async () => {
   const {load} = await project({
     'deps/package.json': pkg('deps', {dependencies: {a: '1.0.0', '@scope/b': '1.0.0'}, devDependencies: {dev: '1.0.0'}}),

@@ -147,6 +147,14 @@ test('bundle: false zips the source directory as is, honouring include/exclude a
   expect(fn.excludedSensitive).toEqual(['.env', '.env.production', '.git/config', 'deploy.pem'])
 })
 
+test('an --out-dir that is the directory being zipped is refused, rather than zipping earlier artifacts', async () => {
+  const {dir, load} = await project({'app/index.mjs': HELLO_HANDLER}, {functions: {raw: {bundle: false, source: 'app'}}})
+  const error = await failure(packageFunctions({config: await load(), outDir: path.join(dir, 'app')}, deps()))
+  expect(error.code).toBe('OutDirInSource')
+  expect(error.message).toContain(path.join(dir, 'app'))
+  expect(error.hints.join(' ')).toContain('--out-dir')
+})
+
 test('bundle: false packages a secret-looking file when "include" names it explicitly', async () => {
   const {load} = await project({'app/index.mjs': HELLO_HANDLER, 'app/.env.production': 'A=1\n', 'app/.env': 'B=1\n'}, {
     functions: {raw: {bundle: false, source: 'app', include: ['**', '.env.production']}},
