@@ -39,8 +39,8 @@ export interface CollectedFiles {
 
 /** Lists the files to zip under `cwd`, following symlinks, with their stats; content isn't read here. */
 export async function collectFiles(options: CollectOptions): Promise<CollectedFiles> {
-  const include = options.include && options.include.length > 0 ? options.include : ['**']
-  const ignore = [...(options.exclude ?? []), ...skipPatterns(options.cwd, options.skipDirs ?? [])]
+  const include = options.include && options.include.length > 0 ? options.include.map(slashes) : ['**']
+  const ignore = [...(options.exclude ?? []).map(slashes), ...skipPatterns(options.cwd, options.skipDirs ?? [])]
   let found: string[]
   try {
     found = await glob([...include], {cwd: options.cwd, dot: true, onlyFiles: true, followSymbolicLinks: true, ignore})
@@ -61,6 +61,14 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
     return stats?.isFile() ? {name: prefix + toPosix(file), file: full, stats} : undefined
   })
   return {entries: entries.filter((entry): entry is ZipEntry => entry !== undefined), sensitive: sensitive.sort()}
+}
+
+/**
+ * Globs take "/" only (a backslash escapes the next character), but a config written on Windows
+ * may say "assets\*.txt" and mean a folder: read every backslash as a separator, on every platform.
+ */
+function slashes(pattern: string): string {
+  return pattern.replaceAll('\\', '/')
 }
 
 /** Ignore patterns for the build output inside `cwd`; output that *is* `cwd` would zip earlier artifacts, so it is refused. */

@@ -155,6 +155,14 @@ test('an --out-dir that is the directory being zipped is refused, rather than zi
   expect(error.hints.join(' ')).toContain('--out-dir')
 })
 
+test('include/exclude globs written with Windows backslashes match as with slashes', async () => {
+  const {load} = await project({'src/api.ts': HELLO_HANDLER, 'assets/a.txt': 'A', 'assets/sub/b.txt': 'B'}, {
+    functions: {api: {entry: 'src/api.ts', include: ['assets\\**\\*.txt'], exclude: ['assets\\sub\\**']}},
+  })
+  const result = await packageFunctions({config: await load()}, deps())
+  expect((await readZip(result.functions[0]!.artifact)).map((e) => e.name)).toEqual(['assets/a.txt', 'index.mjs'])
+})
+
 test('bundle: false packages a secret-looking file when "include" names it explicitly', async () => {
   const {load} = await project({'app/index.mjs': HELLO_HANDLER, 'app/.env.production': 'A=1\n', 'app/.env': 'B=1\n'}, {
     functions: {raw: {bundle: false, source: 'app', include: ['**', '.env.production']}},
