@@ -9,6 +9,7 @@ import {displayPath} from '../config/load.js'
 import {UserError} from '../errors.js'
 import {collectFiles, mapLimit} from './files.js'
 import type {CollectedFiles} from './files.js'
+import {entrySize} from './zip.js'
 
 const run = promisify(execFile)
 
@@ -39,7 +40,7 @@ export async function collectLayerFiles(layer: LayerConfig, outDir: string, log:
   if (layer.directory !== undefined) {
     await mustExist(layer.directory, `layers.${layer.key}.directory`)
     const files = await collectFiles({cwd: layer.directory, exclude: layer.exclude, skipDirs: [outDir]})
-    return {...files, packages: files.entries.map((e) => ({name: e.name, bytes: 'data' in e ? e.data.length : e.stats.size})), source: 'directory', cleanup: async () => {}}
+    return {...files, packages: files.entries.map((e) => ({name: e.name, bytes: entrySize(e)})), source: 'directory', cleanup: async () => {}}
   }
   const packageJson = layer.packageJson as string
   await mustExist(packageJson, `layers.${layer.key}.packageJson`)
@@ -102,7 +103,7 @@ async function productionFiles(root: string, exclude: readonly string[]): Promis
   const sensitive = collected.flatMap((c, i) => c.sensitive.map((file) => `${locations[i]}/${file}`))
   const packages = locations.map((location, i) => ({
     name: location.replace(/^node_modules\//, ''),
-    bytes: (collected[i]?.entries ?? []).reduce((sum, e) => sum + ('data' in e ? e.data.length : e.stats.size), 0),
+    bytes: (collected[i]?.entries ?? []).reduce((sum, e) => sum + entrySize(e), 0),
   }))
   return {entries, sensitive, packages}
 }
