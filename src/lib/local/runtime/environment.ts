@@ -129,6 +129,13 @@ type InitState = {ok: true; initDurationMs: number} | {ok: false; initDurationMs
 /** Lambda gives init 10 seconds on its own; locally at least as long as the function's timeout. */
 const INIT_TIMEOUT_MS = 10_000
 
+/**
+ * Log output kept for one invocation (or one init). A handler that logs in a loop must not grow the
+ * local cloud's memory, the log file and the X-Amz-Log-Result work without bound; past this, lines
+ * are dropped and one line says so.
+ */
+export const LOG_BUFFER_LIMIT_BYTES = 8 * 1024 * 1024
+
 /** One warm execution environment: a worker process that loaded the handler once. */
 export class ExecutionEnvironment {
   readonly logStream: string
@@ -138,6 +145,8 @@ export class ExecutionEnvironment {
   private readonly child: ChildProcess
   private readonly init: Promise<InitState>
   private logs: LogEvent[] = []
+  private logBytes = 0
+  private droppedLines = 0
   private waiter: ((message: WorkerMessage | {type: 'exit'; description: string}) => void) | undefined
   private exited: string | undefined
   private invocations = 0
@@ -156,10 +165,10 @@ export class ExecutionEnvironment {
     })
     for (const stream of [this.child.stdout, this.child.stderr]) {
       // Raw writes to stdout/stderr (not through console) land in the log unformatted, one event per line.
-      if (stream) createInterface({input: stream}).on('line', (line) => this.logs.push({timestamp: Date.now(), message: line}))
+      if (stream) createInterface({input: stream}).on('line', (line) => this.log({timestamp: Date.now(), message: line}))
     }
     this.child.on('message', (message: WorkerMessage) => {
-      if (message.type === 'log') this.logs.push({timestamp: message.timestamp, message: message.message})
+      if (message.type === 'log') this.log({timestamp: message.timestamp, message: message.message})
       else this.waiter?.(message)
     })
     this.child.on('exit', (code, signal) => {
@@ -254,9 +263,20 @@ export class ExecutionEnvironment {
     return {outcome, initLogs, logs: this.takeLogs(), durationMs, initDurationMs, maxMemoryMb}
   }
 
+  private log(event: LogEvent): void {
+    this.logBytes += event.message.length
+    if (this.logBytes > LOG_BUFFER_LIMIT_BYTES) this.droppedLines++
+    else this.logs.push(event)
+  }
+
   private takeLogs(): LogEvent[] {
     const logs = this.logs
+    if (this.droppedLines > 0) {
+      logs.push({timestamp: Date.now(), message: `sling local cloud: ${this.droppedLines} log lines dropped (over ${LOG_BUFFER_LIMIT_BYTES / 1024 / 1024} MiB of output in one invocation)`})
+    }
     this.logs = []
+    this.logBytes = 0
+    this.droppedLines = 0
     return logs
   }
 

@@ -2,6 +2,7 @@ import {afterEach, describe, expect, test} from 'vitest'
 
 import type {InvocationRequest, LambdaRuntime} from '../../../../src/lib/local/runtime/runtime.js'
 import {ConcurrencyLimitError, createLambdaRuntime, logTail, UnsupportedRuntimeError} from '../../../../src/lib/local/runtime/runtime.js'
+import {LOG_BUFFER_LIMIT_BYTES} from '../../../../src/lib/local/runtime/environment.js'
 import {Store} from '../../../../src/lib/local/store.js'
 import {tempDir} from '../../../helpers/cli.js'
 import {aFunction, ARN} from './helpers.js'
@@ -122,6 +123,21 @@ describe('handlers', () => {
     expect(messages.at(-2)).toBe('END RequestId: r-42')
     expect(messages.at(-1)).toMatch(/^REPORT RequestId: r-42\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 256 MB\tMax Memory Used: \d+ MB\tInit Duration: [\d.]+ ms\t$/)
     expect(Buffer.from(logTail(result.logs), 'base64').toString()).toContain('END RequestId: r-42\nREPORT RequestId: r-42')
+  })
+
+  test('a handler that floods its log keeps a bounded log: the excess is dropped and one line says so', async () => {
+    const {store, runtime} = await setup()
+    const spec = await aFunction(store, {
+      'index.js': `exports.handler = async (event) => { if (event.flood) for (let i = 0; i < 200; i++) console.log('x'.repeat(65536)); console.log('done'); return 1 }`,
+    })
+    const flooded = await runtime.invoke(spec, call({flood: true}))
+    const bytes = flooded.logs.reduce((sum, event) => sum + event.message.length, 0)
+    expect(bytes).toBeLessThan(LOG_BUFFER_LIMIT_BYTES + 4096)
+    expect(flooded.logs.map((event) => event.message).filter((line) => line.includes('log lines dropped'))).toHaveLength(1)
+    expect(flooded.logs.at(-1)?.message).toMatch(/^REPORT RequestId: /)
+    const next = await runtime.invoke(spec, call())
+    expect(next.logs.map((event) => event.message.split('\t').slice(2).join('\t'))).toContain('INFO\tdone')
+    expect(next.logs.some((event) => event.message.includes('dropped'))).toBe(false)
   })
 
   test('layers are merged where /opt would be and resolve through NODE_PATH', async () => {
