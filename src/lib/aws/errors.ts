@@ -73,6 +73,12 @@ export function toUserError(error: unknown, context: AwsErrorContext = {}): User
   })
 }
 
+/** The `name` of an SDK error (its exception class, e.g. "ResourceNotFoundException"), if it has one. */
+export function errorName(error: unknown): string | undefined {
+  const name = (error as {name?: unknown} | undefined)?.name
+  return typeof name === 'string' ? name : undefined
+}
+
 /** The stack and the cause chain, for DEBUG. */
 export function describeUnexpected(error: unknown): string {
   const lines: string[] = []

@@ -17,7 +17,7 @@ import type {AliasConfiguration, FunctionCode, FunctionConfiguration, LambdaClie
 
 import {UserError} from '../errors.js'
 import type {AwsErrorContext} from './errors.js'
-import {toUserError} from './errors.js'
+import {errorName, toUserError} from './errors.js'
 import type {RetryPolicy} from './retry.js'
 import {withRetry} from './retry.js'
 import type {AliasInfo, CodeSource, FunctionInfo, FunctionSettings, InvokeResult, LayerVersionInfo, NewFunction, VersionInfo} from './types.js'
@@ -109,7 +109,7 @@ export function createLambdaApi(client: LambdaClient, context: AwsErrorContext =
         const result = await withRetry(() => client.send(new GetFunctionCommand({FunctionName: name, Qualifier: qualifier})), retry)
         return toFunctionInfo(result.Configuration ?? {}, result.Code, result.Tags)
       } catch (error) {
-        if (nameOf(error) === 'ResourceNotFoundException') return undefined // absence is data
+        if (errorName(error) === 'ResourceNotFoundException') return undefined // absence is data
         throw translate(error, {...context, functionName: name})
       }
     },
@@ -122,7 +122,7 @@ export function createLambdaApi(client: LambdaClient, context: AwsErrorContext =
         return toFunctionInfo(await withRetry(() => client.send(new CreateFunctionCommand(input)), {...retry, busy: false}), undefined, spec.tags)
       } catch (error) {
         // ResourceConflictException here means "already exists": not something to retry.
-        if (nameOf(error) !== 'ResourceConflictException') throw translate(error, {...context, functionName: spec.name})
+        if (errorName(error) !== 'ResourceConflictException') throw translate(error, {...context, functionName: spec.name})
         throw new UserError('FunctionExists', `Function "${spec.name}" already exists${context.region ? ` in ${context.region}` : ''}.`, {
           cause: error,
           hints: ['Update it with "sling deploy", or choose another name.'],
@@ -159,7 +159,7 @@ export function createLambdaApi(client: LambdaClient, context: AwsErrorContext =
       try {
         return toAliasInfo(await withRetry(() => client.send(new GetAliasCommand({FunctionName: name, Name: alias})), retry))
       } catch (error) {
-        if (nameOf(error) === 'ResourceNotFoundException') return undefined
+        if (errorName(error) === 'ResourceNotFoundException') return undefined
         throw translate(error, {...context, functionName: name})
       }
     },
@@ -172,7 +172,7 @@ export function createLambdaApi(client: LambdaClient, context: AwsErrorContext =
           return undefined
         } catch (error) {
           // Someone created it in between: fall through to the update.
-          if (nameOf(error) !== 'ResourceConflictException') throw translate(error, {...context, functionName: name})
+          if (errorName(error) !== 'ResourceConflictException') throw translate(error, {...context, functionName: name})
         }
       }
       const before = current ?? (await api.getAlias(name, alias))
@@ -205,18 +205,14 @@ export function createLambdaApi(client: LambdaClient, context: AwsErrorContext =
   return api
 }
 
-function nameOf(error: unknown): string | undefined {
-  const name = (error as {name?: unknown} | undefined)?.name
-  return typeof name === 'string' ? name : undefined
-}
 
 /** toUserError, plus the Lambda errors only this module can explain. */
 function translate(error: unknown, context: AwsErrorContext): UserError {
   const fn = context.functionName ?? 'the function'
-  if (nameOf(error) === 'PreconditionFailedException') {
+  if (errorName(error) === 'PreconditionFailedException') {
     return new UserError('ConcurrentChange', `Function "${fn}" was changed by someone else while sling was working on it.`, {cause: error, hints: ['Run the command again to start from its current state.']})
   }
-  if (nameOf(error) === 'ResourceConflictException') {
+  if (errorName(error) === 'ResourceConflictException') {
     return new UserError('FunctionBusy', `Function "${fn}" is still being updated, or already exists.`, {cause: error, hints: ['Wait a moment and run the command again.']})
   }
   return toUserError(error, context)

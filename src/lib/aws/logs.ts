@@ -3,7 +3,7 @@ import type {CloudWatchLogsClient} from '@aws-sdk/client-cloudwatch-logs'
 
 import {UserError} from '../errors.js'
 import type {AwsErrorContext} from './errors.js'
-import {toUserError} from './errors.js'
+import {errorName, toUserError} from './errors.js'
 import type {LogEvent} from './types.js'
 
 /** The CloudWatch Logs operations sling uses. */
@@ -43,7 +43,7 @@ export function createLogsApi(client: CloudWatchLogsClient, context: AwsErrorCon
           }
         }
       } catch (error) {
-        if ((error as {name?: unknown} | undefined)?.name !== 'ResourceNotFoundException') throw toUserError(error, context)
+        if (errorName(error) !== 'ResourceNotFoundException') throw toUserError(error, context)
         const fn = group.startsWith('/aws/lambda/') ? group.slice('/aws/lambda/'.length) : undefined
         const where = context.region ? ` in ${context.region}` : ''
         throw new UserError('NoLogs', fn ? `Function "${fn}" has no logs yet${where}: the log group ${group} doesn't exist.` : `The log group ${group} doesn't exist${where}.`, {

@@ -1,5 +1,7 @@
 import {setTimeout as sleep} from 'node:timers/promises'
 
+import {errorName} from './errors.js'
+
 /** How persistently a call that AWS turned away (throttled, busy) is repeated. */
 export interface RetryPolicy {
   /** Attempts in all, the first included. @default 4 */
@@ -14,8 +16,8 @@ const BUSY = 'ResourceConflictException'
 
 /** Whether AWS turned the call away without doing it: throttled, or (when `busy`) an update in progress. */
 export function isRetryable(error: unknown, busy: boolean): boolean {
-  const name = (error as {name?: unknown} | undefined)?.name
-  return typeof name === 'string' && (THROTTLED.has(name) || (busy && name === BUSY))
+  const name = errorName(error)
+  return name !== undefined && (THROTTLED.has(name) || (busy && name === BUSY))
 }
 
 /**

@@ -7,7 +7,7 @@ import {Upload} from '@aws-sdk/lib-storage'
 
 import {UserError} from '../errors.js'
 import type {AwsErrorContext} from './errors.js'
-import {toUserError} from './errors.js'
+import {errorName, toUserError} from './errors.js'
 import type {StoredObject} from './types.js'
 
 /** The S3 operations sling uses: a bucket for large artifacts, and the artifacts in it. */
@@ -45,7 +45,7 @@ export function createS3Api(client: S3Client, context: AwsErrorContext = {}): S3
             hints: ['Choose another bucket name, or grant access to this one.'],
           })
         }
-        if (nameOf(error) !== 'NotFound' && status(error) !== 404) throw toUserError(error, context)
+        if (errorName(error) !== 'NotFound' && status(error) !== 404) throw toUserError(error, context)
       }
       const region = await client.config.region()
       try {
@@ -54,8 +54,8 @@ export function createS3Api(client: S3Client, context: AwsErrorContext = {}): S3
         await client.send(new CreateBucketCommand({Bucket: bucket, CreateBucketConfiguration: location}))
         return 'created'
       } catch (error) {
-        if (nameOf(error) === 'BucketAlreadyOwnedByYou') return 'exists' // created in between, by us
-        if (nameOf(error) === 'BucketAlreadyExists') {
+        if (errorName(error) === 'BucketAlreadyOwnedByYou') return 'exists' // created in between, by us
+        if (errorName(error) === 'BucketAlreadyExists') {
           throw new UserError('BucketNameTaken', `The S3 bucket name "${bucket}" is taken by another AWS account (bucket names are global).`, {cause: error, hints: ['Choose a more specific bucket name.']})
         }
         throw toUserError(error, context)
@@ -82,17 +82,13 @@ export function createS3Api(client: S3Client, context: AwsErrorContext = {}): S3
         const result = await client.send(new HeadObjectCommand({Bucket: bucket, Key: key}))
         return {bucket, key, etag: result.ETag ?? '', size: result.ContentLength ?? 0, versionId: result.VersionId}
       } catch (error) {
-        if (nameOf(error) === 'NotFound' || nameOf(error) === 'NoSuchKey') return undefined
+        if (errorName(error) === 'NotFound' || errorName(error) === 'NoSuchKey') return undefined
         throw toUserError(error, context)
       }
     },
   }
 }
 
-function nameOf(error: unknown): string | undefined {
-  const name = (error as {name?: unknown} | undefined)?.name
-  return typeof name === 'string' ? name : undefined
-}
 
 function status(error: unknown): number | undefined {
   return (error as {$metadata?: {httpStatusCode?: number}} | undefined)?.$metadata?.httpStatusCode
