@@ -120,9 +120,14 @@ export class LogStore {
    * (Lambda does, given the permission), then appends.
    */
   async write(group: string, stream: string, events: readonly {timestamp: number; message: string}[]): Promise<void> {
-    const now = Date.now()
-    if (!(await this.getGroup(group))) await this.putGroup({logGroupName: group, creationTime: now})
-    if (!(await this.getStream(group, stream))) await this.putStream(group, {logStreamName: stream, creationTime: now})
+    if (!(await this.getGroup(group)) || !(await this.getStream(group, stream))) {
+      // Checked again under the lock: a CreateLogGroup or PutRetentionPolicy in between must not be overwritten.
+      await this.store.transaction(async () => {
+        const now = Date.now()
+        if (!(await this.getGroup(group))) await this.putGroup({logGroupName: group, creationTime: now})
+        if (!(await this.getStream(group, stream))) await this.putStream(group, {logStreamName: stream, creationTime: now})
+      })
+    }
     await this.append(group, stream, events)
   }
 }
