@@ -35,6 +35,8 @@ export interface CollectedFiles {
   readonly entries: ZipEntry[]
   /** Paths (relative to cwd) left out because they look like secrets or local state. */
   readonly sensitive: string[]
+  /** "include" patterns that matched no file: most likely a typo or a path relative to the wrong directory. */
+  readonly unmatched: string[]
 }
 
 /** Lists the files to zip under `cwd`, following symlinks, with their stats; content isn't read here. */
@@ -47,6 +49,7 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
   } catch (error) {
     throw new UserError('DirectoryUnreadable', `Can't list the files in ${options.cwd} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`, {cause: error})
   }
+  const unmatched = options.include && options.include.length > 0 ? unmatchedPatterns(include, found) : []
   const explicit = explicitSensitivePatterns(include)
   const sensitive: string[] = []
   const kept: string[] = []
@@ -60,7 +63,7 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
     const stats = await statFile(full)
     return stats?.isFile() ? {name: prefix + toPosix(file), file: full, stats} : undefined
   })
-  return {entries: entries.filter((entry): entry is ZipEntry => entry !== undefined), sensitive: sensitive.sort()}
+  return {entries: entries.filter((entry): entry is ZipEntry => entry !== undefined), sensitive: sensitive.sort(), unmatched}
 }
 
 /**
@@ -85,6 +88,13 @@ function skipPatterns(cwd: string, skipDirs: readonly string[]): string[] {
     if (!rel.startsWith('..') && !path.isAbsolute(rel)) patterns.push(`${toPosix(rel)}/**`)
   }
   return patterns
+}
+
+function unmatchedPatterns(patterns: readonly string[], found: readonly string[]): string[] {
+  return patterns.filter((pattern) => {
+    const matches = picomatch(pattern, {dot: true})
+    return !found.some((file) => matches(file))
+  })
 }
 
 /** True when a segment of the path is a secret-looking name. Files inside node_modules are published packages: only VCS/state dirs count there. */

@@ -105,7 +105,7 @@ async function productionFiles(root: string, exclude: readonly string[]): Promis
     name: location.replace(/^node_modules\//, ''),
     bytes: (collected[i]?.entries ?? []).reduce((sum, e) => sum + entrySize(e), 0),
   }))
-  return {entries, sensitive, packages}
+  return {entries, sensitive, unmatched: [], packages}
 }
 
 async function installProduction(packageJson: string, log: (line: string) => void): Promise<string> {

@@ -207,7 +207,8 @@ async function bundledCode(fn: FunctionConfig, context: Context): Promise<Functi
   const handler = `${bundle.module}.${fn.handler}`
   if (bundle.exports === undefined) context.output.debug(`Function ${fn.key}: the entry is CommonJS, so its exports can't be checked without running it; "${fn.handler}" is assumed.`)
   else checkHandler(fn, handler, bundle.exports)
-  const extra = fn.include.length > 0 ? await collectFiles({cwd: context.config.dir, include: fn.include, exclude: fn.exclude, skipDirs: [context.outDir]}) : {entries: [], sensitive: []}
+  const extra = fn.include.length > 0 ? await collectFiles({cwd: context.config.dir, include: fn.include, exclude: fn.exclude, skipDirs: [context.outDir]}) : {entries: [], sensitive: [], unmatched: []}
+  warnUnmatched(fn, context.config.dir, extra.unmatched, context)
   const entries: ZipEntry[] = [...bundle.files.map((file) => ({name: file.name, data: file.data})), ...extra.entries]
   const contributors = [...bundleModules(bundle.metafile), ...extra.entries.map((e) => ({name: e.name, bytes: entrySize(e)}))].sort((a, b) => b.bytes - a.bytes)
   return {entries, handler, sensitive: extra.sensitive, contributors}
@@ -215,6 +216,7 @@ async function bundledCode(fn: FunctionConfig, context: Context): Promise<Functi
 
 async function directoryCode(fn: FunctionConfig, context: Context): Promise<FunctionCode> {
   const files = await collectFiles({cwd: fn.source, include: fn.include, exclude: fn.exclude, skipDirs: [context.outDir]})
+  warnUnmatched(fn, fn.source, files.unmatched, context)
   if (files.entries.length === 0) {
     throw new UserError('NothingToPackage', `Function ${fn.key}: no files to zip in ${displayPath(fn.source)}.`, {hints: ['Check "source", "include" and "exclude" in sling.config.json.']})
   }
@@ -238,6 +240,10 @@ function checkHandler(fn: FunctionConfig, handler: string, exports: readonly str
       ? [`The entry looks like CommonJS (module.exports): write "export const ${fn.handler} = …", or set "format": "cjs".`]
       : [`Export it ("export const ${fn.handler} = async (event) => {…}"), or set functions.${fn.key}.handler to one of the exports.`],
   })
+}
+
+function warnUnmatched(fn: FunctionConfig, dir: string, patterns: readonly string[], context: Context): void {
+  for (const pattern of patterns) context.warn(`Function ${fn.key}: the "include" pattern "${pattern}" matches no file in ${displayPath(dir)}; check functions.${fn.key}.include (patterns are relative to that directory).`)
 }
 
 function reportSensitive(what: string, files: readonly string[], output: Output): void {

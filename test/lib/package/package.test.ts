@@ -163,6 +163,13 @@ test('include/exclude globs written with Windows backslashes match as with slash
   expect((await readZip(result.functions[0]!.artifact)).map((e) => e.name)).toEqual(['assets/a.txt', 'index.mjs'])
 })
 
+test('an "include" pattern that matches no file is a warning naming the pattern', async () => {
+  const {load} = await project({'src/api.ts': HELLO_HANDLER, 'assets/a.txt': 'A'}, {functions: {api: {entry: 'src/api.ts', include: ['assets/**', 'asset/*.txt']}}})
+  const result = await packageFunctions({config: await load()}, deps())
+  expect(result.warnings).toEqual([expect.stringContaining('the "include" pattern "asset/*.txt" matches no file')])
+  expect((await readZip(result.functions[0]!.artifact)).map((e) => e.name)).toEqual(['assets/a.txt', 'index.mjs'])
+})
+
 test('bundle: false packages a secret-looking file when "include" names it explicitly', async () => {
   const {load} = await project({'app/index.mjs': HELLO_HANDLER, 'app/.env.production': 'A=1\n', 'app/.env': 'B=1\n'}, {
     functions: {raw: {bundle: false, source: 'app', include: ['**', '.env.production']}},
