@@ -33,7 +33,9 @@ export abstract class BaseCommand<Result> extends Command {
 
   /** The terminal, honouring --json and --verbose. */
   protected output(flags?: {readonly verbose?: boolean}): Output {
-    this.cachedOutput ??= createOutput({json: this.jsonEnabled(), verbose: flags?.verbose ?? this.argv.includes('--verbose')})
+    // Before flags are parsed (an early error), read --verbose / SLING_VERBOSE the way the flag would.
+    const verbose = flags?.verbose ?? (this.argv.includes('--verbose') || ['1', 'true'].includes(process.env.SLING_VERBOSE ?? ''))
+    this.cachedOutput ??= createOutput({json: this.jsonEnabled(), verbose})
     return this.cachedOutput
   }
 
