@@ -1,54 +1,20 @@
-import {closest, distance as levenshtein} from 'fastest-levenshtein'
 import {readFile} from 'node:fs/promises'
 import path from 'node:path'
-import type {z} from 'zod'
 
 import {ExitCode, UserError} from '../errors.js'
-import type {FunctionOverride, RawConfig, Runtime} from './schema.js'
-import {ConfigSchema, DEFAULT_RUNTIME, FunctionOverrideSchema, LayerSchema, StageSchema} from './schema.js'
+import {LAMBDA_LIMITS} from '../lambda/rules.js'
+import {displayPath} from '../paths.js'
+import {formatIssues, suggest} from './issues.js'
+import type {FunctionOverride, RawConfig, RawLayer, ResolvedFunction, ResolvedLayer} from './schema.js'
+import {ConfigSchema, ResolvedFunctionSchema, ResolvedLayerSchema} from './schema.js'
 
 export const DEFAULT_CONFIG_FILE = 'sling.config.json'
 
-/** One function with every default applied and paths made absolute. */
-export interface FunctionConfig {
-  /** The key under "functions". */
-  readonly key: string
-  /** The deployed function name. */
-  readonly name: string
-  readonly entry: string | undefined
-  readonly handler: string
-  readonly runtime: Runtime
-  readonly memorySize: number
-  readonly timeout: number
-  readonly environment: Readonly<Record<string, string>>
-  readonly role: string | undefined
-  readonly architecture: 'x86_64' | 'arm64'
-  /** Layer version ARNs and keys of layers declared in the config, in order. */
-  readonly layers: readonly string[]
-  readonly description: string | undefined
-  readonly tags: Readonly<Record<string, string>>
-  readonly bundle: boolean
-  /** With bundle: false, the directory that is zipped. */
-  readonly source: string
-  readonly minify: boolean
-  readonly sourcemap: boolean | 'inline' | 'external'
-  readonly format: 'cjs' | 'esm'
-  readonly external: readonly string[]
-  readonly bundleAwsSdk: boolean
-  readonly include: readonly string[]
-  readonly exclude: readonly string[]
-}
+/** One function with every default applied (the schema's) and its paths (`entry`, `source`) made absolute. */
+export type FunctionConfig = Readonly<ResolvedFunction>
 
-export interface LayerConfig {
-  readonly key: string
-  readonly name: string
-  readonly packageJson: string | undefined
-  readonly directory: string | undefined
-  readonly compatibleRuntimes: readonly Runtime[]
-  readonly compatibleArchitectures: readonly ('x86_64' | 'arm64')[]
-  readonly description: string | undefined
-  readonly exclude: readonly string[]
-}
+/** One layer with every default applied and its paths (`packageJson`, `directory`) made absolute. */
+export type LayerConfig = Readonly<ResolvedLayer>
 
 export interface ProjectConfig {
   /** Absolute path of the config file. */
@@ -77,7 +43,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Proje
   const raw = parseJson(await readConfigFile(file), file)
   const parsed = ConfigSchema.safeParse(raw)
   if (!parsed.success) {
-    throw new UserError('ConfigInvalid', `${displayPath(file)} is not valid:\n${formatIssues(parsed.error.issues, raw)}`, {
+    throw new UserError('ConfigInvalid', `${displayPath(file)} is not valid:\n${formatIssues(parsed.error.issues, raw, ConfigSchema)}`, {
       exitCode: ExitCode.Usage,
       hints: ['See "Configuration reference" in the README, or point "$schema" at sling\'s schema for editor completion.'],
     })
@@ -130,76 +96,67 @@ function resolveConfig(config: RawConfig, file: string, stageName: string | unde
       throw new UserError('ConfigInvalid', `${displayPath(file)}: stages.${stageName}.functions.${key} overrides a function that isn't declared.${suggest(key, Object.keys(config.functions))}`, {exitCode: ExitCode.Usage})
     }
   }
+  checkNotEmpty(config, file)
   const prefix = stageName === undefined ? service : `${service}-${stageName}`
   const functions = Object.entries(config.functions).map(([key, declared]) => {
-    const merged: FunctionOverride & {entry?: string} = {...config.defaults, ...stage?.defaults, ...declared, ...stage?.functions?.[key]}
-    const environment = {...config.defaults?.environment, ...stage?.defaults?.environment, ...declared.environment, ...stage?.functions?.[key]?.environment}
-    const tags = {...config.defaults?.tags, ...stage?.defaults?.tags, ...declared.tags, ...stage?.functions?.[key]?.tags}
-    return resolveFunction(key, merged, {dir, prefix, environment, tags, file})
+    // Later layers win; maps are merged key by key. The layers carry no defaults, so none overrides another by accident.
+    const layers = [config.defaults, stage?.defaults, declared, stage?.functions?.[key]]
+    const merged = Object.assign({}, ...layers) as FunctionOverride
+    const environment = Object.assign({}, ...layers.map((layer) => layer?.environment)) as Record<string, string>
+    const tags = Object.assign({}, ...layers.map((layer) => layer?.tags)) as Record<string, string>
+    return resolveFunction(key, {...merged, environment, tags}, {dir, prefix, file})
   })
-  const layers = Object.entries(config.layers ?? {}).map(([key, layer]): LayerConfig => ({
-    key,
-    name: layer.name ?? `${service}-${key}`,
-    packageJson: layer.packageJson === undefined ? undefined : path.resolve(dir, layer.packageJson),
-    directory: layer.directory === undefined ? undefined : path.resolve(dir, layer.directory),
-    compatibleRuntimes: layer.compatibleRuntimes ?? [],
-    compatibleArchitectures: layer.compatibleArchitectures ?? [],
-    description: layer.description,
-    exclude: layer.exclude ?? [],
-  }))
+  const layers = Object.entries(config.layers ?? {}).map(([key, layer]) => resolveLayer(key, layer, {dir, prefix: service, file}))
   checkUniqueNames(file, 'functions', functions)
   checkUniqueNames(file, 'layers', layers)
   checkLayers(file, functions, layers)
   return {file, dir, service, stage: stageName, region: stage?.region ?? config.region, functions, layers}
 }
 
+/** A config that declares nothing would package nothing ("Packaged 0 artifacts"), which is never what was meant. */
+function checkNotEmpty(config: RawConfig, file: string): void {
+  if (Object.keys(config.functions).length > 0 || Object.keys(config.layers ?? {}).length > 0) return
+  throw new UserError('ConfigInvalid', `${displayPath(file)} declares no functions: "functions" is empty.`, {
+    exitCode: ExitCode.Usage,
+    hints: ['Declare one, e.g. "functions": {"api": {"entry": "src/api.ts"}}.'],
+  })
+}
+
 interface ResolveContext {
   readonly dir: string
+  /** What derived names start with: the service, and the stage for functions. */
   readonly prefix: string
-  readonly environment: Record<string, string>
-  readonly tags: Record<string, string>
   readonly file: string
 }
 
-function resolveFunction(key: string, fn: FunctionOverride & {entry?: string}, context: ResolveContext): FunctionConfig {
-  const bundle = fn.bundle ?? true
-  if (bundle && fn.entry === undefined) {
+function resolveFunction(key: string, fn: FunctionOverride, context: ResolveContext): FunctionConfig {
+  const name = fn.name ?? `${context.prefix}-${key}`
+  checkNameLength(context.file, 'function', key, name, LAMBDA_LIMITS.functionNameMax)
+  const resolved = ResolvedFunctionSchema.parse({...fn, key, name})
+  if (resolved.bundle && resolved.entry === undefined) {
     throw new UserError('ConfigInvalid', `${displayPath(context.file)}: functions.${key}.entry is missing (expected a .ts, .js or .mjs file).`, {
       exitCode: ExitCode.Usage,
       hints: [`Add "entry": "src/${key}.ts", or set "bundle": false and "source" to zip a directory as is.`],
     })
   }
-  const name = fn.name ?? `${context.prefix}-${key}`
-  if (name.length > 64) {
-    throw new UserError('ConfigInvalid', `${displayPath(context.file)}: the derived function name "${name}" is ${name.length} characters; Lambda allows at most 64.`, {
-      exitCode: ExitCode.Usage,
-      hints: [`Set functions.${key}.name, or a shorter "service".`],
-    })
-  }
-  return {
-    key,
-    name,
-    entry: fn.entry === undefined ? undefined : path.resolve(context.dir, fn.entry),
-    handler: fn.handler ?? 'handler',
-    runtime: fn.runtime ?? DEFAULT_RUNTIME,
-    memorySize: fn.memorySize ?? 128,
-    timeout: fn.timeout ?? 3,
-    environment: context.environment,
-    role: fn.role,
-    architecture: fn.architecture ?? 'x86_64',
-    layers: fn.layers ?? [],
-    description: fn.description,
-    tags: context.tags,
-    bundle,
-    source: path.resolve(context.dir, fn.source ?? '.'),
-    minify: fn.minify ?? true,
-    sourcemap: fn.sourcemap ?? false,
-    format: fn.format ?? 'esm',
-    external: fn.external ?? [],
-    bundleAwsSdk: fn.bundleAwsSdk ?? false,
-    include: fn.include ?? [],
-    exclude: fn.exclude ?? [],
-  }
+  const entry = resolved.entry === undefined ? undefined : path.resolve(context.dir, resolved.entry)
+  return {...resolved, entry, source: path.resolve(context.dir, resolved.source)}
+}
+
+function resolveLayer(key: string, layer: RawLayer, context: ResolveContext): LayerConfig {
+  const name = layer.name ?? `${context.prefix}-${key}`
+  checkNameLength(context.file, 'layer', key, name, LAMBDA_LIMITS.layerNameMax)
+  const resolved = ResolvedLayerSchema.parse({...layer, key, name})
+  const absolute = (file: string | undefined): string | undefined => (file === undefined ? undefined : path.resolve(context.dir, file))
+  return {...resolved, packageJson: absolute(resolved.packageJson), directory: absolute(resolved.directory)}
+}
+
+function checkNameLength(file: string, kind: 'function' | 'layer', key: string, name: string, max: number): void {
+  if (name.length <= max) return
+  throw new UserError('ConfigInvalid', `${displayPath(file)}: the derived ${kind} name "${name}" is ${name.length} characters; Lambda allows at most ${max}.`, {
+    exitCode: ExitCode.Usage,
+    hints: [`Set ${kind === 'function' ? 'functions' : 'layers'}.${key}.name, or a shorter "service".`],
+  })
 }
 
 function checkLayers(file: string, functions: readonly FunctionConfig[], layers: readonly LayerConfig[]): void {
@@ -233,96 +190,6 @@ function checkUniqueNames(file: string, kind: 'functions' | 'layers', items: rea
   }
 }
 
-/** Formats zod issues as "key.path: what was expected (found …)", with a did-you-mean for unknown keys. */
-export function formatIssues(issues: readonly z.core.$ZodIssue[], raw: unknown): string {
-  return issues.map((issue) => `  - ${formatIssue(issue, raw)}`).join('\n')
-}
-
-function formatIssue(issue: z.core.$ZodIssue, raw: unknown): string {
-  const where = issue.path.length > 0 ? issue.path.join('.') : '(top level)'
-  if (issue.code === 'unrecognized_keys') {
-    const allowed = allowedKeys(issue.path)
-    return issue.keys
-      .map((key) => `${issue.path.length > 0 ? `${where}.` : ''}${key}: unknown key.${suggest(key, allowed)}`)
-      .join('\n  - ')
-  }
-  if (issue.code === 'invalid_key') {
-    // A record key (an environment variable or tag name): name the key, never the value beside it.
-    const parent = issue.path.slice(0, -1).join('.') || '(top level)'
-    return `${parent}: the key ${JSON.stringify(issue.path.at(-1))} isn't valid: ${issue.issues.map(describeExpected).join('; ')}.`
-  }
-  const found = valueAt(raw, issue.path)
-  // Environment variable values are often secrets: say what kind of value was found, not the value.
-  const shown = found === undefined ? 'nothing' : issue.path.includes('environment') ? describeKind(found) : JSON.stringify(found)
-  return `${where}: ${describeExpected(issue)}, found ${shown}.`
-}
-
-function describeKind(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  const kind = typeof value
-  return kind === 'object' ? 'an object' : `a ${kind}`
-}
-
-function describeExpected(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'invalid_type':
-      return `expected ${issue.expected}`
-    case 'invalid_value':
-      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`
-    case 'too_big':
-      return issue.origin === 'array' ? `expected at most ${issue.maximum} items` : issue.origin === 'string' ? `expected at most ${issue.maximum} characters` : `expected at most ${issue.maximum}`
-    case 'too_small':
-      return issue.origin === 'string' ? `expected at least ${issue.minimum} character(s)` : issue.origin === 'array' ? `expected at least ${issue.minimum} items` : `expected at least ${issue.minimum}`
-    case 'invalid_format':
-      return `expected ${issue.message.startsWith('Invalid') ? `a string matching ${issue.format === 'regex' ? (issue as {pattern?: string}).pattern : issue.format}` : issue.message}`
-    case 'invalid_union':
-      return 'expected a layer version ARN (arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION) or a layer key'
-    default:
-      return `expected ${issue.message}`
-  }
-}
-
-/** The keys the schema allows at `at`, for did-you-mean suggestions. */
-function allowedKeys(at: readonly PropertyKey[]): string[] {
-  const top = Object.keys(ConfigSchema.shape)
-  const fn = Object.keys(FunctionOverrideSchema.shape)
-  if (at.length === 0) return top
-  const [first, , third, , fifth] = at
-  if (first === 'functions' || first === 'defaults') return fn
-  if (first === 'layers') return Object.keys(LayerSchema.shape)
-  if (first === 'stages') {
-    if (at.length === 2) return Object.keys(StageSchema.shape)
-    if (third === 'defaults' || (third === 'functions' && fifth === undefined && at.length === 4)) return fn
-  }
-  return fn
-}
-
-function suggest(word: string, candidates: readonly string[]): string {
-  if (candidates.length === 0) return ''
-  const best = closest(word, [...candidates])
-  return distance(word, best) <= Math.max(2, Math.floor(word.length / 3)) ? ` Did you mean "${best}"?` : ''
-}
-
-function distance(a: string, b: string): number {
-  return levenshtein(a.toLowerCase(), b.toLowerCase())
-}
-
-function valueAt(raw: unknown, at: readonly PropertyKey[]): unknown {
-  let value = raw
-  for (const key of at) {
-    if (value === null || typeof value !== 'object') return undefined
-    value = (value as Record<PropertyKey, unknown>)[key]
-  }
-  return value
-}
-
 function sanitizeName(name: string): string {
   return name.replace(/[^a-zA-Z0-9_-]/g, '-').slice(0, 40) || 'app'
-}
-
-/** A path as the user would type it: relative to the working directory when inside it. */
-export function displayPath(file: string): string {
-  const relative = path.relative(process.cwd(), file)
-  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file
 }

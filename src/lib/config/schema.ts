@@ -1,93 +1,111 @@
 import {z} from 'zod'
 
+import type {Runtime as LambdaRuntime} from '../lambda/rules.js'
+import {
+  acceptsNewFunctions,
+  ARCHITECTURES,
+  ENV_KEY_PATTERN,
+  FUNCTION_NAME_PATTERN,
+  LAMBDA_DEFAULTS,
+  LAMBDA_LIMITS,
+  LAYER_NAME_PATTERN,
+  LAYER_VERSION_ARN_PATTERN,
+  ROLE_ARN_PATTERN,
+  RUNTIMES,
+  RUNTIMES_CHECKED_ON,
+  UNRESERVED_ENV_KEY_PATTERN,
+} from '../lambda/rules.js'
+
+/** sling's default runtime: the newest generally available Node.js runtime. */
+export const DEFAULT_RUNTIME = 'nodejs24.x' satisfies LambdaRuntime
+
 /**
- * The Node.js runtimes Lambda runs today (AWS's runtime docs, checked against the Runtime enum of the
- * Lambda service model). The first is the default: the newest generally available one.
+ * The runtimes a function may name: those Lambda still creates new functions with (see lambda/runtimes.ts),
+ * the default first. Layers may name any runtime of Lambda's API.
  */
-export const NODE_RUNTIMES = ['nodejs24.x', 'nodejs22.x', 'nodejs20.x'] as const
-export const DEFAULT_RUNTIME = NODE_RUNTIMES[0]
-/** Runtimes for `bundle: false` functions whose code sling zips as is. */
-export const OTHER_RUNTIMES = [
-  'python3.14', 'python3.13', 'python3.12', 'python3.11', 'python3.10',
-  'java25', 'java21', 'java17', 'java11', 'java8.al2',
-  'dotnet10', 'dotnet8', 'ruby3.4', 'ruby3.3', 'provided.al2023', 'provided.al2',
-] as const
-export const RUNTIMES = [...NODE_RUNTIMES, ...OTHER_RUNTIMES] as const
-export type Runtime = (typeof RUNTIMES)[number]
+export const CONFIG_RUNTIMES = [DEFAULT_RUNTIME, ...RUNTIMES.filter((r) => r !== DEFAULT_RUNTIME && acceptsNewFunctions(r, RUNTIMES_CHECKED_ON))] as [
+  LambdaRuntime,
+  ...LambdaRuntime[],
+]
+export type Runtime = LambdaRuntime
 
-/** Lambda's own bounds (Lambda API model: MemorySize, Timeout, Description, EnvironmentVariableName). */
-export const LAMBDA_LIMITS = {
-  memoryMin: 128,
-  memoryMax: 32_768,
-  timeoutMin: 1,
-  timeoutMax: 5_400,
-  descriptionMax: 256,
-  functionNameMax: 64,
-  layersMax: 5,
-  /** Zipped deployment package uploaded directly in the request (CreateFunction/UpdateFunctionCode). */
-  zippedDirectMax: 50 * 1024 * 1024,
-  /** Unzipped function code plus all its layers. */
-  unzippedMax: 262_144_000,
-  /** All environment variables, keys and values, as Lambda counts them. */
-  environmentMax: 4 * 1024,
-} as const
-
-const FUNCTION_NAME = /^[a-zA-Z0-9_-]+$/
-const ENV_KEY = /^[a-zA-Z][a-zA-Z0-9_]+$/
-const ROLE_ARN = /^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/
-const LAYER_VERSION_ARN = /^arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d:\d{12}:layer:[a-zA-Z0-9_-]+:[0-9]+$/
-const LAYER_KEY = /^[a-zA-Z0-9_-]+$/
+const NAME_RULE = 'letters, digits, hyphens and underscores only'
+const ENV_KEY_RULE = 'a letter followed by letters, digits or underscores'
+const RESERVED_RULE = "a name Lambda doesn't reserve (Lambda sets AWS_REGION, AWS_LAMBDA_*, _HANDLER and the rest itself, and refuses to deploy a function that sets them)"
 
 const Globs = z.array(z.string().min(1)).describe('Glob patterns, relative to the config file.')
+const EnvKey = z.string().regex(ENV_KEY_PATTERN, ENV_KEY_RULE).regex(UNRESERVED_ENV_KEY_PATTERN, RESERVED_RULE)
 
-/** Settings that can be given per function, in `defaults`, or in a stage override. */
+/**
+ * A function's settings with sling's and Lambda's defaults. The single source: the resolved function type is
+ * inferred from it, and the layers a user writes (a function, `defaults`, a stage) are these without defaults.
+ */
 const FunctionFields = {
   name: z
     .string()
-    .regex(FUNCTION_NAME, 'letters, digits, hyphens and underscores only')
+    .regex(FUNCTION_NAME_PATTERN, NAME_RULE)
     .max(LAMBDA_LIMITS.functionNameMax)
     .describe('The deployed function name. Default: "<service>-<key>", or "<service>-<stage>-<key>" with --stage.'),
-  entry: z.string().min(1).describe('The handler source file (.ts, .js, .mjs, .cjs), relative to the config file.'),
-  handler: z.string().regex(/^[A-Za-z_$][\w$]*$/, 'a JavaScript export name').describe('The exported handler function. Default: "handler".'),
-  runtime: z.enum(RUNTIMES).describe(`The Lambda runtime. Default: "${DEFAULT_RUNTIME}".`),
-  memorySize: z.number().int().min(LAMBDA_LIMITS.memoryMin).max(LAMBDA_LIMITS.memoryMax).describe('Memory in MB. Default: 128.'),
-  timeout: z.number().int().min(LAMBDA_LIMITS.timeoutMin).max(LAMBDA_LIMITS.timeoutMax).describe('Timeout in seconds. Default: 3.'),
-  environment: z
-    .record(z.string().regex(ENV_KEY, 'a letter followed by letters, digits or underscores'), z.string())
-    .describe('Environment variables (at most 4 KB in total).'),
-  role: z.string().regex(ROLE_ARN, 'an IAM role ARN such as arn:aws:iam::123456789012:role/my-role').describe('The execution role ARN.'),
-  architecture: z.enum(['x86_64', 'arm64']).describe('The instruction set. Default: "x86_64".'),
+  entry: z.string().min(1).optional().describe('The handler source file (.ts, .js, .mjs, .cjs), relative to the config file.'),
+  handler: z.string().regex(/^[A-Za-z_$][\w$]*$/, 'a JavaScript export name').describe('The exported handler function.').default('handler'),
+  runtime: z.enum(CONFIG_RUNTIMES).describe('The Lambda runtime.').default(DEFAULT_RUNTIME),
+  memorySize: z.number().int().min(LAMBDA_LIMITS.memoryMin).max(LAMBDA_LIMITS.memoryMax).describe('Memory in MB.').default(LAMBDA_DEFAULTS.memorySize),
+  timeout: z.number().int().min(LAMBDA_LIMITS.timeoutMin).max(LAMBDA_LIMITS.timeoutMax).describe('Timeout in seconds.').default(LAMBDA_DEFAULTS.timeout),
+  environment: z.record(EnvKey, z.string()).describe('Environment variables (at most 4 KB in total).').default({}),
+  role: z.string().regex(ROLE_ARN_PATTERN, 'an IAM role ARN such as arn:aws:iam::123456789012:role/my-role').optional().describe('The execution role ARN.'),
+  architecture: z.enum(ARCHITECTURES).describe('The instruction set.').default(LAMBDA_DEFAULTS.architecture),
   layers: z
-    .array(z.union([z.string().regex(LAYER_VERSION_ARN), z.string().regex(LAYER_KEY)]))
+    .array(z.union([z.string().regex(LAYER_VERSION_ARN_PATTERN), z.string().regex(LAYER_NAME_PATTERN)]))
     .max(LAMBDA_LIMITS.layersMax)
-    .describe('Layer version ARNs, or keys of layers declared under "layers" (at most 5).'),
-  description: z.string().max(LAMBDA_LIMITS.descriptionMax),
-  tags: z.record(z.string().min(1).max(128), z.string().max(256)),
-  bundle: z.boolean().describe('Bundle with esbuild (default), or zip `source` as is when false.'),
-  source: z.string().min(1).describe('With bundle: false, the directory to zip. Default: the config file directory.'),
-  minify: z.boolean().describe('Minify the bundle. Default: true.'),
-  sourcemap: z.union([z.boolean(), z.enum(['inline', 'external'])]).describe('Emit a source map. Default: false.'),
-  format: z.enum(['cjs', 'esm']).describe('Module format of the bundle. Default: "esm" (index.mjs).'),
-  external: z.array(z.string().min(1)).describe('Modules left out of the bundle.'),
-  bundleAwsSdk: z.boolean().describe('Bundle @aws-sdk/* instead of using the copy in the Node.js runtime. Default: false.'),
-  include: Globs.describe('Extra files to add to the zip (globs relative to the config file).'),
-  exclude: Globs.describe('Files to leave out of the zip (globs).'),
+    .describe('Layer version ARNs, or keys of layers declared under "layers" (at most 5).')
+    .default([]),
+  description: z.string().max(LAMBDA_LIMITS.descriptionMax).optional(),
+  tags: z.record(z.string().min(1).max(LAMBDA_LIMITS.tagKeyMax), z.string().max(LAMBDA_LIMITS.tagValueMax)).default({}),
+  bundle: z.boolean().describe('Bundle with esbuild, or zip `source` as is when false.').default(true),
+  source: z.string().min(1).describe('With bundle: false, the directory to zip, relative to the config file.').default('.'),
+  minify: z.boolean().describe('Minify the bundle.').default(true),
+  sourcemap: z.union([z.boolean(), z.enum(['inline', 'external'])]).describe('Emit a source map.').default(false),
+  format: z.enum(['cjs', 'esm']).describe('Module format of the bundle ("esm" is written as index.mjs).').default('esm'),
+  external: z.array(z.string().min(1)).describe('Modules left out of the bundle.').default([]),
+  bundleAwsSdk: z.boolean().describe('Bundle @aws-sdk/* instead of using the copy in the Node.js runtime.').default(false),
+  include: Globs.describe('Extra files to add to the zip (globs relative to the config file).').default([]),
+  exclude: Globs.describe('Files to leave out of the zip (globs).').default([]),
 }
 
-export const FunctionSchema = z.strictObject(FunctionFields).partial().extend({entry: FunctionFields.entry.optional()})
-export const FunctionOverrideSchema = z.strictObject(FunctionFields).partial()
+const LayerFields = {
+  name: z.string().regex(LAYER_NAME_PATTERN, NAME_RULE).max(LAMBDA_LIMITS.layerNameMax).describe('The layer name in Lambda. Default: "<service>-<key>".'),
+  packageJson: z.string().min(1).optional().describe('A package.json whose production dependencies go into nodejs/node_modules.'),
+  directory: z.string().min(1).optional().describe('A directory zipped as the layer content (already in the /opt layout).'),
+  compatibleRuntimes: z.array(z.enum(RUNTIMES as [LambdaRuntime, ...LambdaRuntime[]])).max(LAMBDA_LIMITS.compatibleRuntimesMax).default([]),
+  compatibleArchitectures: z.array(z.enum(ARCHITECTURES)).max(2).default([]),
+  description: z.string().max(LAMBDA_LIMITS.descriptionMax).optional(),
+  exclude: Globs.default([]),
+}
 
-export const LayerSchema = z
-  .strictObject({
-    name: z.string().regex(FUNCTION_NAME).max(140).describe('The layer name in Lambda. Default: "<service>-<key>".'),
-    packageJson: z.string().min(1).describe("A package.json whose production dependencies go into nodejs/node_modules."),
-    directory: z.string().min(1).describe('A directory zipped as the layer content (already in the /opt layout).'),
-    compatibleRuntimes: z.array(z.enum(RUNTIMES)).max(15),
-    compatibleArchitectures: z.array(z.enum(['x86_64', 'arm64'])).max(2),
-    description: z.string().max(LAMBDA_LIMITS.descriptionMax),
-    exclude: Globs,
+type Unwrapped<T> = T extends z.ZodDefault<infer Inner> ? Inner : T
+type Written<S extends z.ZodRawShape> = {[K in keyof S]: z.ZodOptional<Unwrapped<S[K]>>}
+
+/**
+ * The fields as a user writes them: every one optional and none defaulted, so that a layer (`defaults`, a
+ * stage) only sets what it names. The default stays visible to editors as JSON Schema "default".
+ */
+function written<S extends z.ZodRawShape>(shape: S): Written<S> {
+  const entries = Object.entries(shape).map(([key, field]) => {
+    const plain = field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType).meta({default: field.def.defaultValue}) : (field as z.ZodType)
+    return [key, plain instanceof z.ZodOptional ? plain : plain.optional()]
   })
-  .partial()
+  return Object.fromEntries(entries) as Written<S>
+}
+
+/** One function with every default applied: what the layers merge into (paths still as written). */
+export const ResolvedFunctionSchema = z.strictObject({key: z.string(), ...FunctionFields})
+export type ResolvedFunction = z.output<typeof ResolvedFunctionSchema>
+
+export const ResolvedLayerSchema = z.strictObject({key: z.string(), ...LayerFields})
+export type ResolvedLayer = z.output<typeof ResolvedLayerSchema>
+
+export const FunctionOverrideSchema = z.strictObject(written(FunctionFields))
+export const LayerSchema = z.strictObject(written(LayerFields))
 
 export const StageSchema = z.strictObject({
   region: z.string().min(1).optional(),
@@ -99,19 +117,20 @@ export const ConfigSchema = z.strictObject({
   $schema: z.string().optional(),
   service: z
     .string()
-    .regex(FUNCTION_NAME, 'letters, digits, hyphens and underscores only')
+    .regex(FUNCTION_NAME_PATTERN, NAME_RULE)
     .max(40)
     .optional()
     .describe('Prefix of derived function and layer names. Default: the config directory name.'),
   region: z.string().min(1).optional().describe('AWS region; --region and AWS_REGION take precedence.'),
   defaults: FunctionOverrideSchema.optional().describe('Settings applied to every function.'),
-  functions: z.record(z.string().regex(LAYER_KEY, 'letters, digits, hyphens and underscores only'), FunctionSchema),
-  layers: z.record(z.string().regex(LAYER_KEY, 'letters, digits, hyphens and underscores only'), LayerSchema).optional(),
-  stages: z.record(z.string().regex(LAYER_KEY), StageSchema).optional(),
+  functions: z.record(z.string().regex(LAYER_NAME_PATTERN, NAME_RULE), FunctionOverrideSchema),
+  layers: z.record(z.string().regex(LAYER_NAME_PATTERN, NAME_RULE), LayerSchema).optional(),
+  stages: z.record(z.string().regex(LAYER_NAME_PATTERN), StageSchema).optional(),
 })
 
 export type RawConfig = z.infer<typeof ConfigSchema>
 export type FunctionOverride = z.infer<typeof FunctionOverrideSchema>
+export type RawLayer = z.infer<typeof LayerSchema>
 
 /** The JSON Schema editors use through "$schema"; written to schema/sling.config.schema.json. */
 export function configJsonSchema(): Record<string, unknown> {

@@ -5,7 +5,7 @@ import path from 'node:path'
 import {promisify} from 'node:util'
 
 import type {LayerConfig} from '../config/load.js'
-import {displayPath} from '../config/load.js'
+import {displayPath} from '../paths.js'
 import {UserError} from '../errors.js'
 import {collectFiles, mapLimit} from './files.js'
 import type {CollectedFiles} from './files.js'

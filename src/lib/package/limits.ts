@@ -1,4 +1,4 @@
-import {LAMBDA_LIMITS} from '../config/schema.js'
+import {LAMBDA_LIMITS} from '../lambda/rules.js'
 import {formatBytes, UserError} from '../errors.js'
 
 /** Something that takes space: a package, a file, a layer. */

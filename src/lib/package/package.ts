@@ -3,7 +3,7 @@ import path from 'node:path'
 import {rm} from 'node:fs/promises'
 
 import type {FunctionConfig, LayerConfig, ProjectConfig} from '../config/load.js'
-import {displayPath} from '../config/load.js'
+import {displayPath} from '../paths.js'
 import {ExitCode, UserError} from '../errors.js'
 import type {Output} from '../output.js'
 import {bundleModules} from './analyze.js'

@@ -1,5 +1,5 @@
-import {displayPath} from '../config/load.js'
-import {LAMBDA_LIMITS} from '../config/schema.js'
+import {LAMBDA_LIMITS} from '../lambda/rules.js'
+import {displayPath} from '../paths.js'
 import {formatBytes} from '../errors.js'
 import type {Output} from '../output.js'
 import {renderBars} from './analyze.js'

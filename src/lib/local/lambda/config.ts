@@ -3,13 +3,15 @@ import {randomUUID} from 'node:crypto'
 
 import type {FunctionConfiguration} from '@aws-sdk/client-lambda'
 
+import {LAMBDA_DEFAULTS, LAMBDA_LIMITS as LIMITS} from '../../lambda/rules.js'
+
 import type {LayerRecord, LayerRef} from './model.js'
 import {layersCollection} from './model.js'
 import type {Scope} from './names.js'
 import {functionArn, parseLayerVersionArn} from './names.js'
 import {invalidParameter, lambdaTimestamp} from './protocol.js'
 import type {LambdaScope} from './repo.js'
-import {isObject, LIMITS} from './validate.js'
+import {isObject} from './validate.js'
 
 /** The layer versions `arns` name, which must exist in this account and region. */
 export async function resolveLayers(scope: LambdaScope, arns: readonly string[]): Promise<LayerRef[]> {
@@ -46,16 +48,16 @@ export function newConfiguration(scope: Scope, name: string, input: Record<strin
     Handler: input.Handler as string,
     CodeSize: code.size,
     Description: '',
-    Timeout: 3,
-    MemorySize: 128,
+    Timeout: LAMBDA_DEFAULTS.timeout,
+    MemorySize: LAMBDA_DEFAULTS.memorySize,
     LastModified: lambdaTimestamp(),
     CodeSha256: code.sha256Base64,
     Version: '$LATEST',
     TracingConfig: {Mode: 'PassThrough'},
     RevisionId: randomUUID(),
     PackageType: 'Zip',
-    Architectures: ['x86_64'],
-    EphemeralStorage: {Size: 512},
+    Architectures: [LAMBDA_DEFAULTS.architecture],
+    EphemeralStorage: {Size: LAMBDA_DEFAULTS.ephemeralStorage},
     SnapStart: {ApplyOn: 'None', OptimizationStatus: 'Off'},
     LoggingConfig: {LogFormat: 'Text', LogGroup: `/aws/lambda/${name}`},
   }

@@ -1,4 +1,5 @@
 /** Function names, ARNs and qualifiers as Lambda accepts and builds them. */
+import {LAMBDA_LIMITS} from '../../lambda/rules.js'
 import {invalidParameter, validationError} from './protocol.js'
 
 /** Where a Lambda resource lives: the account and region its ARNs carry. */
@@ -43,8 +44,8 @@ export function parseFunctionRef(scope: Scope, raw: string, qualifier?: string |
   const account = groups.account ?? groups.account2
   if (region && region !== scope.region) throw invalidParameter(`Region ${region} in the function ARN doesn't match the region of the request (${scope.region}).`)
   if (account && account !== scope.accountId) throw invalidParameter(`The account ${account} in the function ARN doesn't match the caller's account (${scope.accountId}).`)
-  if (groups.name.length > 64) {
-    throw validationError([`Value '${groups.name}' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 64`])
+  if (groups.name.length > LAMBDA_LIMITS.functionNameMax) {
+    throw validationError([`Value '${groups.name}' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to ${LAMBDA_LIMITS.functionNameMax}`])
   }
   const derived = groups.qualifier
   if (derived && qualifier && derived !== qualifier) {
@@ -57,7 +58,7 @@ export function parseFunctionRef(scope: Scope, raw: string, qualifier?: string |
 /** Splits a layer name or layer ARN into its name. */
 export function parseLayerName(scope: Scope, raw: string): string {
   const match = /^(?:arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):(\d{12}):layer:)?([a-zA-Z0-9_-]+)$/.exec(raw)
-  if (!match?.[3] || raw.length > 140) {
+  if (!match?.[3] || raw.length > LAMBDA_LIMITS.layerNameMax) {
     throw validationError([`Value '${raw}' at 'layerName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+`])
   }
   if (match[1] && (match[1] !== scope.region || match[2] !== scope.accountId)) throw invalidParameter(`Layer ${raw} isn't in this account and region.`)

@@ -2,52 +2,11 @@
  * The checks Lambda applies to function settings: the model's constraints (ValidationException,
  * listing every violation) and Lambda's own rules (InvalidParameterValueException).
  */
+import {ENV_KEY_PATTERN, HANDLER_PATTERN, isReservedEnvKey, LAMBDA_LIMITS as LIMITS, ROLE_ARN_PATTERN, RUNTIMES, runtimeLifecycle, isRuntime} from '../../lambda/rules.js'
 import {invalidParameter, LambdaError, validationError} from './protocol.js'
 
-/** Lambda's limits for zip functions (the model's ranges, and the quotas AWS enforces). */
-export const LIMITS = {
-  memoryMin: 128,
-  memoryMax: 32_768,
-  timeoutMin: 1,
-  timeoutMax: 5_400,
-  ephemeralMin: 512,
-  ephemeralMax: 10_240,
-  layersMax: 5,
-  /** Zipped package uploaded in the request body (ZipFile). */
-  zippedDirectMax: 52_428_800,
-  /** Unzipped function code plus its layers. */
-  unzippedMax: 262_144_000,
-  environmentMax: 4_096,
-  descriptionMax: 256,
-} as const
-
-/** The Runtime enum of the model. */
-export const RUNTIMES = [
-  'nodejs', 'nodejs4.3', 'nodejs6.10', 'nodejs8.10', 'nodejs10.x', 'nodejs12.x', 'nodejs14.x', 'nodejs16.x', 'nodejs18.x', 'nodejs20.x',
-  'nodejs22.x', 'nodejs24.x', 'java8', 'java8.al2', 'java11', 'java17', 'java21', 'java25', 'python2.7', 'python3.6', 'python3.7',
-  'python3.8', 'python3.9', 'python3.10', 'python3.11', 'python3.12', 'python3.13', 'python3.14', 'dotnetcore1.0', 'dotnetcore2.0',
-  'dotnetcore2.1', 'dotnetcore3.1', 'dotnet6', 'dotnet8', 'dotnet10', 'nodejs4.3-edge', 'go1.x', 'ruby2.5', 'ruby2.7', 'ruby3.2', 'ruby3.3',
-  'ruby3.4', 'ruby4.0', 'provided', 'provided.al2', 'provided.al2023', 'nodejs26.x', 'python3.15', 'java8.al2023', 'java11.al2023', 'java17.al2023',
-] as const
-
-/** Runtimes Lambda no longer accepts for creating or updating functions. */
-const BLOCKED_RUNTIMES: Record<string, string> = {
-  nodejs: 'nodejs22.x', 'nodejs4.3': 'nodejs22.x', 'nodejs4.3-edge': 'nodejs22.x', 'nodejs6.10': 'nodejs22.x', 'nodejs8.10': 'nodejs22.x',
-  'nodejs10.x': 'nodejs22.x', 'nodejs12.x': 'nodejs22.x', 'nodejs14.x': 'nodejs22.x', 'python2.7': 'python3.13', 'python3.6': 'python3.13',
-  'python3.7': 'python3.13', 'dotnetcore1.0': 'dotnet8', 'dotnetcore2.0': 'dotnet8', 'dotnetcore2.1': 'dotnet8', 'dotnetcore3.1': 'dotnet8',
-  'ruby2.5': 'ruby3.3', 'go1.x': 'provided.al2023',
-}
-
-const ROLE_ARN = /^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/
-const HANDLER = /^[^\s]+$/
-const ENV_KEY = /^[a-zA-Z]([a-zA-Z0-9_])+$/
-/** Keys the Lambda runtime sets itself; Lambda refuses to let a function override them. */
-const RESERVED_ENV = new Set([
-  '_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_REGION', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_FUNCTION_NAME', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
-  'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME', 'AWS_LAMBDA_LOG_STREAM_NAME',
-  'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT',
-  'LAMBDA_RUNTIME_DIR',
-])
+/** Lambda's limits, runtimes and reserved keys live in lambda/rules.ts, shared with the config. */
+export {LAMBDA_LIMITS as LIMITS, RUNTIMES} from '../../lambda/rules.js'
 
 /** The settings CreateFunction and UpdateFunctionConfiguration share. */
 export interface SettingsInput {
@@ -68,11 +27,11 @@ export function validateSettings(input: SettingsInput): void {
   const problems: string[] = []
   const at = (value: unknown, name: string, rule: string): void => void problems.push(`Value '${String(value)}' at '${name}' failed to satisfy constraint: ${rule}`)
   const {Role, Handler, Runtime, MemorySize, Timeout, Description, EphemeralStorage, Architectures} = input
-  if (Role !== undefined && (typeof Role !== 'string' || !ROLE_ARN.test(Role))) {
+  if (Role !== undefined && (typeof Role !== 'string' || !ROLE_ARN_PATTERN.test(Role))) {
     at(Role, 'role', 'Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+')
   }
-  if (Handler !== undefined && (typeof Handler !== 'string' || Handler.length > 128 || !HANDLER.test(Handler))) {
-    at(Handler, 'handler', typeof Handler === 'string' && Handler.length > 128 ? 'Member must have length less than or equal to 128' : 'Member must satisfy regular expression pattern: [^\\s]+')
+  if (Handler !== undefined && (typeof Handler !== 'string' || Handler.length > LIMITS.handlerMax || !HANDLER_PATTERN.test(Handler))) {
+    at(Handler, 'handler', typeof Handler === 'string' && Handler.length > LIMITS.handlerMax ? `Member must have length less than or equal to ${LIMITS.handlerMax}` : 'Member must satisfy regular expression pattern: [^\\s]+')
   }
   if (Runtime !== undefined && !(RUNTIMES as readonly unknown[]).includes(Runtime)) at(Runtime, 'runtime', `Member must satisfy enum value set: [${RUNTIMES.join(', ')}]`)
   checkRange(MemorySize, 'memorySize', LIMITS.memoryMin, LIMITS.memoryMax, at)
@@ -86,8 +45,9 @@ export function validateSettings(input: SettingsInput): void {
     if (!ok) at(JSON.stringify(Architectures), 'architectures', 'Member must have length less than or equal to 1, and each member must satisfy enum value set: [x86_64, arm64]')
   }
   if (problems.length > 0) throw validationError(problems)
-  if (typeof Runtime === 'string' && BLOCKED_RUNTIMES[Runtime]) {
-    throw invalidParameter(`The runtime parameter of ${Runtime} is no longer supported for creating or updating AWS Lambda functions. We recommend you use the new runtime (${BLOCKED_RUNTIMES[Runtime]}) while creating or updating functions.`)
+  const replacedBy = isRuntime(Runtime) ? runtimeLifecycle(Runtime).replacedBy : undefined
+  if (replacedBy !== undefined) {
+    throw invalidParameter(`The runtime parameter of ${String(Runtime)} is no longer supported for creating or updating AWS Lambda functions. We recommend you use the new runtime (${replacedBy}) while creating or updating functions.`)
   }
   validateEnvironment(input.Environment)
   if (input.Layers !== undefined) {
@@ -103,12 +63,12 @@ function validateEnvironment(environment: unknown): void {
   const variables = environment.Variables ?? {}
   if (!isObject(variables)) throw invalidParameter('Environment.Variables must be a map of strings.')
   const keys = Object.keys(variables)
-  const bad = keys.filter((key) => !ENV_KEY.test(key))
+  const bad = keys.filter((key) => !ENV_KEY_PATTERN.test(key))
   if (bad.length > 0) {
     throw validationError(bad.map((key) => `Value '${key}' at 'environment.variables' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+]`))
   }
   if (Object.values(variables).some((value) => typeof value !== 'string')) throw invalidParameter('Environment variable values must be strings.')
-  const reserved = keys.filter((key) => RESERVED_ENV.has(key))
+  const reserved = keys.filter(isReservedEnvKey)
   if (reserved.length > 0) {
     throw invalidParameter(`Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: ${reserved.join(', ')}`)
   }
@@ -123,14 +83,6 @@ function checkRange(value: unknown, name: string, min: number, max: number, at: 
   if (typeof value !== 'number' || !Number.isInteger(value)) return at(value, name, 'Member must be an integer')
   if (value < min) at(value, name, `Member must have value greater than or equal to ${min}`)
   if (value > max) at(value, name, `Member must have value less than or equal to ${max}`)
-}
-
-/** Function names as CreateFunction accepts them: 1–64 of letters, digits, hyphens, underscores. */
-export function validateFunctionName(name: unknown): asserts name is string {
-  if (typeof name !== 'string' || name.length === 0) throw validationError([`Value '${String(name)}' at 'functionName' failed to satisfy constraint: Member must not be null`])
-  if (!/^[a-zA-Z0-9_-]+$/.test(name) || name.length > 64) {
-    throw validationError([`Value '${name}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`])
-  }
 }
 
 /** A precondition on RevisionId, refused with PreconditionFailedException as Lambda does. */
