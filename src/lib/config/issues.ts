@@ -7,6 +7,9 @@ import {isRuntime, runtimeLifecycle} from '../lambda/rules.js'
 type Schema = z.core.$ZodType
 type Issue = z.core.$ZodIssue
 
+/** What zod says of a union that has no wording of its own (unions in the schema may carry one, with `error`). */
+const DEFAULT_UNION_MESSAGE = 'Invalid input'
+
 /** Formats zod issues as "key.path: what was expected (found …)", suggesting the nearest key of `schema` for unknown ones. */
 export function formatIssues(issues: readonly Issue[], raw: unknown, schema: Schema): string {
   return issues.map((issue) => `  - ${formatIssue(issue, raw, schema)}`).join('\n')
@@ -17,6 +20,11 @@ function formatIssue(issue: Issue, raw: unknown, schema: Schema): string {
   if (issue.code === 'unrecognized_keys') {
     const allowed = keysAt(schema, issue.path)
     return issue.keys.map((key) => `${issue.path.length > 0 ? `${where}.` : ''}${key}: unknown key.${suggest(key, allowed)}`).join('\n  - ')
+  }
+  if (issue.code === 'invalid_union' && issue.message === DEFAULT_UNION_MESSAGE) {
+    // No custom wording on the union: report the alternative that came closest, as if it were the only one.
+    const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0] ?? []
+    if (closest.length > 0) return closest.map((nested) => formatIssue({...nested, path: [...issue.path, ...nested.path]}, raw, schema)).join('\n  - ')
   }
   if (issue.code === 'invalid_key') {
     // A record key (an environment variable or tag name): name the key, never the value beside it.
@@ -57,8 +65,6 @@ function describeExpected(issue: Issue): string {
       return issue.origin === 'string' ? `expected at least ${issue.minimum} character(s)` : issue.origin === 'array' ? `expected at least ${issue.minimum} items` : `expected at least ${issue.minimum}`
     case 'invalid_format':
       return `expected ${issue.message.startsWith('Invalid') ? `a string matching ${issue.format === 'regex' ? (issue as {pattern?: string}).pattern : issue.format}` : issue.message}`
-    case 'invalid_union':
-      return 'expected a layer version ARN (arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION) or a layer key'
     default:
       return `expected ${issue.message}`
   }

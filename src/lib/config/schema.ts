@@ -30,6 +30,7 @@ export const CONFIG_RUNTIMES = [DEFAULT_RUNTIME, ...RUNTIMES.filter((r) => r !==
 export type Runtime = LambdaRuntime
 
 const NAME_RULE = 'letters, digits, hyphens and underscores only'
+const LAYER_REF_RULE = 'a layer version ARN (arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION) or a layer key'
 const ENV_KEY_RULE = 'a letter followed by letters, digits or underscores'
 const RESERVED_RULE = "a name Lambda doesn't reserve (Lambda sets AWS_REGION, AWS_LAMBDA_*, _HANDLER and the rest itself, and refuses to deploy a function that sets them)"
 
@@ -55,7 +56,7 @@ const FunctionFields = {
   role: z.string().regex(ROLE_ARN_PATTERN, 'an IAM role ARN such as arn:aws:iam::123456789012:role/my-role').optional().describe('The execution role ARN.'),
   architecture: z.enum(ARCHITECTURES).describe('The instruction set.').default(LAMBDA_DEFAULTS.architecture),
   layers: z
-    .array(z.union([z.string().regex(LAYER_VERSION_ARN_PATTERN), z.string().regex(LAYER_NAME_PATTERN)]))
+    .array(z.union([z.string().regex(LAYER_VERSION_ARN_PATTERN), z.string().regex(LAYER_NAME_PATTERN)], {error: LAYER_REF_RULE}))
     .max(LAMBDA_LIMITS.layersMax)
     .describe('Layer version ARNs, or keys of layers declared under "layers" (at most 5).')
     .default([]),

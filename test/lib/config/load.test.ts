@@ -131,6 +131,72 @@ describe('loadConfig', () => {
     expect(inStage.message).toContain('functions.api and functions.worker would both deploy as "x-prod-api"')
   })
 
+  test('near misses of keys get a did-you-mean, at any depth of the config', async () => {
+    const error = await loadError({
+      defaults: {bundleAws: true},
+      functions: {api: {entry: 'a.ts', memmory: 512, timout: 10}},
+      layers: {deps: {pakageJson: 'package.json'}},
+      stages: {prod: {defualts: {}, functions: {api: {memorySise: 1024}}}},
+    })
+    expect(error.message).toContain('functions.api.memmory: unknown key. Did you mean "memorySize"?')
+    expect(error.message).toContain('functions.api.timout: unknown key. Did you mean "timeout"?')
+    expect(error.message).toContain('defaults.bundleAws: unknown key. Did you mean "bundleAwsSdk"?')
+    expect(error.message).toContain('layers.deps.pakageJson: unknown key. Did you mean "packageJson"?')
+    expect(error.message).toContain('stages.prod.defualts: unknown key. Did you mean "defaults"?')
+    expect(error.message).toContain('stages.prod.functions.api.memorySise: unknown key. Did you mean "memorySize"?')
+  })
+
+  test('a key far from every valid one gets no suggestion', async () => {
+    const error = await loadError({functions: {api: {entry: 'a.ts', colour: 'blue'}}})
+    expect(error.message).toMatch(/functions\.api\.colour: unknown key\.$/m)
+  })
+
+  test("a layer sets only what it names: defaults, a stage's defaults and its function overrides leave the rest alone", async () => {
+    const file = await writeConfig({
+      defaults: {memorySize: 256},
+      functions: {api: {entry: 'a.ts', handler: 'main', timeout: 10, runtime: 'nodejs22.x', format: 'cjs', tags: {team: 'a'}}},
+      stages: {prod: {defaults: {architecture: 'arm64'}, functions: {api: {description: 'prod api', tags: {env: 'prod'}}}}},
+    })
+    const prod = await loadConfig({file, stage: 'prod'})
+    expect(prod.functions[0]).toMatchObject({
+      handler: 'main', timeout: 10, runtime: 'nodejs22.x', format: 'cjs', memorySize: 256, architecture: 'arm64', description: 'prod api',
+      tags: {team: 'a', env: 'prod'}, minify: true, bundle: true, source: dir,
+    })
+  })
+
+  test('a reserved environment variable is refused when the config loads, wherever it is set', async () => {
+    const error = await loadError({
+      defaults: {environment: {AWS_REGION: 'eu-west-1'}},
+      functions: {api: {entry: 'a.ts', environment: {_HANDLER: 'x', TZ: 'Europe/Paris'}}},
+      stages: {prod: {functions: {api: {environment: {AWS_LAMBDA_FUNCTION_NAME: 'x'}}}}},
+    })
+    expect(error.code).toBe('ConfigInvalid')
+    expect(error.message).toContain('defaults.environment: the key "AWS_REGION" isn\'t valid: expected a name Lambda doesn\'t reserve')
+    expect(error.message).toContain('functions.api.environment: the key "_HANDLER" isn\'t valid')
+    expect(error.message).toContain('stages.prod.functions.api.environment: the key "AWS_LAMBDA_FUNCTION_NAME" isn\'t valid')
+    expect(error.message).not.toContain('"TZ"')
+  })
+
+  test('a runtime Lambda no longer creates functions with is refused, saying since when', async () => {
+    const error = await loadError({functions: {api: {entry: 'a.ts', runtime: 'nodejs20.x'}}})
+    expect(error.message).toContain('functions.api.runtime: expected one of "nodejs24.x"')
+    expect(error.message).toContain('found "nodejs20.x", which Lambda no longer accepts for new functions (deprecated on 2026-04-30; new functions refused since 2026-08-31).')
+  })
+
+  test('a config with no functions is an error naming the file; one with only layers is fine', async () => {
+    const error = await loadError({functions: {}})
+    expect(error.exitCode).toBe(ExitCode.Usage)
+    expect(error.message).toBe(`${path.join(dir, 'sling.config.json')} declares no functions: "functions" is empty.`)
+    const file = await writeConfig({functions: {}, layers: {deps: {directory: 'opt'}}})
+    expect((await loadConfig({file})).layers.map((l) => l.key)).toEqual(['deps'])
+  })
+
+  test('a derived layer name longer than Lambda allows is an error with the fix', async () => {
+    const error = await loadError({service: 's', functions: {api: {entry: 'a.ts'}}, layers: {['d'.repeat(140)]: {directory: 'opt'}}})
+    expect(error.message).toContain('Lambda allows at most 140')
+    expect(error.hints[0]).toContain(`layers.${'d'.repeat(140)}.name`)
+  })
+
   test('a derived name longer than Lambda allows is an error with the fix', async () => {
     const error = await loadError({service: 'a'.repeat(40), functions: {['b'.repeat(30)]: {entry: 'a.ts'}}})
     expect(error.message).toContain('Lambda allows at most 64')
@@ -142,4 +208,14 @@ test('the shipped JSON Schema matches the config schema', async () => {
   const shipped = JSON.parse(await readFile(path.join(ROOT, 'schema/sling.config.schema.json'), 'utf8'))
   expect(shipped).toEqual(configJsonSchema())
   expect(shipped.additionalProperties).toBe(false)
+})
+
+test('editors see the defaults and the reserved environment variable names in the JSON Schema', () => {
+  const fn = (configJsonSchema() as {properties: {defaults: {properties: Record<string, {default?: unknown; propertyNames?: {allOf: {pattern: string}[]}}>}}}).properties.defaults.properties
+  expect(fn.memorySize?.default).toBe(128)
+  expect(fn.runtime?.default).toBe(DEFAULT_RUNTIME)
+  const patterns = (fn.environment?.propertyNames?.allOf ?? []).map((p) => new RegExp(p.pattern))
+  const allowed = (key: string): boolean => patterns.every((p) => p.test(key))
+  expect(allowed('TABLE_NAME')).toBe(true)
+  expect(allowed('AWS_REGION')).toBe(false)
 })
