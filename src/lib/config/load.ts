@@ -99,11 +99,11 @@ function resolveConfig(config: RawConfig, file: string, stageName: string | unde
   checkNotEmpty(config, file)
   const prefix = stageName === undefined ? service : `${service}-${stageName}`
   const functions = Object.entries(config.functions).map(([key, declared]) => {
-    // Later layers win; maps are merged key by key. The layers carry no defaults, so none overrides another by accident.
-    const layers = [config.defaults, stage?.defaults, declared, stage?.functions?.[key]]
-    const merged = Object.assign({}, ...layers) as FunctionOverride
-    const environment = Object.assign({}, ...layers.map((layer) => layer?.environment)) as Record<string, string>
-    const tags = Object.assign({}, ...layers.map((layer) => layer?.tags)) as Record<string, string>
+    // Lowest precedence first; maps merge key by key. As written these carry no defaults, so none sets what it doesn't name.
+    const levels = [config.defaults, stage?.defaults, declared, stage?.functions?.[key]]
+    const merged = Object.assign({}, ...levels) as FunctionOverride
+    const environment = Object.assign({}, ...levels.map((level) => level?.environment)) as Record<string, string>
+    const tags = Object.assign({}, ...levels.map((level) => level?.tags)) as Record<string, string>
     return resolveFunction(key, {...merged, environment, tags}, {dir, prefix, file})
   })
   const layers = Object.entries(config.layers ?? {}).map(([key, layer]) => resolveLayer(key, layer, {dir, prefix: service, file}))

@@ -21,7 +21,8 @@ export const DEFAULT_RUNTIME = 'nodejs24.x' satisfies LambdaRuntime
 
 /**
  * The runtimes a function may name: those Lambda still creates new functions with (see lambda/runtimes.ts),
- * the default first. Layers may name any runtime of Lambda's API.
+ * the default first. Judged on the day the runtime table was checked, not today, so that the shipped JSON
+ * Schema and a config's validity don't change with the clock. Layers may name any runtime of Lambda's API.
  */
 export const CONFIG_RUNTIMES = [DEFAULT_RUNTIME, ...RUNTIMES.filter((r) => r !== DEFAULT_RUNTIME && acceptsNewFunctions(r, RUNTIMES_CHECKED_ON))] as [
   LambdaRuntime,
