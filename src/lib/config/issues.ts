@@ -38,12 +38,16 @@ function formatIssue(issue: Issue, raw: unknown, schema: Schema): string {
   return `${where}: ${describeExpected(issue)}, found ${shown}${note}.`
 }
 
-/** Why one of Lambda's own runtimes is refused: Lambda no longer creates functions with it. */
+/** Why one of Lambda's own runtimes is refused: Lambda no longer creates or updates functions with it. */
 function runtimeNote(value: unknown): string {
   if (!isRuntime(value)) return ''
-  const {deprecated, blockCreate} = runtimeLifecycle(value)
-  const dates = [deprecated && `deprecated on ${deprecated}`, blockCreate && `new functions refused since ${blockCreate}`].filter(Boolean)
-  return `, which Lambda no longer accepts for new functions${dates.length > 0 ? ` (${dates.join('; ')})` : ''}`
+  const {deprecated, blockCreate, blockUpdate} = runtimeLifecycle(value)
+  const dates = [
+    deprecated && `deprecated on ${deprecated}`,
+    blockCreate && `new functions refused since ${blockCreate}`,
+    blockUpdate && `updates refused since ${blockUpdate}`,
+  ].filter(Boolean)
+  return `, which Lambda no longer accepts for new or updated functions${dates.length > 0 ? ` (${dates.join('; ')})` : ''}`
 }
 
 function describeKind(value: unknown): string {

@@ -2,7 +2,7 @@ import {z} from 'zod'
 
 import type {Runtime as LambdaRuntime} from '../lambda/rules.js'
 import {
-  acceptsNewFunctions,
+  runtimeStatus,
   ARCHITECTURES,
   ENV_KEY_PATTERN,
   FUNCTION_NAME_PATTERN,
@@ -20,11 +20,13 @@ import {
 export const DEFAULT_RUNTIME = 'nodejs24.x' satisfies LambdaRuntime
 
 /**
- * The runtimes a function may name: those Lambda still creates new functions with (see lambda/runtimes.ts),
- * the default first. Judged on the day the runtime table was checked, not today, so that the shipped JSON
- * Schema and a config's validity don't change with the clock. Layers may name any runtime of Lambda's API.
+ * The runtimes a function may name: those Lambda still creates or updates functions with (see
+ * lambda/runtimes.ts), the default first. A runtime Lambda only updates with (python3.10 today) stays valid so
+ * an existing function can still be deployed; creating a new function with it is refused at deploy, before any
+ * call. Judged on the day the runtime table was checked, not today, so that the shipped JSON Schema and a
+ * config's validity don't change with the clock. Layers may name any runtime of Lambda's API.
  */
-export const CONFIG_RUNTIMES = [DEFAULT_RUNTIME, ...RUNTIMES.filter((r) => r !== DEFAULT_RUNTIME && acceptsNewFunctions(r, RUNTIMES_CHECKED_ON))] as [
+export const CONFIG_RUNTIMES = [DEFAULT_RUNTIME, ...RUNTIMES.filter((r) => r !== DEFAULT_RUNTIME && runtimeStatus(r, RUNTIMES_CHECKED_ON) !== 'blocked')] as [
   LambdaRuntime,
   ...LambdaRuntime[],
 ]

@@ -180,7 +180,7 @@ describe('loadConfig', () => {
   test('a runtime Lambda no longer creates functions with is refused, saying since when', async () => {
     const error = await loadError({functions: {api: {entry: 'a.ts', runtime: 'nodejs20.x'}}})
     expect(error.message).toContain('functions.api.runtime: expected one of "nodejs24.x"')
-    expect(error.message).toContain('found "nodejs20.x", which Lambda no longer accepts for new functions (deprecated on 2026-04-30; new functions refused since 2026-08-31).')
+    expect(error.message).toContain('found "nodejs20.x", which Lambda no longer accepts for new or updated functions (deprecated on 2026-04-30; new functions refused since 2026-08-31; updates refused since 2026-09-30).')
   })
 
   test('a config with no functions is an error naming the file; one with only layers is fine', async () => {

@@ -36,13 +36,15 @@ describe('runtimes', () => {
     expect(acceptsNewFunctions('java8', '2024-01-08')).toBe(false)
   })
 
-  test('the config offers the runtimes Lambda still creates functions with, the default first', () => {
+  test('the config offers the runtimes Lambda still creates or updates functions with, the default first', () => {
     expect(CONFIG_RUNTIMES[0]).toBe(DEFAULT_RUNTIME)
     expect(DEFAULT_RUNTIME).toBe('nodejs24.x')
     expect(CONFIG_RUNTIMES).toEqual(expect.arrayContaining(['nodejs22.x', 'python3.13', 'java21', 'dotnet8', 'ruby3.4', 'provided.al2023']))
-    expect(CONFIG_RUNTIMES).not.toContain('nodejs20.x') // new functions refused since 2026-08-31
+    expect(CONFIG_RUNTIMES).not.toContain('nodejs20.x') // updates refused since 2026-09-30
     expect(CONFIG_RUNTIMES).not.toContain('nodejs12.x')
-    for (const runtime of CONFIG_RUNTIMES) expect(acceptsNewFunctions(runtime, RUNTIMES_CHECKED_ON)).toBe(true)
+    // Lambda still updates existing python3.10 functions (until 2027-01-15), so a project using it can deploy.
+    expect(CONFIG_RUNTIMES).toContain('python3.10')
+    for (const runtime of CONFIG_RUNTIMES) expect(runtimeStatus(runtime, RUNTIMES_CHECKED_ON)).not.toBe('blocked')
   })
 })
 
