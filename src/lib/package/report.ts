@@ -1,6 +1,6 @@
 import {displayPath} from '../config/load.js'
 import {LAMBDA_LIMITS} from '../config/schema.js'
-import {formatBytes} from '../errors.js'
+import {formatBytes} from '../format.js'
 import type {Output} from '../output.js'
 import {renderBars} from './analyze.js'
 import type {LimitUse} from './limits.js'
