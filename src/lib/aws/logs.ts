@@ -39,7 +39,9 @@ export function createLogsApi(client: CloudWatchLogsClient, context: AwsErrorCon
       try {
         let nextToken: string | undefined
         do {
+          throwIfAborted(signal)
           const page = await client.send(new FilterLogEventsCommand({...input, nextToken}), {abortSignal: signal})
+          throwIfAborted(signal) // a page that arrived as the abort came is dropped, not shown
           for (const e of page.events ?? []) {
             yield {timestamp: e.timestamp ?? 0, message: e.message ?? '', logStream: e.logStreamName ?? '', eventId: e.eventId, ingestionTime: e.ingestionTime}
           }
