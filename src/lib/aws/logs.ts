@@ -1,9 +1,10 @@
-import {FilterLogEventsCommand} from '@aws-sdk/client-cloudwatch-logs'
+import {DeleteLogGroupCommand, FilterLogEventsCommand} from '@aws-sdk/client-cloudwatch-logs'
 import type {CloudWatchLogsClient} from '@aws-sdk/client-cloudwatch-logs'
 
 import {UserError} from '../errors.js'
 import type {AwsErrorContext} from './errors.js'
 import {errorName, toUserError} from './errors.js'
+import type {CallOptions} from './clock.js'
 import {throwIfAborted} from './clock.js'
 import type {StoredLogEvent} from './types.js'
 
@@ -11,6 +12,8 @@ import type {StoredLogEvent} from './types.js'
 export interface LogsApi {
   /** Every matching event, page after page, in the order AWS returns them. */
   filterEvents(group: string, options?: FilterOptions): AsyncIterable<StoredLogEvent>
+  /** Deletes the group and its events (Lambda doesn't when a function is deleted). */
+  deleteLogGroup(group: string, options?: CallOptions): Promise<'deleted' | 'absent'>
 }
 
 export interface FilterOptions {
@@ -56,6 +59,16 @@ export function createLogsApi(client: CloudWatchLogsClient, context: AwsErrorCon
           cause: error,
           hints: fn ? [`A function's log group appears on its first invocation: try "sling invoke ${fn}". Check --region and --stage if it should have run.`] : ['Check the group name and --region.'],
         })
+      }
+    },
+    async deleteLogGroup(group, {signal} = {}) {
+      try {
+        await client.send(new DeleteLogGroupCommand({logGroupName: group}), {abortSignal: signal})
+        return 'deleted'
+      } catch (error) {
+        throwIfAborted(signal)
+        if (errorName(error) === 'ResourceNotFoundException') return 'absent'
+        throw toUserError(error, context)
       }
     },
   }

@@ -1,4 +1,4 @@
-import {CloudWatchLogsClient, FilterLogEventsCommand, ResourceNotFoundException} from '@aws-sdk/client-cloudwatch-logs'
+import {CloudWatchLogsClient, DeleteLogGroupCommand, FilterLogEventsCommand, ResourceNotFoundException} from '@aws-sdk/client-cloudwatch-logs'
 import {mockClient} from 'aws-sdk-client-mock'
 import 'aws-sdk-client-mock-vitest/extend'
 import {afterEach, expect, test} from 'vitest'
@@ -59,4 +59,11 @@ test('an abort stops the reading with the abort reason, asking for no further pa
   expect(await rejectionOf(reading)).toMatchObject({message: 'Interrupted by SIGINT'})
   expect(seen).toEqual(['START'])
   expect(logsMock).toHaveReceivedCommandTimes(FilterLogEventsCommand, 1)
+})
+
+test('deleteLogGroup says whether there was a group to delete', async () => {
+  logsMock.on(DeleteLogGroupCommand).resolvesOnce({}).rejects(new ResourceNotFoundException({message: 'The specified log group does not exist.', $metadata: {httpStatusCode: 400}}))
+  expect(await api().deleteLogGroup('/aws/lambda/hello')).toBe('deleted')
+  expect(await api().deleteLogGroup('/aws/lambda/hello')).toBe('absent')
+  expect(logsMock).toHaveReceivedCommandWith(DeleteLogGroupCommand, {logGroupName: '/aws/lambda/hello'})
 })
