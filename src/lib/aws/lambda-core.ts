@@ -49,6 +49,7 @@ export function createLambdaCore(client: LambdaClient, context: AwsErrorContext,
     options,
     async send(subject, request, {busy, signal}) {
       try {
+        throwIfAborted(signal)
         return busy ? await retryConflicts(() => request(signal), options.conflictRetry, {clock, signal}) : await request(signal)
       } catch (error) {
         throwIfAborted(signal)
