@@ -130,11 +130,17 @@ export function createFunctionOps(core: LambdaCore): FunctionOps {
     },
     async deleteVersion(name, version, {signal} = {}) {
       try {
-        await core.send({functionName: name}, (abortSignal) => client.send(new DeleteFunctionCommand({FunctionName: name, Qualifier: version}), {abortSignal}), {busy: true, signal})
+        await client.send(new DeleteFunctionCommand({FunctionName: name, Qualifier: version}), {abortSignal: signal})
         return 'deleted'
       } catch (error) {
-        if (error instanceof UserError && error.code === 'FunctionNotFound') return 'absent'
-        throw error
+        throwIfAborted(signal)
+        if (gone(error)) return 'absent'
+        // Here a conflict means "in use" (an alias points at the version), which waiting won't change.
+        if (errorName(error) !== 'ResourceConflictException') throw translate(error, {functionName: name}, context)
+        throw new UserError('VersionInUse', `Version ${version} of function "${name}" can't be deleted while something uses it: ${(error as Error).message}`, {
+          cause: error,
+          hints: ['Point the aliases that use it at another version first.'],
+        })
       }
     },
     async invoke(name, payload, {qualifier, invocationType, logTail, signal} = {}) {

@@ -270,6 +270,9 @@ test('deleteVersion and deleteFunction say whether there was anything to delete'
   lambdaMock.on(DeleteFunctionCommand, {FunctionName: 'hello', Qualifier: '3'}).resolves({}).on(DeleteFunctionCommand, {FunctionName: 'hello', Qualifier: '4'}).rejects(notFound())
   expect(await api().deleteVersion('hello', '3')).toBe('deleted')
   expect(await api().deleteVersion('hello', '4')).toBe('absent')
+  lambdaMock.on(DeleteFunctionCommand, {FunctionName: 'hello', Qualifier: '5'}).rejects(new ResourceConflictException({message: 'Unable to delete version because the following aliases reference it: [live]', $metadata: {httpStatusCode: 409}}))
+  expect(await rejectionOf(api().deleteVersion('hello', '5'))).toMatchObject({code: 'VersionInUse', message: 'Version 5 of function "hello" can\'t be deleted while something uses it: Unable to delete version because the following aliases reference it: [live]'})
+  expect(lambdaMock).toHaveReceivedCommandTimes(DeleteFunctionCommand, 3) // the conflict is not retried
   lambdaMock.reset()
   lambdaMock.on(DeleteFunctionCommand).rejects(notFound())
   expect(await api().deleteFunction('hello')).toBe('absent')
