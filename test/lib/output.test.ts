@@ -1,6 +1,7 @@
 import {describe, expect, test} from 'vitest'
 
-import {ExitCode, formatBytes, UserError} from '../../src/lib/errors.js'
+import {ExitCode, UserError} from '../../src/lib/errors.js'
+import {formatBytes} from '../../src/lib/format.js'
 import {createOutput, renderTable} from '../../src/lib/output.js'
 
 function capture(isTTY: boolean): NodeJS.WriteStream & {text: () => string} {

@@ -1,6 +1,9 @@
+import type {CloudWatchClient} from '@aws-sdk/client-cloudwatch'
 import type {CloudWatchLogsClient} from '@aws-sdk/client-cloudwatch-logs'
+import type {IAMClient} from '@aws-sdk/client-iam'
 import type {LambdaClient} from '@aws-sdk/client-lambda'
 import type {S3Client} from '@aws-sdk/client-s3'
+import type {STSClient} from '@aws-sdk/client-sts'
 
 import type {AwsSettings} from './settings.js'
 import {DEFAULT_REGION} from './settings.js'
@@ -14,6 +17,10 @@ export interface AwsClients {
   lambda(): Promise<LambdaClient>
   s3(): Promise<S3Client>
   logs(): Promise<CloudWatchLogsClient>
+  cloudwatch(): Promise<CloudWatchClient>
+  /** IAM is global; the client still needs a region to sign (any region of the partition works). */
+  iam(): Promise<IAMClient>
+  sts(): Promise<STSClient>
   /** Stops an in-process local cloud started for this command, and releases the clients. */
   close(): Promise<void>
 }
@@ -30,9 +37,14 @@ interface ClientConfig {
 /**
  * The single factory for SDK clients. Honours --region/--profile/--endpoint-url, the standard AWS
  * environment (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, the credential chain incl. SSO) and --local.
- * Adaptive retry rides out throttling and 5xx with client-side rate limiting.
+ * Adaptive retry rides out throttling and 5xx with client-side rate limiting: it is the only retry of
+ * throttling in sling (the Lambda API adds retries only for "update in progress").
  */
 export async function createAwsClients(settings: AwsSettings): Promise<AwsClients> {
+  // Each SDK client, when built, warns on stderr that SDK releases from 2027 will need a newer Node.js.
+  // That is the SDK's roadmap, not something a sling user can act on, and stderr is theirs: silence it
+  // here, where every client is built, so it holds for any entry point (bin/run.js, tests, other code).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
   let endpoint = settings.endpointUrl
   let stopLocal: (() => Promise<void>) | undefined
   let region = settings.region
@@ -73,6 +85,9 @@ export async function createAwsClients(settings: AwsSettings): Promise<AwsClient
     // Path-style keeps bucket names out of hostnames, which custom endpoints and the local cloud need.
     s3: once(async () => new (await import('@aws-sdk/client-s3')).S3Client({...config, forcePathStyle: endpoint !== undefined})),
     logs: once(async () => new (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient(config)),
+    cloudwatch: once(async () => new (await import('@aws-sdk/client-cloudwatch')).CloudWatchClient(config)),
+    iam: once(async () => new (await import('@aws-sdk/client-iam')).IAMClient(config)),
+    sts: once(async () => new (await import('@aws-sdk/client-sts')).STSClient(config)),
     async close() {
       for (const client of built) client.close()
       await stopLocal?.()

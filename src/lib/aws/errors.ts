@@ -28,6 +28,10 @@ export function toUserError(error: unknown, context: AwsErrorContext = {}): User
   const e = (error ?? {}) as AwsErrorShape
   const name = e.name ?? ''
   const where = context.region ? ` in ${context.region}` : ''
+  if (name === 'AbortError') {
+    // An aborted wait or request (the SDK's, or an AbortSignal without a reason): the user stopped it.
+    return new UserError('Interrupted', 'Interrupted: sling stopped waiting for AWS (changes AWS had already accepted still apply).', {cause: error, exitCode: ExitCode.Interrupted})
+  }
   if (NO_CREDENTIALS.includes(name)) {
     return new UserError('NoCredentials', name.startsWith('Expired') ? 'Your AWS credentials have expired.' : "sling couldn't find AWS credentials.", {
       cause: error,

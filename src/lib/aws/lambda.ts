@@ -1,56 +1,101 @@
-import {
-  CreateAliasCommand,
-  CreateFunctionCommand,
-  GetAliasCommand,
-  GetFunctionCommand,
-  InvokeCommand,
-  paginateListVersionsByFunction,
-  PublishLayerVersionCommand,
-  PublishVersionCommand,
-  UpdateAliasCommand,
-  UpdateFunctionCodeCommand,
-  UpdateFunctionConfigurationCommand,
-  waitUntilFunctionActiveV2,
-  waitUntilFunctionUpdatedV2,
-} from '@aws-sdk/client-lambda'
-import type {AliasConfiguration, FunctionCode, FunctionConfiguration, LambdaClient, Runtime} from '@aws-sdk/client-lambda'
+import type {LambdaClient} from '@aws-sdk/client-lambda'
 
-import {UserError} from '../errors.js'
+import type {CallOptions, Clock} from './clock.js'
+import {systemClock} from './clock.js'
 import type {AwsErrorContext} from './errors.js'
-import {errorName, toUserError} from './errors.js'
-import type {RetryPolicy} from './retry.js'
-import {withRetry} from './retry.js'
-import type {AliasInfo, CodeSource, FunctionInfo, FunctionSettings, InvokeResult, LayerVersionInfo, NewFunction, VersionInfo} from './types.js'
+import {createAliasOps} from './lambda-aliases.js'
+import {createLambdaCore} from './lambda-core.js'
+import {createFunctionOps} from './lambda-functions.js'
+import {createSettingOps} from './lambda-settings.js'
+import type {ConflictRetryPolicy} from './retry.js'
+import type {
+  AccountSettings,
+  AliasChange,
+  AliasInfo,
+  AliasTarget,
+  EventInvokeConfig,
+  FunctionChange,
+  FunctionInfo,
+  InvokeResult,
+  LayerVersionInfo,
+  NewFunction,
+  ProvisionedConcurrencyInfo,
+  VersionInfo,
+} from './types.js'
 
-/** The Lambda operations sling uses. Workflows depend on this, never on LambdaClient. */
+export type {CallOptions} from './clock.js'
+
+/**
+ * The Lambda operations sling uses. Workflows depend on this, never on LambdaClient. Every change
+ * waits for the function to be ready before and after it, so no caller can forget a wait; every call
+ * that can wait or retry takes an AbortSignal.
+ */
 export interface LambdaApi {
-  /** The function (or one version/alias of it), or undefined when it doesn't exist. */
-  getFunction(name: string, qualifier?: string): Promise<FunctionInfo | undefined>
-  createFunction(spec: NewFunction): Promise<FunctionInfo>
-  /** Replaces $LATEST's code. `revisionId` makes AWS refuse if the function changed since it was read. */
-  updateCode(name: string, code: CodeSource, options?: {revisionId?: string; architecture?: 'x86_64' | 'arm64'}): Promise<FunctionInfo>
-  updateConfiguration(name: string, settings: FunctionSettings): Promise<FunctionInfo>
-  /** Waits for State Active (after create); fails with the state and reason when it doesn't get there. */
-  waitUntilActive(name: string): Promise<void>
-  /** Waits for LastUpdateStatus Successful (after an update); fails with the state and reason otherwise. */
-  waitUntilUpdated(name: string): Promise<void>
-  /** Publishes $LATEST as a version, only if its code is `codeSha256`; returns the version number. */
-  publishVersion(name: string, codeSha256: string, options?: {revisionId?: string; description?: string}): Promise<string>
-  /** Published versions (not $LATEST), in the order AWS lists them (oldest first). */
-  listVersions(name: string): Promise<VersionInfo[]>
-  getAlias(name: string, alias: string): Promise<AliasInfo | undefined>
+  /** The function (or a version or alias of it), or undefined when it doesn't exist. */
+  getFunction(name: string, options?: CallOptions & {readonly qualifier?: string | undefined}): Promise<FunctionInfo | undefined>
+  /** Creates the function and waits until it is Active (a Failed one is an error saying why). */
+  createFunction(spec: NewFunction, options?: CreateFunctionOptions): Promise<FunctionInfo>
   /**
-   * Points the alias at `version` (creating it if needed), with `routing` sending shares (0–1) of
-   * traffic to other versions; no routing clears any split. Returns the version it pointed to before.
+   * Waits until no earlier change is in progress, applies `change` to $LATEST, then waits until it has
+   * been applied. Returns the function as it is then: its RevisionId and CodeSha256 are the ones to
+   * pass to the next change or to `publishVersion`.
    */
-  pointAlias(name: string, alias: string, version: string, routing?: Readonly<Record<string, number>>): Promise<string | undefined>
+  update(name: string, change: FunctionChange, options?: CallOptions): Promise<FunctionInfo>
+  /** Deletes the function with all its versions and aliases. */
+  deleteFunction(name: string, options?: CallOptions): Promise<'deleted' | 'absent'>
+  /**
+   * Publishes $LATEST as a version, only if its code is `codeSha256` (and, with `revisionId`, only if
+   * nothing changed since); waits until the version is Active.
+   */
+  publishVersion(name: string, version: NewVersion, options?: CallOptions): Promise<VersionInfo>
+  /** Published versions (not $LATEST), in the order AWS lists them (oldest first). */
+  listVersions(name: string, options?: CallOptions): Promise<VersionInfo[]>
+  deleteVersion(name: string, version: string, options?: CallOptions): Promise<'deleted' | 'absent'>
+  getAlias(name: string, alias: string, options?: CallOptions): Promise<AliasInfo | undefined>
+  listAliases(name: string, options?: CallOptions): Promise<AliasInfo[]>
+  /**
+   * Points the alias at `target` (creating it if needed), sending the alias's RevisionId so a change
+   * someone else made in between is refused, not overwritten. With `revisionId` (from an earlier read
+   * or `pointAlias`), also refuses when the alias changed since then: a rollout's next step.
+   */
+  pointAlias(name: string, alias: string, target: AliasTarget, options?: CallOptions & {readonly revisionId?: string | undefined}): Promise<AliasChange>
+  deleteAlias(name: string, alias: string, options?: CallOptions): Promise<'deleted' | 'absent'>
+  getProvisionedConcurrency(name: string, qualifier: string, options?: CallOptions): Promise<ProvisionedConcurrencyInfo | undefined>
+  /** Sets provisioned concurrency on a version or alias and waits until it is READY. */
+  putProvisionedConcurrency(name: string, qualifier: string, count: number, options?: CallOptions): Promise<ProvisionedConcurrencyInfo>
+  deleteProvisionedConcurrency(name: string, qualifier: string, options?: CallOptions): Promise<'deleted' | 'absent'>
+  getEventInvokeConfig(name: string, options?: QualifiedOptions): Promise<EventInvokeConfig | undefined>
+  /** Replaces the asynchronous-invocation settings: unset fields go back to AWS's defaults. */
+  putEventInvokeConfig(name: string, config: EventInvokeConfig, options?: QualifiedOptions): Promise<EventInvokeConfig>
+  deleteEventInvokeConfig(name: string, options?: QualifiedOptions): Promise<'deleted' | 'absent'>
+  /** The account's Lambda limits and usage in this region. */
+  getAccountSettings(options?: CallOptions): Promise<AccountSettings>
   invoke(name: string, payload: string | Uint8Array, options?: InvokeOptions): Promise<InvokeResult>
-  publishLayerVersion(layer: NewLayerVersion): Promise<LayerVersionInfo>
+  publishLayerVersion(layer: NewLayerVersion, options?: CallOptions): Promise<LayerVersionInfo>
 }
 
-export interface InvokeOptions {
-  /** A version or alias. @default "$LATEST" */
+export interface CreateFunctionOptions extends CallOptions {
+  /**
+   * The role was created moments ago. IAM takes several seconds to propagate, and until then Lambda
+   * refuses the role with InvalidParameterValueException: with this set, that is retried for up to a minute.
+   * @default false
+   */
+  readonly newRole?: boolean | undefined
+}
+
+export interface NewVersion {
+  /** Base64 SHA-256 of the code sling uploaded: AWS won't publish any other code. */
+  readonly codeSha256: string
+  readonly revisionId?: string | undefined
+  readonly description?: string | undefined
+}
+
+export interface QualifiedOptions extends CallOptions {
+  /** A version or alias. @default "$LATEST" (the unqualified function) */
   readonly qualifier?: string | undefined
+}
+
+export interface InvokeOptions extends QualifiedOptions {
   /** @default "RequestResponse" */
   readonly invocationType?: 'RequestResponse' | 'Event' | 'DryRun' | undefined
   /** Return the last 4 KB of the log (RequestResponse only). @default false */
@@ -66,182 +111,19 @@ export interface NewLayerVersion {
 }
 
 export interface LambdaApiOptions {
-  /** Longest wait for a function to become Active or Updated, in seconds. @default 600 */
+  /** Longest wait for a function, version or provisioned concurrency to be ready, in seconds. @default 600 */
   readonly maxWaitSeconds?: number
-  /** First poll interval of those waits, in seconds. @default 1 */
+  /** First poll interval of those waits, in seconds; it doubles up to 10 s. @default 1 */
   readonly pollSeconds?: number
-  /** Retries beyond the SDK's on throttling and "update in progress". */
-  readonly retry?: RetryPolicy
+  /** How "update in progress" conflicts are retried (throttling is the SDK's job). */
+  readonly conflictRetry?: ConflictRetryPolicy
+  /** Where waits and retries take the time and their pauses from. @default systemClock */
+  readonly clock?: Clock
 }
 
 /** The Lambda API over an SDK client. `context` (region, endpoint) goes into error messages. */
 export function createLambdaApi(client: LambdaClient, context: AwsErrorContext = {}, options: LambdaApiOptions = {}): LambdaApi {
-  const {maxWaitSeconds = 600, pollSeconds = 1, retry = {}} = options
-  /** Runs an AWS call about `name`, retrying when safe (`busy`: also on "update in progress"), translating errors. */
-  const call = async <T>(name: string, run: () => Promise<T>, busy = true): Promise<T> => {
-    try {
-      return await withRetry(run, {...retry, busy})
-    } catch (error) {
-      throw translate(error, {...context, functionName: name})
-    }
-  }
-  const waitFor = async (name: string, goal: 'Active' | 'Updated'): Promise<void> => {
-    const waiter = goal === 'Active' ? waitUntilFunctionActiveV2 : waitUntilFunctionUpdatedV2
-    try {
-      // Lambda rejects a second update while LastUpdateStatus is InProgress; VPC functions can take minutes.
-      await waiter({client, maxWaitTime: maxWaitSeconds, minDelay: pollSeconds, maxDelay: Math.max(pollSeconds, 10)}, {FunctionName: name})
-    } catch (error) {
-      // The waiter reports only "timed out" or "failed": read the state once to say which and why.
-      const fn = await api.getFunction(name)
-      if (!fn) throw toUserError(Object.assign(new Error('not found'), {name: 'ResourceNotFoundException'}), {...context, functionName: name})
-      const stuck = goal === 'Active' ? `state ${fn.state ?? 'unknown'}` : `update status ${fn.lastUpdateStatus ?? 'unknown'}`
-      const why = (goal === 'Active' ? fn.stateReason : fn.lastUpdateStatusReason) ?? 'AWS gave no reason'
-      const failed = fn.state === 'Failed' || fn.lastUpdateStatus === 'Failed'
-      throw new UserError(failed ? 'FunctionFailed' : 'WaitTimedOut', failed ? `Function "${name}" failed to become ${goal} (${stuck}): ${why}.` : `Function "${name}" didn't become ${goal} within ${maxWaitSeconds}s; it is still in ${stuck} (${why}).`, {
-        cause: error,
-        hints: failed ? ['Fix the cause above (role, layers, subnets, image) and deploy again.'] : ['Run the command again later; AWS may still be applying the change.'],
-      })
-    }
-  }
-  const api: LambdaApi = {
-    async getFunction(name, qualifier) {
-      try {
-        const result = await withRetry(() => client.send(new GetFunctionCommand({FunctionName: name, Qualifier: qualifier})), retry)
-        return toFunctionInfo(result.Configuration ?? {}, result.Code, result.Tags)
-      } catch (error) {
-        if (errorName(error) === 'ResourceNotFoundException') return undefined // absence is data
-        throw translate(error, {...context, functionName: name})
-      }
-    },
-    async createFunction(spec) {
-      const input = {
-        FunctionName: spec.name, Role: spec.role, Code: codeInput(spec.code), PackageType: 'imageUri' in spec.code ? 'Image' as const : 'Zip' as const,
-        Architectures: spec.architecture ? [spec.architecture] : undefined, Tags: spec.tags ? {...spec.tags} : undefined, ...settingsInput(spec),
-      }
-      try {
-        return toFunctionInfo(await withRetry(() => client.send(new CreateFunctionCommand(input)), {...retry, busy: false}), undefined, spec.tags)
-      } catch (error) {
-        // ResourceConflictException here means "already exists": not something to retry.
-        if (errorName(error) !== 'ResourceConflictException') throw translate(error, {...context, functionName: spec.name})
-        throw new UserError('FunctionExists', `Function "${spec.name}" already exists${context.region ? ` in ${context.region}` : ''}.`, {
-          cause: error,
-          hints: ['Update it with "sling deploy", or choose another name.'],
-        })
-      }
-    },
-    async updateCode(name, code, {revisionId, architecture} = {}) {
-      const result = await call(name, () => client.send(new UpdateFunctionCodeCommand({FunctionName: name, ...codeInput(code), RevisionId: revisionId, Architectures: architecture ? [architecture] : undefined})))
-      return toFunctionInfo(result)
-    },
-    async updateConfiguration(name, settings) {
-      const result = await call(name, () => client.send(new UpdateFunctionConfigurationCommand({FunctionName: name, ...settingsInput(settings), RevisionId: settings.revisionId})))
-      return toFunctionInfo(result)
-    },
-    waitUntilActive: (name) => waitFor(name, 'Active'),
-    waitUntilUpdated: (name) => waitFor(name, 'Updated'),
-    async publishVersion(name, codeSha256, {revisionId, description} = {}) {
-      const result = await call(name, () => client.send(new PublishVersionCommand({FunctionName: name, CodeSha256: codeSha256, RevisionId: revisionId, Description: description})))
-      return result.Version ?? '$LATEST'
-    },
-    async listVersions(name) {
-      const versions: VersionInfo[] = []
-      await call(name, async () => {
-        versions.length = 0
-        for await (const page of paginateListVersionsByFunction({client}, {FunctionName: name})) {
-          for (const v of page.Versions ?? []) {
-            if (v.Version && v.Version !== '$LATEST') versions.push({version: v.Version, arn: v.FunctionArn ?? '', codeSha256: v.CodeSha256 ?? '', description: v.Description || undefined, lastModified: v.LastModified})
-          }
-        }
-      })
-      return versions
-    },
-    async getAlias(name, alias) {
-      try {
-        return toAliasInfo(await withRetry(() => client.send(new GetAliasCommand({FunctionName: name, Name: alias})), retry))
-      } catch (error) {
-        if (errorName(error) === 'ResourceNotFoundException') return undefined
-        throw translate(error, {...context, functionName: name})
-      }
-    },
-    async pointAlias(name, alias, version, routing) {
-      const RoutingConfig = {AdditionalVersionWeights: {...routing}}
-      const current = await api.getAlias(name, alias)
-      if (!current) {
-        try {
-          await withRetry(() => client.send(new CreateAliasCommand({FunctionName: name, Name: alias, FunctionVersion: version, RoutingConfig})), {...retry, busy: false})
-          return undefined
-        } catch (error) {
-          // Someone created it in between: fall through to the update.
-          if (errorName(error) !== 'ResourceConflictException') throw translate(error, {...context, functionName: name})
-        }
-      }
-      const before = current ?? (await api.getAlias(name, alias))
-      await call(name, () => client.send(new UpdateAliasCommand({FunctionName: name, Name: alias, FunctionVersion: version, RoutingConfig})))
-      return before?.version
-    },
-    async invoke(name, payload, {qualifier, invocationType, logTail} = {}) {
-      const result = await call(name, () => client.send(new InvokeCommand({
-        FunctionName: name, Qualifier: qualifier, InvocationType: invocationType, LogType: logTail ? 'Tail' : undefined,
-        Payload: typeof payload === 'string' ? new TextEncoder().encode(payload) : payload,
-      })))
-      return {
-        statusCode: result.StatusCode ?? 0,
-        executedVersion: result.ExecutedVersion,
-        payload: result.Payload ?? new Uint8Array(),
-        functionError: result.FunctionError,
-        logTail: result.LogResult === undefined ? undefined : Buffer.from(result.LogResult, 'base64').toString('utf8'),
-      }
-    },
-    async publishLayerVersion(layer) {
-      const content = 'zipFile' in layer.content ? {ZipFile: layer.content.zipFile} : {S3Bucket: layer.content.s3Bucket, S3Key: layer.content.s3Key, S3ObjectVersion: layer.content.s3ObjectVersion}
-      const result = await call(layer.name, () => client.send(new PublishLayerVersionCommand({
-        LayerName: layer.name, Content: content, Description: layer.description,
-        CompatibleRuntimes: layer.compatibleRuntimes ? [...layer.compatibleRuntimes] as Runtime[] : undefined,
-        CompatibleArchitectures: layer.compatibleArchitectures ? [...layer.compatibleArchitectures] : undefined,
-      })), false)
-      return {arn: result.LayerVersionArn ?? '', layerArn: result.LayerArn ?? '', version: result.Version ?? 0, codeSha256: result.Content?.CodeSha256 ?? '', codeSize: result.Content?.CodeSize ?? 0}
-    },
-  }
-  return api
-}
-
-
-/** toUserError, plus the Lambda errors only this module can explain. */
-function translate(error: unknown, context: AwsErrorContext): UserError {
-  const fn = context.functionName ?? 'the function'
-  if (errorName(error) === 'PreconditionFailedException') {
-    return new UserError('ConcurrentChange', `Function "${fn}" was changed by someone else while sling was working on it.`, {cause: error, hints: ['Run the command again to start from its current state.']})
-  }
-  if (errorName(error) === 'ResourceConflictException') {
-    return new UserError('FunctionBusy', `Function "${fn}" is still being updated, or already exists.`, {cause: error, hints: ['Wait a moment and run the command again.']})
-  }
-  return toUserError(error, context)
-}
-
-function codeInput(code: CodeSource): FunctionCode {
-  if ('zipFile' in code) return {ZipFile: code.zipFile}
-  if ('imageUri' in code) return {ImageUri: code.imageUri}
-  return {S3Bucket: code.s3Bucket, S3Key: code.s3Key, S3ObjectVersion: code.s3ObjectVersion}
-}
-
-function settingsInput(s: FunctionSettings): Partial<FunctionConfiguration> & {Environment?: {Variables: Record<string, string>}; Layers?: string[]} {
-  return {
-    Runtime: s.runtime as Runtime | undefined, Handler: s.handler, Role: s.role, MemorySize: s.memorySize, Timeout: s.timeout, Description: s.description,
-    Environment: s.environment ? {Variables: {...s.environment}} : undefined, Layers: s.layers ? [...s.layers] : undefined,
-  }
-}
-
-function toFunctionInfo(c: FunctionConfiguration, code?: {ImageUri?: string}, tags?: Readonly<Record<string, string>>): FunctionInfo {
-  return {
-    name: c.FunctionName ?? '', arn: c.FunctionArn ?? '', version: c.Version ?? '$LATEST', packageType: c.PackageType === 'Image' ? 'Image' : 'Zip',
-    runtime: c.Runtime, handler: c.Handler, role: c.Role ?? '', codeSha256: c.CodeSha256 ?? '', codeSize: c.CodeSize ?? 0, imageUri: code?.ImageUri,
-    memorySize: c.MemorySize, timeout: c.Timeout, description: c.Description || undefined, environment: c.Environment?.Variables ?? {},
-    architecture: c.Architectures?.[0] === 'arm64' ? 'arm64' : 'x86_64', layers: (c.Layers ?? []).map((layer) => layer.Arn ?? ''), tags: tags ?? {},
-    state: c.State, stateReason: c.StateReason, lastUpdateStatus: c.LastUpdateStatus, lastUpdateStatusReason: c.LastUpdateStatusReason,
-    revisionId: c.RevisionId, lastModified: c.LastModified,
-  }
-}
-
-function toAliasInfo(a: AliasConfiguration): AliasInfo {
-  return {name: a.Name ?? '', arn: a.AliasArn ?? '', version: a.FunctionVersion ?? '', routing: a.RoutingConfig?.AdditionalVersionWeights ?? {}, description: a.Description || undefined, revisionId: a.RevisionId}
+  const {maxWaitSeconds = 600, pollSeconds = 1, conflictRetry = {}, clock = systemClock} = options
+  const core = createLambdaCore(client, context, {clock, maxWaitSeconds, pollSeconds, conflictRetry})
+  return {...createFunctionOps(core), ...createAliasOps(core), ...createSettingOps(core)}
 }

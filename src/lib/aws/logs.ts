@@ -1,15 +1,19 @@
-import {paginateFilterLogEvents} from '@aws-sdk/client-cloudwatch-logs'
+import {DeleteLogGroupCommand, FilterLogEventsCommand} from '@aws-sdk/client-cloudwatch-logs'
 import type {CloudWatchLogsClient} from '@aws-sdk/client-cloudwatch-logs'
 
 import {UserError} from '../errors.js'
 import type {AwsErrorContext} from './errors.js'
 import {errorName, toUserError} from './errors.js'
-import type {LogEvent} from './types.js'
+import type {CallOptions} from './clock.js'
+import {throwIfAborted} from './clock.js'
+import type {StoredLogEvent} from './types.js'
 
 /** The CloudWatch Logs operations sling uses. */
 export interface LogsApi {
   /** Every matching event, page after page, in the order AWS returns them. */
-  filterEvents(group: string, options?: FilterOptions): AsyncIterable<LogEvent>
+  filterEvents(group: string, options?: FilterOptions): AsyncIterable<StoredLogEvent>
+  /** Deletes the group and its events (Lambda doesn't when a function is deleted). */
+  deleteLogGroup(group: string, options?: CallOptions): Promise<'deleted' | 'absent'>
 }
 
 export interface FilterOptions {
@@ -21,6 +25,8 @@ export interface FilterOptions {
   readonly filterPattern?: string | undefined
   /** Only these log streams. */
   readonly streamNames?: readonly string[] | undefined
+  /** Stops the reading, including a page request in flight. */
+  readonly signal?: AbortSignal | undefined
 }
 
 /** The log group Lambda writes a function's logs to. */
@@ -31,18 +37,21 @@ export function logGroupOf(functionName: string): string {
 /** The Logs API over an SDK client. `context` (region, endpoint) goes into error messages. */
 export function createLogsApi(client: CloudWatchLogsClient, context: AwsErrorContext = {}): LogsApi {
   return {
-    async *filterEvents(group, {startTime, endTime, filterPattern, streamNames} = {}) {
-      const pages = paginateFilterLogEvents(
-        {client},
-        {logGroupName: group, startTime, endTime, filterPattern, logStreamNames: streamNames?.length ? [...streamNames] : undefined},
-      )
+    async *filterEvents(group, {startTime, endTime, filterPattern, streamNames, signal} = {}) {
+      const input = {logGroupName: group, startTime, endTime, filterPattern, logStreamNames: streamNames?.length ? [...streamNames] : undefined}
       try {
-        for await (const page of pages) {
+        let nextToken: string | undefined
+        do {
+          throwIfAborted(signal)
+          const page = await client.send(new FilterLogEventsCommand({...input, nextToken}), {abortSignal: signal})
+          throwIfAborted(signal) // a page that arrived as the abort came is dropped, not shown
           for (const e of page.events ?? []) {
             yield {timestamp: e.timestamp ?? 0, message: e.message ?? '', logStream: e.logStreamName ?? '', eventId: e.eventId, ingestionTime: e.ingestionTime}
           }
-        }
+          nextToken = page.nextToken
+        } while (nextToken)
       } catch (error) {
+        throwIfAborted(signal)
         if (errorName(error) !== 'ResourceNotFoundException') throw toUserError(error, context)
         const fn = group.startsWith('/aws/lambda/') ? group.slice('/aws/lambda/'.length) : undefined
         const where = context.region ? ` in ${context.region}` : ''
@@ -50,6 +59,16 @@ export function createLogsApi(client: CloudWatchLogsClient, context: AwsErrorCon
           cause: error,
           hints: fn ? [`A function's log group appears on its first invocation: try "sling invoke ${fn}". Check --region and --stage if it should have run.`] : ['Check the group name and --region.'],
         })
+      }
+    },
+    async deleteLogGroup(group, {signal} = {}) {
+      try {
+        await client.send(new DeleteLogGroupCommand({logGroupName: group}), {abortSignal: signal})
+        return 'deleted'
+      } catch (error) {
+        throwIfAborted(signal)
+        if (errorName(error) === 'ResourceNotFoundException') return 'absent'
+        throw toUserError(error, context)
       }
     },
   }

@@ -6,6 +6,7 @@ import type {BucketLocationConstraint, S3Client} from '@aws-sdk/client-s3'
 import {Upload} from '@aws-sdk/lib-storage'
 
 import {UserError} from '../errors.js'
+import {throwIfAborted} from './clock.js'
 import type {AwsErrorContext} from './errors.js'
 import {errorName, toUserError} from './errors.js'
 import type {StoredObject} from './types.js'
@@ -27,6 +28,8 @@ export interface PutArtifactOptions {
   readonly concurrency?: number
   readonly contentType?: string
   readonly metadata?: Readonly<Record<string, string>>
+  /** Aborts the upload (and its multipart upload on S3, so no parts are left behind). */
+  readonly signal?: AbortSignal | undefined
 }
 
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024
@@ -61,7 +64,7 @@ export function createS3Api(client: S3Client, context: AwsErrorContext = {}): S3
         throw toUserError(error, context)
       }
     },
-    async putArtifact(bucket, key, file, {partSize = DEFAULT_PART_SIZE, concurrency = 4, contentType, metadata} = {}) {
+    async putArtifact(bucket, key, file, {partSize = DEFAULT_PART_SIZE, concurrency = 4, contentType, metadata, signal} = {}) {
       const {size} = await stat(file)
       const upload = new Upload({
         client,
@@ -70,11 +73,17 @@ export function createS3Api(client: S3Client, context: AwsErrorContext = {}): S3
         queueSize: concurrency,
         leavePartsOnError: false, // a failed upload aborts, so no orphaned parts keep costing money
       })
+      throwIfAborted(signal)
+      const abort = (): void => void upload.abort()
+      signal?.addEventListener('abort', abort, {once: true})
       try {
         const result = await upload.done()
         return {bucket, key, etag: result.ETag ?? '', size, versionId: result.VersionId}
       } catch (error) {
+        throwIfAborted(signal)
         throw toUserError(error, context)
+      } finally {
+        signal?.removeEventListener('abort', abort)
       }
     },
     async headObject(bucket, key) {
@@ -88,7 +97,6 @@ export function createS3Api(client: S3Client, context: AwsErrorContext = {}): S3
     },
   }
 }
-
 
 function status(error: unknown): number | undefined {
   return (error as {$metadata?: {httpStatusCode?: number}} | undefined)?.$metadata?.httpStatusCode

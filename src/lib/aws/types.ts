@@ -35,6 +35,8 @@ export interface FunctionInfo {
   /** Changes on every update; pass it back to refuse to overwrite someone else's change. */
   readonly revisionId?: string | undefined
   readonly lastModified?: string | undefined
+  /** Reserved concurrency (PutFunctionConcurrency); undefined when none is reserved. */
+  readonly reservedConcurrency?: number | undefined
 }
 
 /** The settings sling manages on a function (Lambda API names, camelCase). Unset fields are left alone. */
@@ -48,9 +50,19 @@ export interface FunctionSettings {
   readonly environment?: Readonly<Record<string, string>> | undefined
   /** Layer version ARNs; an empty list removes every layer. */
   readonly layers?: readonly string[] | undefined
-  /** When set, AWS refuses the update if the function changed since this revision was read. */
-  readonly revisionId?: string | undefined
 }
+
+/**
+ * One change `LambdaApi.update` applies to a function. `revisionId` (from a read of the settled
+ * function: `getFunction`, or the result of the previous `update`) makes AWS refuse the change if
+ * someone else changed the function since.
+ */
+export type FunctionChange =
+  | {readonly kind: 'code'; readonly code: CodeSource; readonly architecture?: 'x86_64' | 'arm64' | undefined; readonly revisionId?: string | undefined}
+  | {readonly kind: 'configuration'; readonly settings: FunctionSettings; readonly revisionId?: string | undefined}
+  /** Reserves `count` concurrent executions for the function; undefined removes the reservation. */
+  | {readonly kind: 'reservedConcurrency'; readonly count: number | undefined}
+  | {readonly kind: 'tags'; readonly set?: Readonly<Record<string, string>> | undefined; readonly remove?: readonly string[] | undefined}
 
 /** What a new function is created with. */
 export interface NewFunction extends FunctionSettings {
@@ -75,6 +87,8 @@ export interface VersionInfo {
   readonly codeSha256: string
   readonly description?: string | undefined
   readonly lastModified?: string | undefined
+  /** The version's own revision (each version has one, changing with its state). */
+  readonly revisionId?: string | undefined
 }
 
 /** An alias and the traffic it splits. */
@@ -86,7 +100,56 @@ export interface AliasInfo {
   /** Extra versions and the share (0–1) of traffic each gets. */
   readonly routing: Readonly<Record<string, number>>
   readonly description?: string | undefined
+  /** Changes on every update; `pointAlias` sends it back so a concurrent change is refused, not overwritten. */
   readonly revisionId?: string | undefined
+}
+
+/** Where `pointAlias` points an alias. */
+export interface AliasTarget {
+  readonly version: string
+  /** Extra versions and the share (0–1) of traffic each gets; none clears any split. */
+  readonly routing?: Readonly<Record<string, number>> | undefined
+  readonly description?: string | undefined
+}
+
+/** What `pointAlias` did: the alias before (undefined when it was just created) and after. */
+export interface AliasChange {
+  readonly previous: AliasInfo | undefined
+  readonly alias: AliasInfo
+}
+
+/** Provisioned concurrency on a version or alias. */
+export interface ProvisionedConcurrencyInfo {
+  readonly requested: number
+  readonly allocated: number
+  readonly available: number
+  /** IN_PROGRESS while environments are being prepared, then READY (or FAILED, with a reason). */
+  readonly status: string
+  readonly statusReason?: string | undefined
+}
+
+/** What happens to asynchronous invocations (PutFunctionEventInvokeConfig). */
+export interface EventInvokeConfig {
+  /** 0–2. */
+  readonly maximumRetryAttempts?: number | undefined
+  /** 60–21600. */
+  readonly maximumEventAgeSeconds?: number | undefined
+  /** Destination ARN (SQS, SNS, Lambda, EventBridge, S3) for successful invocations. */
+  readonly onSuccess?: string | undefined
+  /** Destination ARN for invocations that failed every attempt. */
+  readonly onFailure?: string | undefined
+}
+
+/** The account's Lambda limits and usage in the region (GetAccountSettings), in bytes and counts. */
+export interface AccountSettings {
+  readonly limits: {
+    readonly totalCodeSize: number
+    readonly codeSizeUnzipped: number
+    readonly codeSizeZipped: number
+    readonly concurrentExecutions: number
+    readonly unreservedConcurrentExecutions: number
+  }
+  readonly usage: {readonly totalCodeSize: number; readonly functionCount: number}
 }
 
 /** What one invocation returned. */
@@ -122,11 +185,83 @@ export interface StoredObject {
   readonly versionId?: string | undefined
 }
 
-/** One CloudWatch Logs event. */
-export interface LogEvent {
+/**
+ * A log event as CloudWatch Logs stores and returns it: with its stream, id and ingestion time (unlike
+ * the bare {timestamp, message} a writer sends, which is the local runtime's LogEvent).
+ */
+export interface StoredLogEvent {
   readonly timestamp: number
   readonly message: string
   readonly logStream: string
   readonly eventId?: string | undefined
   readonly ingestionTime?: number | undefined
+}
+
+/** A CloudWatch alarm (metric or composite) and its current state. */
+export interface AlarmInfo {
+  readonly name: string
+  readonly arn: string
+  readonly kind: 'metric' | 'composite'
+  /** OK, ALARM or INSUFFICIENT_DATA. */
+  readonly state: string
+  readonly stateReason?: string | undefined
+  readonly stateUpdatedAt?: Date | undefined
+}
+
+/** A CloudWatch metric, by namespace, name and dimensions (e.g. AWS/Lambda Errors {FunctionName, Resource}). */
+export interface MetricRef {
+  readonly namespace: string
+  readonly name: string
+  readonly dimensions?: Readonly<Record<string, string>> | undefined
+}
+
+/** One query of GetMetricData: a metric with a statistic, or a metric math expression over other ids. */
+export type MetricQuery = {readonly id: string; readonly label?: string | undefined; readonly returnData?: boolean | undefined} & (
+  | {readonly metric: MetricRef; readonly stat: string; readonly periodSeconds: number}
+  | {readonly expression: string; readonly periodSeconds?: number | undefined}
+)
+
+/** One query's answer: points in time order (oldest first). */
+export interface MetricSeries {
+  readonly id: string
+  readonly label?: string | undefined
+  readonly points: readonly {readonly timestamp: Date; readonly value: number}[]
+  /** Complete, or PartialData when AWS capped the answer (sling already follows every page). */
+  readonly status?: string | undefined
+}
+
+/** A metric alarm to create (tests and `sling doctor` use it; rollouts only read alarms). */
+export interface NewMetricAlarm {
+  readonly name: string
+  readonly metric: MetricRef
+  /** e.g. "Sum", "Average", "p99". */
+  readonly stat: string
+  readonly periodSeconds: number
+  readonly evaluationPeriods: number
+  readonly threshold: number
+  readonly comparison: 'GreaterThanOrEqualToThreshold' | 'GreaterThanThreshold' | 'LessThanThreshold' | 'LessThanOrEqualToThreshold'
+  /** @default "missing" */
+  readonly treatMissingData?: 'breaching' | 'notBreaching' | 'ignore' | 'missing' | undefined
+  readonly description?: string | undefined
+}
+
+/** An IAM role. */
+export interface RoleInfo {
+  readonly name: string
+  readonly arn: string
+  readonly roleId: string
+  /** The trust (assume-role) policy, as JSON text. */
+  readonly trustPolicy: string
+  readonly description?: string | undefined
+}
+
+/** An IAM policy document: JSON text, or an object sling serialises. */
+export type PolicyDocument = string | Readonly<Record<string, unknown>>
+
+/** Who the credentials belong to (STS GetCallerIdentity). */
+export interface CallerIdentity {
+  /** The 12-digit account id. */
+  readonly account: string
+  readonly arn: string
+  readonly userId: string
 }

@@ -1,6 +1,6 @@
 import type {Metafile} from 'esbuild'
 
-import {formatBytes} from '../errors.js'
+import {formatBytes} from '../format.js'
 import type {Colors} from '../output.js'
 import type {Contributor} from './limits.js'
 

@@ -1,5 +1,6 @@
 import {LAMBDA_LIMITS} from '../lambda/rules.js'
-import {formatBytes, UserError} from '../errors.js'
+import {UserError} from '../errors.js'
+import {formatBytes} from '../format.js'
 
 /** Something that takes space: a package, a file, a layer. */
 export interface Contributor {

@@ -1,6 +1,6 @@
 import {LAMBDA_LIMITS} from '../lambda/rules.js'
 import {displayPath} from '../paths.js'
-import {formatBytes} from '../errors.js'
+import {formatBytes} from '../format.js'
 import type {Output} from '../output.js'
 import {renderBars} from './analyze.js'
 import type {LimitUse} from './limits.js'

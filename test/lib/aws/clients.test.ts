@@ -39,6 +39,11 @@ test('an explicit region, profile and endpoint reach every client; S3 goes path-
   const s3 = await clients.s3()
   expect(s3.config.forcePathStyle).toBe(true)
   expect(await (await clients.logs()).config.region()).toBe('eu-west-3')
+  for (const client of [await clients.cloudwatch(), await clients.iam(), await clients.sts()]) {
+    expect(await client.config.region()).toBe('eu-west-3')
+    expect(client.config.retryMode).toBe('adaptive')
+    expect(await client.config.maxAttempts()).toBe(5)
+  }
   // Built once per command.
   expect(await clients.lambda()).toBe(lambda)
 })

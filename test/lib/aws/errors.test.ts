@@ -81,3 +81,9 @@ test('other modelled AWS errors keep AWS\'s words; unknown errors are Unexpected
   const mine = new UserError('Mine', 'mine')
   expect(toUserError(mine)).toBe(mine)
 })
+
+test('an aborted request or wait is an interruption (exit 130), not an unexpected error', () => {
+  const user = toUserError(new DOMException('This operation was aborted', 'AbortError'))
+  expect(user).toMatchObject({code: 'Interrupted', exitCode: ExitCode.Interrupted})
+  expect(user.message).toBe('Interrupted: sling stopped waiting for AWS (changes AWS had already accepted still apply).')
+})

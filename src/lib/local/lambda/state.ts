@@ -15,10 +15,6 @@ export function startTiming(delayMs: number, updating: boolean, outcome?: Timing
   return {createdAt: now, readyAt: now + delayMs, updating, ...(outcome ? {outcome} : {})}
 }
 
-export function isSettled(version: VersionRecord, now = Date.now()): boolean {
-  return now >= version.timing.readyAt
-}
-
 /** The configuration as GetFunctionConfiguration answers it now. */
 export function effectiveConfiguration(version: VersionRecord, now = Date.now()): FunctionConfiguration {
   const {timing} = version

@@ -1,0 +1,141 @@
+import {GetFunctionCommand} from '@aws-sdk/client-lambda'
+import type {LambdaClient} from '@aws-sdk/client-lambda'
+
+import {UserError} from '../errors.js'
+import type {CallOptions, Clock} from './clock.js'
+import {throwIfAborted} from './clock.js'
+import type {AwsErrorContext} from './errors.js'
+import {errorName, toUserError} from './errors.js'
+import {toFunctionInfo} from './lambda-convert.js'
+import type {ConflictRetryPolicy} from './retry.js'
+import {isUpdateInProgress, retryConflicts} from './retry.js'
+import type {FunctionInfo} from './types.js'
+import {pollUntil} from './wait.js'
+
+/** What a call is about: named in error messages. */
+export interface Subject {
+  readonly functionName: string
+  readonly alias?: string | undefined
+}
+
+/** What a wait waits for: `idle` before a change, `active` after a create, `updated` after an update. */
+export type SettleGoal = 'idle' | 'active' | 'updated'
+
+export interface LambdaCoreOptions {
+  readonly clock: Clock
+  readonly maxWaitSeconds: number
+  readonly pollSeconds: number
+  readonly conflictRetry: ConflictRetryPolicy
+}
+
+/** The pieces every part of LambdaApi shares: sending with retries and translated errors, and waiting. */
+export interface LambdaCore {
+  readonly client: LambdaClient
+  readonly context: AwsErrorContext
+  readonly options: LambdaCoreOptions
+  /** Sends one request about `subject`; with `busy`, "update in progress" is retried (only where it means busy). */
+  send<T>(subject: Subject, request: (abortSignal: AbortSignal | undefined) => Promise<T>, options: CallOptions & {readonly busy: boolean}): Promise<T>
+  /** The function (or a version or alias of it) with its tags and reserved concurrency; undefined when absent. */
+  read(name: string, qualifier: string | undefined, options: CallOptions): Promise<FunctionInfo | undefined>
+  /** Polls until no change is being applied; after a create or update, a failed one is an error. */
+  settle(name: string, goal: SettleGoal, options: CallOptions & {readonly qualifier?: string | undefined}): Promise<FunctionInfo>
+}
+
+export function createLambdaCore(client: LambdaClient, context: AwsErrorContext, options: LambdaCoreOptions): LambdaCore {
+  const {clock} = options
+  const core: LambdaCore = {
+    client,
+    context,
+    options,
+    async send(subject, request, {busy, signal}) {
+      try {
+        throwIfAborted(signal)
+        return busy ? await retryConflicts(() => request(signal), options.conflictRetry, {clock, signal}) : await request(signal)
+      } catch (error) {
+        throwIfAborted(signal)
+        throw translate(error, subject, context)
+      }
+    },
+    async read(name, qualifier, {signal}) {
+      try {
+        const result = await client.send(new GetFunctionCommand({FunctionName: name, Qualifier: qualifier}), {abortSignal: signal})
+        return toFunctionInfo(result.Configuration ?? {}, {code: result.Code, tags: result.Tags, reservedConcurrency: result.Concurrency?.ReservedConcurrentExecutions})
+      } catch (error) {
+        throwIfAborted(signal)
+        if (errorName(error) === 'ResourceNotFoundException') return undefined // absence is data
+        throw translate(error, {functionName: name}, context)
+      }
+    },
+    async settle(name, goal, {qualifier, signal}) {
+      const read = async (): Promise<FunctionInfo> => {
+        const fn = await core.read(name, qualifier, {signal})
+        if (!fn) throw translate(Object.assign(new Error('Function not found'), {name: 'ResourceNotFoundException'}), {functionName: name}, context)
+        return fn
+      }
+      const plan = {maxWaitMs: options.maxWaitSeconds * 1000, minDelayMs: options.pollSeconds * 1000, maxDelayMs: Math.max(options.pollSeconds, 10) * 1000}
+      const {outcome, last} = await pollUntil(read, (fn) => judge(fn, goal), plan, {clock, signal})
+      if (outcome === 'done') return last
+      throw stuckError(qualifier ? `${name}:${qualifier}` : name, goal, outcome, last, options.maxWaitSeconds)
+    },
+  }
+  return core
+}
+
+/**
+ * Lambda refuses a change while the function is Pending (just created) or an update is InProgress.
+ * Before a change, a Failed earlier update is fine: this change may be the fix.
+ */
+function judge(fn: FunctionInfo, goal: SettleGoal): 'done' | 'failed' | 'pending' {
+  if (fn.state === 'Pending' || fn.lastUpdateStatus === 'InProgress') return 'pending'
+  if (goal !== 'idle' && (fn.state === 'Failed' || fn.lastUpdateStatus === 'Failed')) return 'failed'
+  return 'done'
+}
+
+/** Says which state the function is stuck in and AWS's reason, instead of "timed out". */
+function stuckError(name: string, goal: SettleGoal, outcome: 'failed' | 'timedOut', fn: FunctionInfo, maxWaitSeconds: number): UserError {
+  const byState = fn.state === 'Pending' || fn.state === 'Failed'
+  const stuck = byState ? `state ${fn.state ?? 'unknown'}` : `update status ${fn.lastUpdateStatus ?? 'unknown'}`
+  const why = (byState ? fn.stateReason : fn.lastUpdateStatusReason) ?? 'AWS gave no reason'
+  const aim = {idle: 'finish its previous update', active: 'become Active', updated: 'finish updating'}[goal]
+  if (outcome === 'failed') {
+    return new UserError('FunctionFailed', `Function "${name}" failed to ${aim} (${stuck}): ${why}.`, {
+      hints: ['Fix the cause above (role, layers, subnets, image) and deploy again.'],
+    })
+  }
+  return new UserError('WaitTimedOut', `Function "${name}" didn't ${aim} within ${maxWaitSeconds}s; it is still in ${stuck} (${why}).`, {
+    hints: ['Run the command again later; AWS may still be applying the change.'],
+  })
+}
+
+/** toUserError, plus the Lambda errors only this module can explain. */
+export function translate(error: unknown, subject: Subject, context: AwsErrorContext): UserError {
+  const fn = subject.functionName
+  const where = context.region ? ` in ${context.region}` : ''
+  // RevisionId mismatch: never retried, since repeating would overwrite the other change.
+  if (errorName(error) === 'PreconditionFailedException') return concurrentChange(subject, context, error)
+  if (isUpdateInProgress(error)) {
+    return new UserError('FunctionBusy', `Function "${fn}" is still applying an earlier change${where}; sling retried and gave up.`, {
+      cause: error,
+      hints: ['Wait a minute and run the command again; it is safe to repeat.'],
+    })
+  }
+  if (errorName(error) === 'ResourceNotFoundException' && subject.alias) {
+    return new UserError('AliasNotFound', `Function "${fn}" or its alias "${subject.alias}" doesn't exist${where}.`, {
+      cause: error,
+      hints: ['Check --region / AWS_REGION and --stage, and the alias name.'],
+    })
+  }
+  return toUserError(error, {...context, functionName: fn})
+}
+
+/** Someone else changed the function or alias since sling read it: say so, and how to start again. */
+export function concurrentChange(subject: Subject, context: AwsErrorContext, cause?: unknown): UserError {
+  const {functionName: fn, alias} = subject
+  const regionFlag = context.region ? ` --region ${context.region}` : ''
+  const what = alias ? `Alias "${alias}" of function "${fn}"` : `Function "${fn}"`
+  const look = alias ? `aws lambda get-alias --function-name ${fn} --name ${alias}${regionFlag}` : `aws lambda get-function --function-name ${fn}${regionFlag}`
+  return new UserError('ConcurrentChange', `${what} was changed by someone else since sling read it (its RevisionId no longer matches), so sling left that change in place.`, {
+    cause,
+    hints: [`See what changed with "${look}", then run the same sling command again: it starts from the current state.`],
+  })
+}

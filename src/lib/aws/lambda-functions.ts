@@ -1,0 +1,176 @@
+import {
+  CreateFunctionCommand,
+  DeleteFunctionCommand,
+  DeleteFunctionConcurrencyCommand,
+  InvokeCommand,
+  ListVersionsByFunctionCommand,
+  PublishLayerVersionCommand,
+  PublishVersionCommand,
+  PutFunctionConcurrencyCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateFunctionCodeCommand,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda'
+import type {Runtime} from '@aws-sdk/client-lambda'
+
+import {UserError} from '../errors.js'
+import {throwIfAborted} from './clock.js'
+import {errorName, toUserError} from './errors.js'
+import {codeInput, settingsInput, toVersionInfo} from './lambda-convert.js'
+import type {LambdaCore} from './lambda-core.js'
+import {translate} from './lambda-core.js'
+import type {LambdaApi} from './lambda.js'
+import type {FunctionChange, FunctionInfo, NewFunction, VersionInfo} from './types.js'
+
+type FunctionOps = Pick<LambdaApi, 'createFunction' | 'deleteFunction' | 'deleteVersion' | 'getFunction' | 'invoke' | 'listVersions' | 'publishLayerVersion' | 'publishVersion' | 'update'>
+
+/** How long a just-created role may take to become usable by Lambda, and how often to try again. */
+const ROLE_PROPAGATION_MS = 60_000
+const ROLE_RETRY_MS = 3000
+
+export function createFunctionOps(core: LambdaCore): FunctionOps {
+  const {client, context, options} = core
+  const {clock} = options
+  const gone = (error: unknown): boolean => errorName(error) === 'ResourceNotFoundException'
+
+  /** CreateFunction, retried while a new role hasn't propagated yet (see CreateFunctionOptions.newRole). */
+  const create = async (spec: NewFunction, newRole: boolean, signal: AbortSignal | undefined): Promise<void> => {
+    const input = {
+      FunctionName: spec.name, Role: spec.role, Code: codeInput(spec.code), PackageType: 'imageUri' in spec.code ? 'Image' as const : 'Zip' as const,
+      Architectures: spec.architecture ? [spec.architecture] : undefined, Tags: spec.tags ? {...spec.tags} : undefined, ...settingsInput(spec),
+    }
+    const deadline = clock.now() + ROLE_PROPAGATION_MS
+    for (;;) {
+      try {
+        await client.send(new CreateFunctionCommand(input), {abortSignal: signal})
+        return
+      } catch (error) {
+        throwIfAborted(signal)
+        if (newRole && errorName(error) === 'InvalidParameterValueException' && clock.now() < deadline) {
+          await clock.sleep(ROLE_RETRY_MS, signal)
+          continue
+        }
+        // ResourceConflictException here means "already exists": not something to retry.
+        if (errorName(error) !== 'ResourceConflictException') throw translate(error, {functionName: spec.name}, context)
+        throw new UserError('FunctionExists', `Function "${spec.name}" already exists${context.region ? ` in ${context.region}` : ''}.`, {
+          cause: error,
+          hints: ['Update it with "sling deploy", or choose another name.'],
+        })
+      }
+    }
+  }
+
+  /** Sends the one request `change` needs. `before` is the settled function (for its ARN). */
+  const apply = async (name: string, change: FunctionChange, before: FunctionInfo, signal: AbortSignal | undefined): Promise<void> => {
+    const send = (request: (abortSignal: AbortSignal | undefined) => Promise<unknown>): Promise<unknown> => core.send({functionName: name}, request, {busy: true, signal})
+    switch (change.kind) {
+      case 'code': {
+        const {code, revisionId, architecture} = change
+        await send((abortSignal) => client.send(new UpdateFunctionCodeCommand({FunctionName: name, ...codeInput(code), RevisionId: revisionId, Architectures: architecture ? [architecture] : undefined}), {abortSignal}))
+        return
+      }
+      case 'configuration': {
+        await send((abortSignal) => client.send(new UpdateFunctionConfigurationCommand({FunctionName: name, ...settingsInput(change.settings), RevisionId: change.revisionId}), {abortSignal}))
+        return
+      }
+      case 'reservedConcurrency': {
+        const {count} = change
+        await send((abortSignal) => (count === undefined
+          ? client.send(new DeleteFunctionConcurrencyCommand({FunctionName: name}), {abortSignal})
+          : client.send(new PutFunctionConcurrencyCommand({FunctionName: name, ReservedConcurrentExecutions: count}), {abortSignal})))
+        return
+      }
+      case 'tags': {
+        // Tag APIs take the function's ARN, not its name.
+        if (change.set && Object.keys(change.set).length > 0) await send((abortSignal) => client.send(new TagResourceCommand({Resource: before.arn, Tags: {...change.set}}), {abortSignal}))
+        if (change.remove?.length) await send((abortSignal) => client.send(new UntagResourceCommand({Resource: before.arn, TagKeys: [...(change.remove ?? [])]}), {abortSignal}))
+      }
+    }
+  }
+
+  return {
+    getFunction: (name, {qualifier, signal} = {}) => core.read(name, qualifier, {signal}),
+    async createFunction(spec, {newRole = false, signal} = {}) {
+      await create(spec, newRole, signal)
+      return core.settle(spec.name, 'active', {signal})
+    },
+    async update(name, change, {signal} = {}) {
+      const before = await core.settle(name, 'idle', {signal}) // Lambda refuses a change while another is applied
+      await apply(name, change, before, signal)
+      // Code and configuration start an update that can fail; tags and concurrency take effect at once.
+      return core.settle(name, change.kind === 'code' || change.kind === 'configuration' ? 'updated' : 'idle', {signal})
+    },
+    async deleteFunction(name, {signal} = {}) {
+      try {
+        await client.send(new DeleteFunctionCommand({FunctionName: name}), {abortSignal: signal})
+        return 'deleted'
+      } catch (error) {
+        throwIfAborted(signal)
+        if (gone(error)) return 'absent'
+        throw translate(error, {functionName: name}, context)
+      }
+    },
+    async publishVersion(name, {codeSha256, revisionId, description}, {signal} = {}) {
+      await core.settle(name, 'idle', {signal})
+      const published = await core.send({functionName: name}, (abortSignal) => client.send(new PublishVersionCommand({FunctionName: name, CodeSha256: codeSha256, RevisionId: revisionId, Description: description}), {abortSignal}), {busy: true, signal})
+      // A new version is Pending until Lambda has prepared it (SnapStart can take minutes): invoking it would fail.
+      const version = await core.settle(name, 'active', {qualifier: published.Version ?? '$LATEST', signal})
+      return {...toVersionInfo(published), revisionId: version.revisionId}
+    },
+    async listVersions(name, {signal} = {}) {
+      const versions: VersionInfo[] = []
+      let marker: string | undefined
+      do {
+        const page = await core.send({functionName: name}, (abortSignal) => client.send(new ListVersionsByFunctionCommand({FunctionName: name, Marker: marker}), {abortSignal}), {busy: false, signal})
+        for (const v of page.Versions ?? []) if (v.Version && v.Version !== '$LATEST') versions.push(toVersionInfo(v))
+        marker = page.NextMarker
+      } while (marker)
+      return versions
+    },
+    async deleteVersion(name, version, {signal} = {}) {
+      try {
+        await client.send(new DeleteFunctionCommand({FunctionName: name, Qualifier: version}), {abortSignal: signal})
+        return 'deleted'
+      } catch (error) {
+        throwIfAborted(signal)
+        if (gone(error)) return 'absent'
+        // Here a conflict means "in use" (an alias points at the version), which waiting won't change.
+        if (errorName(error) !== 'ResourceConflictException') throw translate(error, {functionName: name}, context)
+        throw new UserError('VersionInUse', `Version ${version} of function "${name}" can't be deleted while something uses it: ${(error as Error).message}`, {
+          cause: error,
+          hints: ['Point the aliases that use it at another version first.'],
+        })
+      }
+    },
+    async invoke(name, payload, {qualifier, invocationType, logTail, signal} = {}) {
+      // "Update in progress" (e.g. a Pending function) means Lambda didn't run it, so a retry is safe.
+      const result = await core.send({functionName: name}, (abortSignal) => client.send(new InvokeCommand({
+        FunctionName: name, Qualifier: qualifier, InvocationType: invocationType, LogType: logTail ? 'Tail' : undefined,
+        Payload: typeof payload === 'string' ? new TextEncoder().encode(payload) : payload,
+      }), {abortSignal}), {busy: true, signal})
+      return {
+        statusCode: result.StatusCode ?? 0,
+        executedVersion: result.ExecutedVersion,
+        payload: result.Payload ?? new Uint8Array(),
+        functionError: result.FunctionError,
+        logTail: result.LogResult === undefined ? undefined : Buffer.from(result.LogResult, 'base64').toString('utf8'),
+      }
+    },
+    async publishLayerVersion(layer, {signal} = {}) {
+      const content = 'zipFile' in layer.content ? {ZipFile: layer.content.zipFile} : {S3Bucket: layer.content.s3Bucket, S3Key: layer.content.s3Key, S3ObjectVersion: layer.content.s3ObjectVersion}
+      let result
+      try {
+        result = await client.send(new PublishLayerVersionCommand({
+          LayerName: layer.name, Content: content, Description: layer.description,
+          CompatibleRuntimes: layer.compatibleRuntimes ? [...layer.compatibleRuntimes] as Runtime[] : undefined,
+          CompatibleArchitectures: layer.compatibleArchitectures ? [...layer.compatibleArchitectures] : undefined,
+        }), {abortSignal: signal})
+      } catch (error) {
+        throwIfAborted(signal)
+        throw toUserError(error, context) // about a layer, not a function: no "function not found" here
+      }
+      return {arn: result.LayerVersionArn ?? '', layerArn: result.LayerArn ?? '', version: result.Version ?? 0, codeSha256: result.Content?.CodeSha256 ?? '', codeSize: result.Content?.CodeSize ?? 0}
+    },
+  }
+}
