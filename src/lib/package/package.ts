@@ -8,15 +8,13 @@ import {interruptSignal, onInterrupt} from '../interrupt.js'
 import type {Output} from '../output.js'
 import {bundleModules} from './analyze.js'
 import {bundleFunction, entryExports} from './bundle.js'
-import type {CollectedFiles} from './files.js'
-import type {SkippedLink} from './walk.js'
 import {collectFiles, mapLimit, toPosix} from './files.js'
 import {collectLayerFiles} from './layer.js'
 import type {Contributor, LimitReport} from './limits.js'
 import {checkConfigLimits, checkUnzipped, groupByPackage, limitReport, zippedWarning} from './limits.js'
 import type {ManifestFunction, ManifestLayer} from './manifest.js'
 import {MANIFEST_FILE} from './manifest.js'
-import {reportPackage} from './report.js'
+import {reportLeftOut, reportPackage} from './report.js'
 import {removeStaleTemps, Staging} from './staging.js'
 import type {ZipEntry} from './zip.js'
 import {entrySize} from './zip.js'
@@ -172,8 +170,7 @@ function select(config: ProjectConfig, fnKeys: readonly string[], layerKeys: rea
 async function packageLayer(layer: LayerConfig, context: Context): Promise<LayerArtifact> {
   const files = await collectLayerFiles(layer, context.outDir, (line) => context.output.debug(line))
   try {
-    reportSensitive(`layer ${layer.key}`, files.sensitive, context.output)
-    warnSkippedLinks(`Layer ${layer.key}`, layer.directory ?? path.dirname(layer.packageJson ?? ''), files, context)
+    reportLeftOut(`layer ${layer.key}`, layer.directory ?? path.dirname(layer.packageJson ?? ''), files, context)
     if (files.source === 'directory' && !files.entries.some((e) => /^(nodejs|python|ruby|java|bin|lib|etc)\//.test(e.name))) {
       context.warn(`Layer ${layer.key}: ${displayPath(layer.directory ?? '')} has no nodejs/, python/, bin/ or lib/ folder at its top; Lambda extracts layers to /opt, and Node.js looks for modules in /opt/nodejs/node_modules.`)
     }
@@ -194,7 +191,6 @@ async function packageFunction(fn: FunctionConfig, layerSizes: ReadonlyMap<strin
   const where = `Function ${fn.key}`
   checkConfigLimits(where, fn.layers.length, fn.environment)
   const code = fn.bundle ? await bundledCode(fn, context) : await directoryCode(fn, context)
-  reportSensitive(`function ${fn.key}`, code.sensitive, context.output)
   const layers = fn.layers.filter((ref) => layerSizes.has(ref)).map((ref) => ({name: ref, bytes: layerSizes.get(ref) ?? 0}))
   if (fn.layers.some((ref) => ref.startsWith('arn:'))) context.output.debug(`${where}: layers given by ARN aren't counted in the 250 MB check (their size is only known to Lambda).`)
   const unzipped = code.entries.reduce((sum, entry) => sum + entrySize(entry), 0)
@@ -226,7 +222,7 @@ async function bundledCode(fn: FunctionConfig, context: Context): Promise<Functi
   else checkHandler(fn, handler, bundle.exports)
   const extra = fn.include.length > 0 ? await collectFiles({cwd: context.config.dir, include: fn.include, exclude: fn.exclude, skipDirs: [context.outDir]}) : {entries: [], sensitive: [], unmatched: [], skippedLinks: []}
   warnUnmatched(fn, context.config.dir, extra.unmatched, context)
-  warnSkippedLinks(`Function ${fn.key}`, context.config.dir, extra, context, `functions.${fn.key}.include`)
+  reportLeftOut(`function ${fn.key}`, context.config.dir, extra, context, `functions.${fn.key}.include`)
   const entries: ZipEntry[] = [...bundle.files.map((file) => ({name: file.name, data: file.data})), ...extra.entries]
   const contributors = [...bundleModules(bundle.metafile), ...extra.entries.map((e) => ({name: e.name, bytes: entrySize(e)}))].sort((a, b) => b.bytes - a.bytes)
   return {entries, handler, sensitive: extra.sensitive, contributors}
@@ -235,7 +231,7 @@ async function bundledCode(fn: FunctionConfig, context: Context): Promise<Functi
 async function directoryCode(fn: FunctionConfig, context: Context): Promise<FunctionCode> {
   const files = await collectFiles({cwd: fn.source, include: fn.include, exclude: fn.exclude, skipDirs: [context.outDir]})
   warnUnmatched(fn, fn.source, files.unmatched, context)
-  warnSkippedLinks(`Function ${fn.key}`, fn.source, files, context, `functions.${fn.key}.include`)
+  reportLeftOut(`function ${fn.key}`, fn.source, files, context, `functions.${fn.key}.include`)
   if (files.entries.length === 0) {
     throw new UserError('NothingToPackage', `Function ${fn.key}: no files to zip in ${displayPath(fn.source)}.`, {hints: ['Check "source", "include" and "exclude" in sling.config.json.']})
   }
@@ -263,33 +259,6 @@ function checkHandler(fn: FunctionConfig, handler: string, exports: readonly str
 
 function warnUnmatched(fn: FunctionConfig, dir: string, patterns: readonly string[], context: Context): void {
   for (const pattern of patterns) context.warn(`Function ${fn.key}: the "include" pattern "${pattern}" matches no file in ${displayPath(dir)}; check functions.${fn.key}.include (patterns are relative to that directory).`)
-}
-
-/**
- * Says which symlinks weren't followed. One out of the source may be a way to credentials
- * (cfg -> ~/.aws), so it needs an explicit "include"; layers have none, their content is the directory.
- */
-function warnSkippedLinks(what: string, dir: string, files: CollectedFiles, context: Context, includeKey?: string): void {
-  const describe = (links: readonly SkippedLink[]): string => {
-    const shown = links.slice(0, 5).map((link) => `${link.rel} (→ ${displayPath(link.target)})`)
-    return shown.join(', ') + (links.length > 5 ? `, and ${links.length - 5} more` : '')
-  }
-  const outside = files.skippedLinks.filter((link) => link.reason === 'outside')
-  const loops = files.skippedLinks.filter((link) => link.reason === 'loop')
-  const dangling = files.skippedLinks.filter((link) => link.reason === 'dangling')
-  if (outside.length > 0) {
-    const [first] = outside as [SkippedLink]
-    const how = includeKey === undefined ? 'copy what they point to into the layer to package it' : `to package what one points to, name it in ${includeKey} (e.g. "${first.directory ? `${first.rel}/**` : first.rel}")`
-    context.warn(`${what}: left out symlinks that lead out of ${displayPath(dir)}: ${describe(outside)}; ${how}.`)
-  }
-  if (loops.length > 0) context.warn(`${what}: didn't follow symlinks to a folder that contains them (the files would be zipped twice, or forever): ${describe(loops)}.`)
-  if (dangling.length > 0) context.output.debug(`${what}: symlinks that point to nothing were skipped: ${dangling.map((link) => link.rel).join(', ')}.`)
-}
-
-function reportSensitive(what: string, files: readonly string[], output: Output): void {
-  if (files.length === 0) return
-  const shown = files.slice(0, 5).join(', ') + (files.length > 5 ? `, and ${files.length - 5} more` : '')
-  output.info(`Left out of ${what}: ${shown} (they look like secrets or local state; name them in "include" to package them).`)
 }
 
 function functionManifest(a: FunctionArtifact, outDir: string): ManifestFunction {

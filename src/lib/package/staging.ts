@@ -37,6 +37,7 @@ const OLD_TEMP_AGE_MS = 60_000
 const LOCK_FILE = '.commit.lock'
 /** Hex digits of the SHA-256 in artifact names: 64 bits tell apart every build of one key. */
 const HASH_CHARS = 16
+const CONTENT_NAMED = /^.+-[\da-f]{16}\.zip$/
 
 export interface StagedZip extends ZipResult {
   /** Where the zip will be once committed: absolute, and relative to the output directory. */
@@ -138,14 +139,18 @@ export class Staging {
       this.temps.delete(temp)
       await checkpoint(`renamed ${relative}`)
     }
-    const manifest = mergeManifest(await readManifest(outDir), update)
+    const previous = await readManifest(outDir)
+    const manifest = mergeManifest(previous, update)
     await writeManifest(outDir, manifest)
     await checkpoint('manifest')
     const referenced = referencedArtifacts(manifest)
     for (const kind of ARTIFACT_DIRS) {
+      // Only sling's own zips: content-named ones, and "<key>.zip" of the keys it built before it named them so.
+      const keys = new Set([...Object.keys(previous[kind]), ...Object.keys(update[kind] ?? {})])
+      const ours = (name: string): boolean => CONTENT_NAMED.test(name) || (name.endsWith('.zip') && keys.has(name.slice(0, -4)))
       for (const name of await readdir(path.join(outDir, kind)).catch(() => [])) {
         const relative = `${kind}/${name}`
-        if (!name.endsWith('.zip') || referenced.has(relative)) continue
+        if (!ours(name) || referenced.has(relative)) continue
         await rm(path.join(outDir, relative), {force: true})
         await checkpoint(`removed ${relative}`)
       }

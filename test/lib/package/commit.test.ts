@@ -124,7 +124,7 @@ test('a run removes the temporary files of killed runs, but not those of a run s
   await packageFunctions({config: await load()}, deps())
   const dead = await deadPid()
   const alive = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], {stdio: 'ignore'})
-  cleanups.push(async () => void alive.kill())
+  cleanups.push(() => Promise.resolve(void alive.kill()))
   const stale = [`functions/api.zip.${dead}.0123456789ab.tmp`, `layers/shared.zip.${dead}.0123456789ab.tmp`, `manifest.json.${dead}.01234567.tmp`, 'functions/api.zip.0123456789ab.tmp']
   const kept = [`functions/raw.zip.${alive.pid}.0123456789ab.tmp`, 'functions/notes.tmp']
   for (const file of [...stale, ...kept]) await writeFile(path.join(outDir, file), 'partial')
@@ -137,14 +137,30 @@ test('a run removes the temporary files of killed runs, but not those of a run s
   expect(left).toEqual(kept.sort())
 })
 
+test('after a commit, the zips no manifest names are removed: only sling\'s own, never other files', async () => {
+  const {dir, load} = await threeArtifacts()
+  const outDir = path.join(dir, '.sling', 'build')
+  await packageFunctions({config: await load()}, deps())
+  // A zip put in place by a commit that was killed, a zip of sling before content names, and someone else's zip.
+  for (const file of ['functions/api-0123456789abcdef.zip', 'functions/api.zip', 'layers/shared.zip', 'functions/notes.zip']) await writeFile(path.join(outDir, file), 'zip')
+
+  await packageFunctions({config: await load()}, deps())
+
+  const {files} = await consistentBuild(outDir)
+  expect(files.filter((file) => !/-[\da-f]{16}\.zip$/.test(file) || file.includes('0123456789abcdef'))).toEqual(['functions/notes.zip'])
+  expect(files).toHaveLength(4)
+})
+
 test('two runs committing to one directory at once keep both builds in the manifest', async () => {
   const {dir, load} = await threeArtifacts()
   const outDir = path.join(dir, '.sling', 'build')
   const config = await load()
   let resume = (): void => {}
   const paused = new Promise<void>((resolve) => (resume = resolve))
+  let holding = false
+  const first = packageFunctions({config, functions: ['api']}, deps({checkpoint: async (step) => (step.startsWith('renamed') ? ((holding = true), paused) : undefined)}))
+  await waitFor(() => holding) // the first run is inside its commit
   const reached: string[] = []
-  const first = packageFunctions({config, functions: ['api']}, deps({checkpoint: async (step) => (step.startsWith('renamed') ? paused : undefined)}))
   const second = packageFunctions({config, functions: ['raw']}, deps({checkpoint: (step) => void reached.push(step)}))
 
   await waitFor(() => reached.includes('commit'))
