@@ -34,10 +34,11 @@ async function twoFunctions(bigBytes: number): Promise<{dir: string; config: str
   return {dir, config, outDir: path.join(dir, '.sling', 'build'), write}
 }
 
-/** Starts the built CLI; `done` settles when it exits. */
-function startCli(args: readonly string[], options: {uid?: number; gid?: number} = {}): {child: ChildProcess; done: Promise<{code: number | null; signal: NodeJS.Signals | null; stderr: string}>} {
+/** Starts the built CLI (through `wrapper`, a command and its arguments, when given); `done` settles when it exits. */
+function startCli(args: readonly string[], wrapper: readonly string[] = []): {child: ChildProcess; done: Promise<{code: number | null; signal: NodeJS.Signals | null; stderr: string}>} {
   const env = {PATH: process.env.PATH, HOME: os.tmpdir(), CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0'}
-  const child = spawn(process.execPath, [BIN, ...args], {cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'], ...options})
+  const [command, ...rest] = [...wrapper, process.execPath, BIN, ...args] as [string, ...string[]]
+  const child = spawn(command, rest, {cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe']})
   let stderr = ''
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
   const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
@@ -115,12 +116,10 @@ test('an unreadable directory in a bundle: false source is an error naming it, n
   await writeFile(path.join(dir, 'sling.config.json'), JSON.stringify({service: 'demo', functions: {raw: {bundle: false, source: 'app'}}}))
   await chmod(path.join(dir, 'app', 'private'), 0o000)
   cleanups.unshift(() => chmod(path.join(dir, 'app', 'private'), 0o755))
-  // root reads any directory: run the CLI as "nobody" then, in a project it can read and write.
-  const asRoot = process.getuid?.() === 0
-  if (asRoot) await chmod(dir, 0o777)
-  await chmod(path.join(dir, 'app'), 0o755)
+  // root reads any directory through its capabilities: drop them (util-linux's setpriv), staying uid 0.
+  const wrapper = process.getuid?.() === 0 ? ['setpriv', '--inh-caps=-all', '--bounding-set=-all'] : []
 
-  const {done} = startCli(['package', '--config', path.join(dir, 'sling.config.json')], asRoot ? {uid: 65_534, gid: 65_534} : {})
+  const {done} = startCli(['package', '--config', path.join(dir, 'sling.config.json')], wrapper)
   const {code, stderr} = await done
 
   expect(code).toBe(1)

@@ -1,7 +1,6 @@
 import {randomBytes} from 'node:crypto'
 import {mkdir, readdir, rename, rm, stat} from 'node:fs/promises'
 import path from 'node:path'
-import lockfile from 'proper-lockfile'
 
 import {displayPath} from '../config/load.js'
 import {UserError} from '../errors.js'
@@ -15,7 +14,7 @@ import {interruptedError, writeZip} from './zip.js'
  *
  * manifest.json is the single commit point. Each zip is written to a temporary name
  * ("<key>.zip.<pid>.<random>.tmp") and, once every artifact of the run is built, renamed to a
- * name that carries its content hash ("functions/api-<sha256 hex>.zip"). Those names are new (or
+ * name that carries its content hash ("functions/api-<first 16 hex digits of the SHA-256>.zip"). Those names are new (or
  * hold byte-identical content, builds being deterministic), so no zip the current manifest refers
  * to ever changes. Then manifest.json is replaced in one rename: before it, the old manifest and
  * its zips are untouched; after it, the new manifest and its zips are all in place. Only then are
@@ -37,7 +36,7 @@ const OLD_TEMP_AGE_MS = 60_000
 const LOCK_FILE = '.commit.lock'
 /** Hex digits of the SHA-256 in artifact names: 64 bits tell apart every build of one key. */
 const HASH_CHARS = 16
-const CONTENT_NAMED = /^.+-[\da-f]{16}\.zip$/
+const CONTENT_NAMED = new RegExp(`^.+-[\\da-f]{${HASH_CHARS}}\\.zip$`)
 
 export interface StagedZip extends ZipResult {
   /** Where the zip will be once committed: absolute, and relative to the output directory. */
@@ -51,7 +50,7 @@ export interface StagingOptions {
   readonly signal: AbortSignal
   /** Registers a cleanup to run before the process exits on Ctrl-C; returns its unregistration. */
   readonly onInterrupt: (cleanup: () => Promise<void>) => () => void
-  /** Called at each step of the commit (tests interrupt or inspect the directory there). */
+  /** Called before each zip is written and at each step of the commit (tests interrupt or inspect the directory there). */
   readonly checkpoint?: (step: string) => void | Promise<void>
 }
 
@@ -201,6 +200,8 @@ function isRunning(pid: number): boolean {
 
 /** Waits (up to about a minute) for another run's commit to the same directory to finish. */
 async function lockBuild(outDir: string): Promise<() => Promise<void>> {
+  // Loaded on first use: it hooks process signals (to drop its locks on exit), which only a commit needs.
+  const {default: lockfile} = await import('proper-lockfile')
   try {
     // A commit takes milliseconds; a lock not refreshed for 10 s belongs to a killed run.
     return await lockfile.lock(outDir, {lockfilePath: path.join(outDir, LOCK_FILE), realpath: false, stale: 10_000, retries: {retries: 120, minTimeout: 50, maxTimeout: 500}, onCompromised: () => {}})

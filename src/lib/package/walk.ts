@@ -116,7 +116,7 @@ async function visitLink(rel: string, file: string, frame: Frame, state: State):
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ENOENT' || code === 'ELOOP' || code === 'ENOTDIR') return void state.skipped.push({rel, target: '', directory: false, reason: 'dangling'})
-    throw unreadable(file, error)
+    throw new UserError('FileUnreadable', `Can't follow the symlink ${displayPath(file)} (${code ?? String(error)}).`, {cause: error, hints: ['Make its target readable, or leave it out with an "exclude" pattern.']})
   }
   const directory = stats.isDirectory()
   let bounds = frame.bounds
