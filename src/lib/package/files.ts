@@ -6,7 +6,7 @@ import picomatch from 'picomatch'
 import {displayPath} from '../config/load.js'
 import {ExitCode, UserError} from '../errors.js'
 import {explicitlyNamed, isSensitivePath} from './sensitive.js'
-import type {SkippedLink, WalkedFile} from './walk.js'
+import type {SkippedLink, WalkedFile, WalkOptions} from './walk.js'
 import {walk} from './walk.js'
 import type {ZipEntry} from './zip.js'
 
@@ -47,22 +47,13 @@ export interface CollectedFiles {
  * pattern names its path ("shared/**" for a link "shared"), never through "**".
  */
 export async function collectFiles(options: CollectOptions): Promise<CollectedFiles> {
-  const explicitInclude = (options.include ?? []).length > 0
-  const include = explicitInclude ? (options.include ?? []).map(slashes) : ['**']
+  const hasInclude = (options.include ?? []).length > 0
+  const include = hasInclude ? (options.include ?? []).map(slashes) : ['**']
   const exclude = (options.exclude ?? []).map(slashes)
   checkOutDir(options.cwd, options.skipDirs ?? [])
   const isIncluded = picomatch(include, {dot: true})
   const isExcluded = exclude.length > 0 ? picomatch(exclude, {dot: true}) : () => false
-  const bases = include.map((pattern) => picomatch.scan(pattern).base)
-  const walked = await walk({
-    root: options.cwd,
-    skip: await realDirs(options.skipDirs ?? []),
-    enter: (rel) => {
-      const name = matchable(rel)
-      return bases.some((base) => base === '' || base === name || base.startsWith(`${name}/`) || name.startsWith(`${base}/`)) && !isExcluded(name)
-    },
-    mayLeave: (rel) => bases.some((base) => base === matchable(rel) || base.startsWith(`${matchable(rel)}/`)),
-  })
+  const walked = await walk({root: options.cwd, skip: await realDirs(options.skipDirs ?? []), ...walkFilters(include, isExcluded)})
   const explicit = explicitlyNamed(include)
   const prefix = options.prefix ?? ''
   const found: string[] = []
@@ -86,8 +77,27 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
   return {
     entries: entries.filter((entry): entry is ZipEntry => entry !== undefined).sort((a, b) => (a.name < b.name ? -1 : 1)),
     sensitive: sensitive.sort(),
-    unmatched: explicitInclude ? unmatchedPatterns(include, found) : [],
+    unmatched: hasInclude ? unmatchedPatterns(include, found) : [],
     skippedLinks: walked.skipped.sort((a, b) => (a.rel < b.rel ? -1 : 1)),
+  }
+}
+
+/**
+ * Which directories the walk enters: those an include pattern can match in (its static base, e.g.
+ * "assets" for "assets/**", is above, at or below them) and that aren't excluded. Which links may
+ * lead out of the source: those whose path an include pattern's static base names.
+ */
+function walkFilters(include: readonly string[], isExcluded: (name: string) => boolean): Pick<WalkOptions, 'enter' | 'mayLeave'> {
+  const bases = include.map((pattern) => picomatch.scan(pattern).base)
+  return {
+    enter: (rel) => {
+      const name = matchable(rel)
+      return !isExcluded(name) && bases.some((base) => base === '' || base === name || base.startsWith(`${name}/`) || name.startsWith(`${base}/`))
+    },
+    mayLeave: (rel) => {
+      const name = matchable(rel)
+      return bases.some((base) => base === name || base.startsWith(`${name}/`))
+    },
   }
 }
 
