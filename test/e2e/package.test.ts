@@ -32,8 +32,8 @@ test('sling package packages the example project and prints the size table', asy
   expect(stdout).toMatch(/^worker\s+index\.handler\s.*1\/5$/m)
   expect(stdout).toMatch(/^shared\s+directory\s/m)
   expect(stderr).toContain('Packaged 3 artifacts')
-  expect((await readdir(path.join(dir, '.sling', 'build', 'functions'))).sort()).toEqual(['api.zip', 'worker.zip'])
-  expect(await readdir(path.join(dir, '.sling', 'build', 'layers'))).toEqual(['shared.zip'])
+  expect((await readdir(path.join(dir, '.sling', 'build', 'functions'))).sort()).toEqual([expect.stringMatching(/^api-[\da-f]{16}\.zip$/), expect.stringMatching(/^worker-[\da-f]{16}\.zip$/)])
+  expect(await readdir(path.join(dir, '.sling', 'build', 'layers'))).toEqual([expect.stringMatching(/^shared-[\da-f]{16}\.zip$/)])
 })
 
 test('sling package --json prints one document with artifacts, sizes and SHA-256, and the zips are reproducible', async () => {
@@ -48,7 +48,8 @@ test('sling package --json prints one document with artifacts, sizes and SHA-256
   expect(result).toMatchObject({status: 'packaged', outDir: path.join(dir, 'a'), manifest: path.join(dir, 'a', 'manifest.json'), layers: [], warnings: []})
   expect(result.functions).toHaveLength(1)
   const fn = result.functions[0]
-  expect(fn).toMatchObject({key: 'api', name: 'hello-api-api', handler: 'index.handler', runtime: 'nodejs24.x', bundled: true, artifact: path.join(dir, 'a', 'functions', 'api.zip')})
+  expect(fn).toMatchObject({key: 'api', name: 'hello-api-api', handler: 'index.handler', runtime: 'nodejs24.x', bundled: true})
+  expect(fn.artifact).toMatch(new RegExp(`^${path.join(dir, 'a', 'functions')}/api-[\\da-f]{16}\\.zip$`))
   expect(fn.codeSha256).toBe(createHash('sha256').update(await readFile(fn.artifact)).digest('base64'))
   expect(fn.limits.zipped).toEqual({used: fn.zippedSize, limit: 52_428_800, share: fn.zippedSize / 52_428_800})
   expect(fn.limits.unzipped.limit).toBe(262_144_000)

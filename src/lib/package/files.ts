@@ -1,23 +1,23 @@
 import type {Stats} from 'node:fs'
-import {stat} from 'node:fs/promises'
+import {realpath, stat} from 'node:fs/promises'
 import path from 'node:path'
 import picomatch from 'picomatch'
-import {glob} from 'tinyglobby'
 
+import {displayPath} from '../config/load.js'
 import {ExitCode, UserError} from '../errors.js'
+import {explicitlyNamed, isSensitivePath} from './sensitive.js'
+import type {SkippedLink, WalkedFile, WalkOptions} from './walk.js'
+import {walk} from './walk.js'
 import type {ZipEntry} from './zip.js'
 
-/**
- * Files that usually hold secrets or local state. They never go into a zip unless an "include"
- * pattern names them explicitly (e.g. ".env.production" or "certs/*.pem", not "**").
- */
-export const SENSITIVE_PATTERNS = [
-  '.env', '.env.*', '.envrc', '.git', '.sling', '.npmrc', '.netrc', '.aws', '.ssh',
-  '*.pem', '*.key', '*.p12', '*.pfx', 'id_rsa*', 'id_dsa*', 'id_ecdsa*', 'id_ed25519*',
-] as const
-
-const isSensitiveName = picomatch([...SENSITIVE_PATTERNS], {dot: true})
 const STAT_CONCURRENCY = 64
+/**
+ * A zip can't carry these faithfully: unzip tools read a backslash as a folder separator (archiver
+ * even rewrites it to "/"), and control characters such as a newline break every tool that lists
+ * the names. Such files are refused, never renamed or dropped.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this finds
+const UNSUPPORTED_CHARACTERS = /[\\\u0000-\u001F\u007F]/g
 
 export interface CollectOptions {
   /** The directory patterns are relative to; zip entry names are relative to it too. */
@@ -33,37 +33,72 @@ export interface CollectOptions {
 
 export interface CollectedFiles {
   readonly entries: ZipEntry[]
-  /** Paths (relative to cwd) left out because they look like secrets or local state. */
+  /** Paths (relative to cwd) left out because they, or what they link to, look like secrets or local state. */
   readonly sensitive: string[]
   /** "include" patterns that matched no file: most likely a typo or a path relative to the wrong directory. */
   readonly unmatched: string[]
+  /** Symlinks not followed: out of cwd (unless "include" names them), looping back, or dangling. */
+  readonly skippedLinks: SkippedLink[]
 }
 
-/** Lists the files to zip under `cwd`, following symlinks, with their stats; content isn't read here. */
+/**
+ * Lists the files to zip under `cwd` with their stats; content isn't read here. Symlinks are
+ * followed while they stay inside `cwd`; one leading out is followed only when an "include"
+ * pattern names its path ("shared/**" for a link "shared"), never through "**".
+ */
 export async function collectFiles(options: CollectOptions): Promise<CollectedFiles> {
-  const include = options.include && options.include.length > 0 ? options.include.map(slashes) : ['**']
-  const ignore = [...(options.exclude ?? []).map(slashes), ...skipPatterns(options.cwd, options.skipDirs ?? [])]
-  let found: string[]
-  try {
-    found = await glob([...include], {cwd: options.cwd, dot: true, onlyFiles: true, followSymbolicLinks: true, ignore})
-  } catch (error) {
-    throw new UserError('DirectoryUnreadable', `Can't list the files in ${options.cwd} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`, {cause: error})
-  }
-  const unmatched = options.include && options.include.length > 0 ? unmatchedPatterns(include, found) : []
-  const explicit = explicitSensitivePatterns(include)
+  const hasInclude = (options.include ?? []).length > 0
+  const include = hasInclude ? (options.include ?? []).map(slashes) : ['**']
+  const exclude = (options.exclude ?? []).map(slashes)
+  checkOutDir(options.cwd, options.skipDirs ?? [])
+  const isIncluded = picomatch(include, {dot: true})
+  const isExcluded = exclude.length > 0 ? picomatch(exclude, {dot: true}) : () => false
+  const walked = await walk({root: options.cwd, skip: await realDirs(options.skipDirs ?? []), ...walkFilters(include, isExcluded)})
+  const explicit = explicitlyNamed(include)
+  const prefix = options.prefix ?? ''
+  const found: string[] = []
   const sensitive: string[] = []
-  const kept: string[] = []
-  for (const file of found) {
-    if (isSensitivePath(file) && !explicit(file)) sensitive.push(file)
+  const unsupported: string[] = []
+  const kept: WalkedFile[] = []
+  for (const file of walked.files) {
+    const name = matchable(file.rel)
+    if (!isIncluded(name) || isExcluded(name)) continue
+    found.push(name)
+    const secret = isSensitivePath(prefix + name) || (file.realRel !== file.rel && isSensitivePath(prefix + matchable(file.realRel)))
+    if (secret && !explicit(name)) sensitive.push(file.rel)
+    else if (name !== file.rel) unsupported.push(file.rel)
     else kept.push(file)
   }
-  const prefix = options.prefix ?? ''
+  if (unsupported.length > 0) throw unsupportedNames(options.cwd, unsupported.sort())
   const entries = await mapLimit(kept, STAT_CONCURRENCY, async (file): Promise<ZipEntry | undefined> => {
-    const full = path.join(options.cwd, file)
-    const stats = await statFile(full)
-    return stats?.isFile() ? {name: prefix + toPosix(file), file: full, stats} : undefined
+    const stats = file.stats ?? (await statFile(file.file))
+    return stats?.isFile() ? {name: prefix + file.rel, file: file.file, stats} : undefined
   })
-  return {entries: entries.filter((entry): entry is ZipEntry => entry !== undefined), sensitive: sensitive.sort(), unmatched}
+  return {
+    entries: entries.filter((entry): entry is ZipEntry => entry !== undefined).sort((a, b) => (a.name < b.name ? -1 : 1)),
+    sensitive: sensitive.sort(),
+    unmatched: hasInclude ? unmatchedPatterns(include, found) : [],
+    skippedLinks: walked.skipped.sort((a, b) => (a.rel < b.rel ? -1 : 1)),
+  }
+}
+
+/**
+ * Which directories the walk enters: those an include pattern can match in (its static base, e.g.
+ * "assets" for "assets/**", is above, at or below them) and that aren't excluded. Which links may
+ * lead out of the source: those whose path an include pattern's static base names.
+ */
+function walkFilters(include: readonly string[], isExcluded: (name: string) => boolean): Pick<WalkOptions, 'enter' | 'mayLeave'> {
+  const bases = include.map((pattern) => picomatch.scan(pattern).base)
+  return {
+    enter: (rel) => {
+      const name = matchable(rel)
+      return !isExcluded(name) && bases.some((base) => base === '' || base === name || base.startsWith(`${name}/`) || name.startsWith(`${base}/`))
+    },
+    mayLeave: (rel) => {
+      const name = matchable(rel)
+      return bases.some((base) => base === name || base.startsWith(`${name}/`))
+    },
+  }
 }
 
 /**
@@ -74,20 +109,32 @@ function slashes(pattern: string): string {
   return pattern.replaceAll('\\', '/')
 }
 
-/** Ignore patterns for the build output inside `cwd`; output that *is* `cwd` would zip earlier artifacts, so it is refused. */
-function skipPatterns(cwd: string, skipDirs: readonly string[]): string[] {
-  const patterns: string[] = []
+/** The name patterns are matched against: picomatch's "**" never matches a newline, so odd characters become "?" (and are refused later). */
+function matchable(rel: string): string {
+  return rel.replace(UNSUPPORTED_CHARACTERS, '?')
+}
+
+function unsupportedNames(cwd: string, names: readonly string[]): UserError {
+  const shown = names.slice(0, 5).map((name) => JSON.stringify(name)).join(', ') + (names.length > 5 ? `, and ${names.length - 5} more` : '')
+  return new UserError('UnsupportedFileName', `Can't package ${shown} from ${displayPath(cwd)}: a zip entry name can't hold a backslash (unzip reads it as a folder separator) or a control character such as a newline.`, {
+    hints: [`Rename the file, or leave it out with an "exclude" pattern, e.g. "${matchable(names[0] ?? '')}" (each "?" stands for one odd character).`],
+  })
+}
+
+/** Output that *is* `cwd` would zip earlier artifacts, so it is refused (output inside `cwd` is skipped). */
+function checkOutDir(cwd: string, skipDirs: readonly string[]): void {
   for (const dir of skipDirs) {
-    const rel = path.relative(cwd, dir)
-    if (rel === '') {
-      throw new UserError('OutDirInSource', `The output directory ${dir} is the directory being zipped, so earlier artifacts would end up in the zip.`, {
-        exitCode: ExitCode.Usage,
-        hints: [`Pass --out-dir a directory outside ${cwd} (or inside it, e.g. "build"), or leave it out to use .sling/build.`],
-      })
-    }
-    if (!rel.startsWith('..') && !path.isAbsolute(rel)) patterns.push(`${toPosix(rel)}/**`)
+    if (path.relative(cwd, dir) !== '') continue
+    throw new UserError('OutDirInSource', `The output directory ${dir} is the directory being zipped, so earlier artifacts would end up in the zip.`, {
+      exitCode: ExitCode.Usage,
+      hints: [`Pass --out-dir a directory outside ${cwd} (or inside it, e.g. "build"), or leave it out to use .sling/build.`],
+    })
   }
-  return patterns
+}
+
+/** Real paths of `dirs` (an output directory that doesn't exist yet is taken as is). */
+function realDirs(dirs: readonly string[]): Promise<string[]> {
+  return Promise.all(dirs.map((dir) => realpath(dir).catch(() => path.resolve(dir))))
 }
 
 function unmatchedPatterns(patterns: readonly string[], found: readonly string[]): string[] {
@@ -95,20 +142,6 @@ function unmatchedPatterns(patterns: readonly string[], found: readonly string[]
     const matches = picomatch(pattern, {dot: true})
     return !found.some((file) => matches(file))
   })
-}
-
-/** True when a segment of the path is a secret-looking name. Files inside node_modules are published packages: only VCS/state dirs count there. */
-export function isSensitivePath(file: string): boolean {
-  const segments = toPosix(file).split('/')
-  const inPackage = segments.includes('node_modules')
-  return segments.some((segment) => (inPackage ? segment === '.git' || segment === '.sling' : isSensitiveName(segment)))
-}
-
-/** A matcher for paths that an include pattern names explicitly: one of its own segments is a sensitive name. */
-function explicitSensitivePatterns(include: readonly string[]): (file: string) => boolean {
-  const explicit = include.filter((pattern) => pattern.split('/').some((segment) => isSensitiveName(segment)))
-  if (explicit.length === 0) return () => false
-  return picomatch(explicit, {dot: true})
 }
 
 async function statFile(file: string): Promise<Stats | undefined> {

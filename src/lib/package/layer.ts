@@ -101,11 +101,12 @@ async function productionFiles(root: string, exclude: readonly string[]): Promis
   )
   const entries = collected.flatMap((c) => c.entries)
   const sensitive = collected.flatMap((c, i) => c.sensitive.map((file) => `${locations[i]}/${file}`))
+  const skippedLinks = collected.flatMap((c, i) => c.skippedLinks.map((link) => ({...link, rel: `${locations[i]}/${link.rel}`})))
   const packages = locations.map((location, i) => ({
     name: location.replace(/^node_modules\//, ''),
     bytes: (collected[i]?.entries ?? []).reduce((sum, e) => sum + entrySize(e), 0),
   }))
-  return {entries, sensitive, unmatched: [], packages}
+  return {entries, sensitive, unmatched: [], skippedLinks, packages}
 }
 
 async function installProduction(packageJson: string, log: (line: string) => void): Promise<string> {

@@ -51,10 +51,15 @@ export async function readManifest(outDir: string): Promise<BuildManifest> {
   return {version: MANIFEST_VERSION, functions: {}, layers: {}}
 }
 
-/** Merges `update` into the manifest on disk (written to a temporary file, then renamed). */
-export async function updateManifest(outDir: string, update: {functions?: Record<string, ManifestFunction | undefined>; layers?: Record<string, ManifestLayer | undefined>}): Promise<string> {
-  const current = await readManifest(outDir)
-  const merge = <T>(base: Record<string, T>, changes: Record<string, T | undefined> = {}): Record<string, T> => {
+export interface ManifestUpdate {
+  /** A key set to undefined is removed (its build failed: deploy mustn't pick up stale code). */
+  readonly functions?: Readonly<Record<string, ManifestFunction | undefined>>
+  readonly layers?: Readonly<Record<string, ManifestLayer | undefined>>
+}
+
+/** `current` with `update` applied, keys sorted (so the file is stable across runs). */
+export function mergeManifest(current: BuildManifest, update: ManifestUpdate): BuildManifest {
+  const merge = <T>(base: Record<string, T>, changes: Readonly<Record<string, T | undefined>> = {}): Record<string, T> => {
     const next = {...base}
     for (const [key, value] of Object.entries(changes)) {
       if (value === undefined) delete next[key]
@@ -62,8 +67,17 @@ export async function updateManifest(outDir: string, update: {functions?: Record
     }
     return Object.fromEntries(Object.entries(next).sort(([a], [b]) => (a < b ? -1 : 1)))
   }
-  const manifest: BuildManifest = {version: MANIFEST_VERSION, functions: merge(current.functions, update.functions), layers: merge(current.layers, update.layers)}
+  return {version: MANIFEST_VERSION, functions: merge(current.functions, update.functions), layers: merge(current.layers, update.layers)}
+}
+
+/** Writes the manifest through a temporary file and a rename: readers see the old one or the new one, never a mix. */
+export async function writeManifest(outDir: string, manifest: BuildManifest): Promise<string> {
   const file = path.join(outDir, MANIFEST_FILE)
   await writeAtomic(file, `${JSON.stringify(manifest, null, 2)}\n`)
   return file
+}
+
+/** The artifact files (relative to the manifest's directory) that `manifest` refers to. */
+export function referencedArtifacts(manifest: BuildManifest): Set<string> {
+  return new Set([...Object.values(manifest.functions), ...Object.values(manifest.layers)].map((entry) => entry.artifact))
 }

@@ -1,10 +1,10 @@
 import os from 'node:os'
 import path from 'node:path'
-import {rm} from 'node:fs/promises'
 
 import type {FunctionConfig, LayerConfig, ProjectConfig} from '../config/load.js'
 import {displayPath} from '../paths.js'
 import {ExitCode, UserError} from '../errors.js'
+import {interruptSignal, onInterrupt} from '../interrupt.js'
 import type {Output} from '../output.js'
 import {bundleModules} from './analyze.js'
 import {bundleFunction, entryExports} from './bundle.js'
@@ -13,10 +13,11 @@ import {collectLayerFiles} from './layer.js'
 import type {Contributor, LimitReport} from './limits.js'
 import {checkConfigLimits, checkUnzipped, groupByPackage, limitReport, zippedWarning} from './limits.js'
 import type {ManifestFunction, ManifestLayer} from './manifest.js'
-import {updateManifest} from './manifest.js'
-import {reportPackage} from './report.js'
+import {MANIFEST_FILE} from './manifest.js'
+import {reportLeftOut, reportPackage} from './report.js'
+import {removeStaleTemps, Staging} from './staging.js'
 import type {ZipEntry} from './zip.js'
-import {entrySize, writeZip} from './zip.js'
+import {entrySize} from './zip.js'
 
 export const DEFAULT_OUT_DIR = path.join('.sling', 'build')
 
@@ -36,6 +37,12 @@ export interface PackageOptions {
 
 export interface PackageDeps {
   readonly output: Output
+  /** Aborts the build (Ctrl-C). @default the process's interrupt signal */
+  readonly signal?: AbortSignal
+  /** Registers a cleanup run before the process exits on Ctrl-C. @default onInterrupt from interrupt.ts */
+  readonly onInterrupt?: (cleanup: () => Promise<void>) => () => void
+  /** Called at each step of writing and committing the build; tests interrupt or inspect there. */
+  readonly checkpoint?: (step: string) => void | Promise<void>
 }
 
 interface ArtifactBase {
@@ -81,9 +88,14 @@ export interface PackageResult {
   readonly warnings: readonly string[]
 }
 
-/** Builds the zips of the chosen functions and layers, checks Lambda's limits, writes the manifest. */
-export async function packageFunctions(options: PackageOptions, {output}: PackageDeps): Promise<PackageResult> {
+/**
+ * Builds the zips of the chosen functions and layers, checks Lambda's limits, and commits them with
+ * the manifest all or nothing (see staging.ts): an interrupted run leaves the previous build as it
+ * was. A function or layer that fails is dropped from the manifest, so deploy can't pick up stale code.
+ */
+export async function packageFunctions(options: PackageOptions, deps: PackageDeps): Promise<PackageResult> {
   const {config} = options
+  const {output} = deps
   const outDir = path.resolve(config.dir, options.outDir ?? DEFAULT_OUT_DIR)
   const {functions, layers} = select(config, options.functions ?? [], options.layers ?? [])
   const concurrency = options.concurrency ?? Math.min(8, Math.max(2, os.availableParallelism()))
@@ -92,22 +104,30 @@ export async function packageFunctions(options: PackageOptions, {output}: Packag
     warnings.push(message)
     output.warn(message)
   }
+  const removed = await removeStaleTemps(outDir)
+  if (removed.length > 0) output.debug(`Removed temporary files of interrupted runs: ${removed.join(', ')}`)
+  const signal = deps.signal ?? interruptSignal
+  const staging = new Staging({outDir, signal, onInterrupt: deps.onInterrupt ?? onInterrupt, checkpoint: deps.checkpoint})
   const manifestLayers: Record<string, ManifestLayer | undefined> = {}
   const manifestFunctions: Record<string, ManifestFunction | undefined> = {}
-  const context: Context = {config, outDir, output, warn, analyze: options.analyze ?? false}
+  const context: Context = {config, outDir, output, warn, analyze: options.analyze ?? false, staging}
+  let built
   try {
-    const builtLayers = await output.spin(`Packaging ${describeCount(functions.length, 'function')}${layers.length > 0 ? ` and ${describeCount(layers.length, 'layer')}` : ''}`, async () => {
-      const built = await mapLimit(layers, concurrency, (layer) => track('layers', manifestLayers, layer.key, context, () => packageLayer(layer, context), (a) => layerManifest(a, layer, outDir)))
-      const sizes = new Map(built.map((layer) => [layer.key, layer.unzippedSize]))
-      const fns = await mapLimit(functions, concurrency, (fn) => track('functions', manifestFunctions, fn.key, context, () => packageFunction(fn, sizes, context), (a) => functionManifest(a, outDir)))
-      return {built, fns}
+    built = await output.spin(`Packaging ${describeCount(functions.length, 'function')}${layers.length > 0 ? ` and ${describeCount(layers.length, 'layer')}` : ''}`, async () => {
+      const builtLayers = await mapLimit(layers, concurrency, (layer) => track(manifestLayers, layer.key, () => packageLayer(layer, context), (a) => layerManifest(a, layer, outDir)))
+      const sizes = new Map(builtLayers.map((layer) => [layer.key, layer.unzippedSize]))
+      const fns = await mapLimit(functions, concurrency, (fn) => track(manifestFunctions, fn.key, () => packageFunction(fn, sizes, context), (a) => functionManifest(a, outDir)))
+      return {layers: builtLayers, functions: fns}
     })
-    const result: PackageResult = {status: 'packaged', outDir, manifest: path.join(outDir, 'manifest.json'), functions: builtLayers.fns, layers: builtLayers.built, warnings}
-    reportPackage(result, output, {analyze: context.analyze})
-    return result
-  } finally {
-    await updateManifest(outDir, {functions: manifestFunctions, layers: manifestLayers})
+  } catch (error) {
+    if (signal.aborted) await staging.discard()
+    else await staging.commit({functions: manifestFunctions, layers: manifestLayers}).catch((commitError: unknown) => output.debug(`The artifacts that did build weren't committed: ${String(commitError)}`))
+    throw error
   }
+  await staging.commit({functions: manifestFunctions, layers: manifestLayers})
+  const result: PackageResult = {status: 'packaged', outDir, manifest: path.join(outDir, MANIFEST_FILE), functions: built.functions, layers: built.layers, warnings}
+  reportPackage(result, output, {analyze: context.analyze})
+  return result
 }
 
 interface Context {
@@ -116,17 +136,17 @@ interface Context {
   readonly output: Output
   readonly warn: (message: string) => void
   readonly analyze: boolean
+  readonly staging: Staging
 }
 
-/** Records a built artifact in the manifest; on failure removes any earlier artifact, so deploy can't pick up stale code. */
-async function track<A extends ArtifactBase, M>(kind: 'functions' | 'layers', manifest: Record<string, M | undefined>, key: string, context: Context, build: () => Promise<A>, toManifest: (artifact: A) => M): Promise<A> {
+/** Records a built artifact for the manifest; a failed one is recorded as removed, so deploy can't pick up its stale code. */
+async function track<A extends ArtifactBase, M>(manifest: Record<string, M | undefined>, key: string, build: () => Promise<A>, toManifest: (artifact: A) => M): Promise<A> {
   try {
     const artifact = await build()
     manifest[key] = toManifest(artifact)
     return artifact
   } catch (error) {
     manifest[key] = undefined
-    await rm(artifactPath(context.outDir, kind, key), {force: true})
     throw error
   }
 }
@@ -147,26 +167,21 @@ function select(config: ProjectConfig, fnKeys: readonly string[], layerKeys: rea
   return {functions, layers: config.layers.filter((layer) => wanted.has(layer.key))}
 }
 
-function artifactPath(outDir: string, kind: 'functions' | 'layers', key: string): string {
-  return path.join(outDir, kind, `${key}.zip`)
-}
-
 async function packageLayer(layer: LayerConfig, context: Context): Promise<LayerArtifact> {
   const files = await collectLayerFiles(layer, context.outDir, (line) => context.output.debug(line))
   try {
-    reportSensitive(`layer ${layer.key}`, files.sensitive, context.output)
+    reportLeftOut(`layer ${layer.key}`, layer.directory ?? path.dirname(layer.packageJson ?? ''), files, context)
     if (files.source === 'directory' && !files.entries.some((e) => /^(nodejs|python|ruby|java|bin|lib|etc)\//.test(e.name))) {
       context.warn(`Layer ${layer.key}: ${displayPath(layer.directory ?? '')} has no nodejs/, python/, bin/ or lib/ folder at its top; Lambda extracts layers to /opt, and Node.js looks for modules in /opt/nodejs/node_modules.`)
     }
     const unzipped = files.entries.reduce((sum, entry) => sum + entrySize(entry), 0)
     const largest = [...files.packages].sort((a, b) => b.bytes - a.bytes).slice(0, 20)
     checkUnzipped(`Layer ${layer.key}`, unzipped, [], largest)
-    const artifact = artifactPath(context.outDir, 'layers', layer.key)
-    const zip = await writeZip(files.entries, artifact)
+    const zip = await context.staging.write('layers', layer.key, files.entries)
     const warning = zippedWarning(`Layer ${layer.key}`, zip.zippedSize, largest)
     if (warning) context.warn(warning)
     context.output.debug(`Layer ${layer.key}: ${zip.entries} files from ${files.source}, sha256 ${zip.sha256}`)
-    return {key: layer.key, name: layer.name, artifact, codeSha256: zip.sha256, zippedSize: zip.zippedSize, unzippedSize: zip.unzippedSize, excludedSensitive: files.sensitive, source: files.source, largest}
+    return {key: layer.key, name: layer.name, artifact: zip.artifact, codeSha256: zip.sha256, zippedSize: zip.zippedSize, unzippedSize: zip.unzippedSize, excludedSensitive: files.sensitive, source: files.source, largest}
   } finally {
     await files.cleanup()
   }
@@ -176,18 +191,16 @@ async function packageFunction(fn: FunctionConfig, layerSizes: ReadonlyMap<strin
   const where = `Function ${fn.key}`
   checkConfigLimits(where, fn.layers.length, fn.environment)
   const code = fn.bundle ? await bundledCode(fn, context) : await directoryCode(fn, context)
-  reportSensitive(`function ${fn.key}`, code.sensitive, context.output)
   const layers = fn.layers.filter((ref) => layerSizes.has(ref)).map((ref) => ({name: ref, bytes: layerSizes.get(ref) ?? 0}))
   if (fn.layers.some((ref) => ref.startsWith('arn:'))) context.output.debug(`${where}: layers given by ARN aren't counted in the 250 MB check (their size is only known to Lambda).`)
   const unzipped = code.entries.reduce((sum, entry) => sum + entrySize(entry), 0)
   const total = checkUnzipped(where, unzipped, layers, code.contributors)
-  const artifact = artifactPath(context.outDir, 'functions', fn.key)
-  const zip = await writeZip(code.entries, artifact)
+  const zip = await context.staging.write('functions', fn.key, code.entries)
   const warning = zippedWarning(where, zip.zippedSize, code.contributors)
   if (warning) context.warn(warning)
   context.output.debug(`${where}: ${zip.entries} files, handler ${code.handler}, sha256 ${zip.sha256}`)
   return {
-    key: fn.key, name: fn.name, artifact, handler: code.handler, runtime: fn.runtime, architecture: fn.architecture, bundled: fn.bundle, layers: fn.layers,
+    key: fn.key, name: fn.name, artifact: zip.artifact, handler: code.handler, runtime: fn.runtime, architecture: fn.architecture, bundled: fn.bundle, layers: fn.layers,
     codeSha256: zip.sha256, zippedSize: zip.zippedSize, unzippedSize: zip.unzippedSize, totalUnzippedSize: total,
     limits: limitReport(zip.zippedSize, total, fn.layers.length, fn.environment), excludedSensitive: code.sensitive, largest: code.contributors.slice(0, 20),
   }
@@ -207,8 +220,9 @@ async function bundledCode(fn: FunctionConfig, context: Context): Promise<Functi
   const handler = `${bundle.module}.${fn.handler}`
   if (bundle.exports === undefined) context.output.debug(`Function ${fn.key}: the entry is CommonJS, so its exports can't be checked without running it; "${fn.handler}" is assumed.`)
   else checkHandler(fn, handler, bundle.exports)
-  const extra = fn.include.length > 0 ? await collectFiles({cwd: context.config.dir, include: fn.include, exclude: fn.exclude, skipDirs: [context.outDir]}) : {entries: [], sensitive: [], unmatched: []}
+  const extra = fn.include.length > 0 ? await collectFiles({cwd: context.config.dir, include: fn.include, exclude: fn.exclude, skipDirs: [context.outDir]}) : {entries: [], sensitive: [], unmatched: [], skippedLinks: []}
   warnUnmatched(fn, context.config.dir, extra.unmatched, context)
+  reportLeftOut(`function ${fn.key}`, context.config.dir, extra, context, `functions.${fn.key}.include`)
   const entries: ZipEntry[] = [...bundle.files.map((file) => ({name: file.name, data: file.data})), ...extra.entries]
   const contributors = [...bundleModules(bundle.metafile), ...extra.entries.map((e) => ({name: e.name, bytes: entrySize(e)}))].sort((a, b) => b.bytes - a.bytes)
   return {entries, handler, sensitive: extra.sensitive, contributors}
@@ -217,6 +231,7 @@ async function bundledCode(fn: FunctionConfig, context: Context): Promise<Functi
 async function directoryCode(fn: FunctionConfig, context: Context): Promise<FunctionCode> {
   const files = await collectFiles({cwd: fn.source, include: fn.include, exclude: fn.exclude, skipDirs: [context.outDir]})
   warnUnmatched(fn, fn.source, files.unmatched, context)
+  reportLeftOut(`function ${fn.key}`, fn.source, files, context, `functions.${fn.key}.include`)
   if (files.entries.length === 0) {
     throw new UserError('NothingToPackage', `Function ${fn.key}: no files to zip in ${displayPath(fn.source)}.`, {hints: ['Check "source", "include" and "exclude" in sling.config.json.']})
   }
@@ -244,12 +259,6 @@ function checkHandler(fn: FunctionConfig, handler: string, exports: readonly str
 
 function warnUnmatched(fn: FunctionConfig, dir: string, patterns: readonly string[], context: Context): void {
   for (const pattern of patterns) context.warn(`Function ${fn.key}: the "include" pattern "${pattern}" matches no file in ${displayPath(dir)}; check functions.${fn.key}.include (patterns are relative to that directory).`)
-}
-
-function reportSensitive(what: string, files: readonly string[], output: Output): void {
-  if (files.length === 0) return
-  const shown = files.slice(0, 5).join(', ') + (files.length > 5 ? `, and ${files.length - 5} more` : '')
-  output.info(`Left out of ${what}: ${shown} (they look like secrets or local state; name them in "include" to package them).`)
 }
 
 function functionManifest(a: FunctionArtifact, outDir: string): ManifestFunction {

@@ -1,14 +1,13 @@
 import archiver from 'archiver'
-import {createHash, randomBytes} from 'node:crypto'
+import {createHash} from 'node:crypto'
 import type {Stats} from 'node:fs'
 import {createWriteStream} from 'node:fs'
-import {mkdir, rename, rm} from 'node:fs/promises'
+import {mkdir, rm} from 'node:fs/promises'
 import path from 'node:path'
 import {Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
-import {UserError} from '../errors.js'
-import {onInterrupt} from '../interrupt.js'
+import {ExitCode, UserError} from '../errors.js'
 
 /**
  * Every entry gets this date, so the same files always give the same bytes. 1980-01-01 is the
@@ -28,6 +27,8 @@ export type ZipEntry =
 export interface ZipResult {
   /** SHA-256 of the zip, base64: exactly what Lambda reports as CodeSha256. */
   readonly sha256: string
+  /** The same digest in hex (artifact file names carry it). */
+  readonly sha256Hex: string
   readonly zippedSize: number
   readonly unzippedSize: number
   readonly entries: number
@@ -45,15 +46,16 @@ export function normalizedMode(entry: ZipEntry): number {
 }
 
 /**
- * Writes a deterministic zip: entries sorted by name, one fixed date, normalised modes, no
- * directory entries. Content streams from disk one file at a time, so a tree of hundreds of MB
- * never sits in memory. The zip goes to a temporary file renamed into place at the end: on any
- * error nothing is left at `destination`.
+ * Writes a deterministic zip to `file`: entries sorted by name, one fixed date, normalised modes,
+ * no directory entries. Content streams from disk one file at a time, so a tree of hundreds of MB
+ * never sits in memory. On any error, or when `signal` aborts, `file` is removed: callers write to
+ * a temporary name and decide themselves when the zip becomes an artifact.
  */
-export async function writeZip(entries: readonly ZipEntry[], destination: string): Promise<ZipResult> {
+export async function writeZip(entries: readonly ZipEntry[], file: string, options: {readonly signal?: AbortSignal} = {}): Promise<ZipResult> {
   const sorted = sortEntries(entries)
-  await mkdir(path.dirname(destination), {recursive: true})
-  const temporary = `${destination}.${randomBytes(6).toString('hex')}.tmp`
+  const {signal} = options
+  if (signal?.aborted) throw interruptedError()
+  await mkdir(path.dirname(file), {recursive: true})
   const hash = createHash('sha256')
   let zippedSize = 0
   const measure = new Transform({
@@ -65,8 +67,6 @@ export async function writeZip(entries: readonly ZipEntry[], destination: string
   })
   const archive = archiver('zip', {zlib: {level: ZIP_LEVEL}})
   let unzippedSize = 0
-  // Ctrl-C mid-zip must not leave a partial file behind either.
-  const forget = onInterrupt(() => rm(temporary, {force: true}))
   try {
     for (const entry of sorted) {
       const data = {name: entry.name, date: ZIP_DATE, mode: normalizedMode(entry)}
@@ -74,17 +74,20 @@ export async function writeZip(entries: readonly ZipEntry[], destination: string
       if ('data' in entry) archive.append(entry.data, data)
       else archive.file(entry.file, {...data, stats: entry.stats})
     }
-    const done = pipeline(archive, measure, createWriteStream(temporary))
+    const done = pipeline(archive, measure, createWriteStream(file), {signal})
     await Promise.all([archive.finalize(), done])
-    await rename(temporary, destination)
   } catch (error) {
     archive.abort()
-    await rm(temporary, {force: true})
-    throw readError(error)
-  } finally {
-    forget()
+    await rm(file, {force: true})
+    throw signal?.aborted ? interruptedError() : readError(error)
   }
-  return {sha256: hash.digest('base64'), zippedSize, unzippedSize, entries: sorted.length}
+  const digest = hash.digest()
+  return {sha256: digest.toString('base64'), sha256Hex: digest.toString('hex'), zippedSize, unzippedSize, entries: sorted.length}
+}
+
+/** What an interrupted build throws: exit 130, like Ctrl-C. */
+export function interruptedError(): UserError {
+  return new UserError('Interrupted', 'Interrupted before the build was complete; the previous build is left as it was.', {exitCode: ExitCode.Interrupted})
 }
 
 /** Sorted by name (byte order, not locale), refusing two entries with one name. */

@@ -30,7 +30,7 @@ test('a directory layer is zipped as is, under its own layout', async () => {
 
   const layer = result.layers[0]!
   expect(layer).toMatchObject({key: 'shared', name: 'demo-shared', source: 'directory', excludedSensitive: ['.env']})
-  expect(layer.artifact).toMatch(/\.sling\/build\/layers\/shared\.zip$/)
+  expect(layer.artifact).toMatch(/\.sling\/build\/layers\/shared-[\da-f]{16}\.zip$/)
   expect((await readZip(layer.artifact)).map((e) => e.name)).toEqual(['nodejs/node_modules/greet/index.js', 'nodejs/node_modules/greet/package.json'])
   expect(result.functions).toEqual([])
 })

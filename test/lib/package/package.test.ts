@@ -34,7 +34,8 @@ test('bundles an ESM function to index.mjs with the handler string index.handler
 
   const [fn] = result.functions
   expect(fn).toMatchObject({key: 'api', name: 'demo-api', handler: 'index.handler', runtime: 'nodejs24.x', bundled: true})
-  expect(fn?.artifact).toBe(path.join(dir, '.sling', 'build', 'functions', 'api.zip'))
+  // Named by content: a new build never overwrites a zip the current manifest refers to.
+  expect(fn?.artifact).toBe(path.join(dir, '.sling', 'build', 'functions', `api-${createHash('sha256').update(await readFile(fn!.artifact)).digest('hex').slice(0, 16)}.zip`))
   const entries = await readZip(fn!.artifact)
   expect(entries.map((e) => e.name)).toEqual(['index.mjs'])
   const code = entries[0]!.data.toString()
@@ -43,7 +44,7 @@ test('bundles an ESM function to index.mjs with the handler string index.handler
   expect(code).toContain('createRequire') // bundled CommonJS deps can require() builtins
   const manifest = JSON.parse(await readFile(path.join(dir, '.sling', 'build', 'manifest.json'), 'utf8'))
   expect(manifest.functions.api).toEqual({
-    key: 'api', name: 'demo-api', artifact: 'functions/api.zip', handler: 'index.handler', runtime: 'nodejs24.x', architecture: 'x86_64', layers: [],
+    key: 'api', name: 'demo-api', artifact: `functions/${path.basename(fn!.artifact)}`, handler: 'index.handler', runtime: 'nodejs24.x', architecture: 'x86_64', layers: [],
     codeSha256: createHash('sha256').update(await readFile(fn!.artifact)).digest('base64'), zippedSize: fn!.zippedSize, unzippedSize: fn!.unzippedSize,
   })
 })
@@ -118,12 +119,13 @@ test('a missing entry file is a clear error', async () => {
 
 test('a failed run removes the earlier artifact of that function and its manifest entry', async () => {
   const {dir, load} = await project({'src/api.ts': HELLO_HANDLER}, {functions: {api: {entry: 'src/api.ts'}}})
-  await packageFunctions({config: await load()}, deps())
+  const earlier = await packageFunctions({config: await load()}, deps())
   await writeFile(path.join(dir, 'src/api.ts'), 'export const handler = (\n')
 
   await failure(packageFunctions({config: await load()}, deps()))
 
-  await expect(stat(path.join(dir, '.sling/build/functions/api.zip'))).rejects.toThrow()
+  await expect(stat(earlier.functions[0]!.artifact)).rejects.toThrow()
+  expect(await readdir(path.join(dir, '.sling/build/functions'))).toEqual([])
   expect(JSON.parse(await readFile(path.join(dir, '.sling/build/manifest.json'), 'utf8')).functions).toEqual({})
 })
 

@@ -1,4 +1,4 @@
-import {createHash} from 'node:crypto'
+import {createHash, randomBytes} from 'node:crypto'
 import {chmod, readdir, readFile, rm, stat, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import {afterEach, expect, test} from 'vitest'
@@ -92,3 +92,26 @@ test('two entries with the same name are refused', async () => {
   ]
   await expect(writeZip(entries, path.join(dir, 'x.zip'))).rejects.toThrow(/index\.mjs/)
 })
+
+test('an abort while zipping stops at once and removes the partial zip', async () => {
+  const {dir} = await someFiles()
+  const out = path.join(dir, 'out')
+  const controller = new AbortController()
+  // Random bytes don't compress: deflating 32 MB takes long enough to abort part-way.
+  const writing = writeZip([{name: 'big.bin', data: randomBytes(32 * 1024 * 1024)}], path.join(out, 'code.zip.tmp'), {signal: controller.signal})
+  await waitForFile(path.join(out, 'code.zip.tmp'))
+  controller.abort()
+
+  const error = await writing.catch((e: unknown) => e)
+
+  expect(error).toBeInstanceOf(UserError)
+  expect((error as UserError).code).toBe('Interrupted')
+  expect(await readdir(out)).toEqual([])
+})
+
+async function waitForFile(file: string): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (await stat(file).then(() => true, () => false)) return
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}

@@ -1,0 +1,49 @@
+import picomatch from 'picomatch'
+
+/**
+ * The one list of files that usually hold secrets or local state. They never go into a zip unless
+ * an "include" pattern names them explicitly (see `explicitlyNamed`). Matching ignores case: on
+ * macOS and Windows `.ENV` *is* `.env`, and `server.PEM` is a key wherever it lives. Each entry is
+ * specific enough that a harmless file doesn't match it by accident: `env.ts`, `keys.js`,
+ * `credentials.ts`, `aws/`, `docker/config.json` and `terraform.tf` are all packaged.
+ */
+export const SENSITIVE_NAMES = [
+  // Environment files: .env, .env.production, prod.env, .envrc (direnv).
+  '.env', '.env.*', '*.env', '.envrc',
+  // Version control and tool state: history, local builds, Terraform state (which holds secrets in clear).
+  '.git', '.sling', '.terraform', 'terraform.tfstate', 'terraform.tfstate.*',
+  // Credential stores of common tools.
+  '.aws', '.ssh', '.npmrc', '.netrc', '.git-credentials', '.pgpass', '.htpasswd', '.vault-token', 'credentials.json',
+  // Private keys, certificates with keys, password databases.
+  '*.pem', '*.key', '*.p12', '*.pfx', '*.kdbx', 'id_rsa*', 'id_dsa*', 'id_ecdsa*', 'id_ed25519*',
+] as const
+
+/** Secret only at the end of this path: `config.json` alone is harmless, `.docker/config.json` holds registry tokens. */
+export const SENSITIVE_PATHS = ['.docker/config.json'] as const
+
+const OPTIONS = {dot: true, nocase: true} as const
+const isSensitiveName = picomatch([...SENSITIVE_NAMES], OPTIONS)
+const isSensitiveTail = picomatch(SENSITIVE_PATHS.map((tail) => `**/${tail}`), OPTIONS)
+/** Inside node_modules, packages legitimately ship CA bundles (*.pem) and examples (.env.example): only VCS and sling state count. */
+const isStateName = picomatch(['.git', '.sling'], OPTIONS)
+
+/** True when the path (posix, relative) holds a secret-looking segment or ends in a secret-looking path. */
+export function isSensitivePath(file: string): boolean {
+  const segments = file.split('/')
+  const inPackage = segments.includes('node_modules')
+  if (segments.some((segment) => (inPackage ? isStateName(segment) : isSensitiveName(segment)))) return true
+  return !inPackage && isSensitiveTail(file)
+}
+
+/**
+ * A matcher for the paths an include pattern names explicitly: either the pattern is the literal
+ * path ("dotenv", "config/prod.env"), or one of its segments is itself a secret-looking name
+ * (".env.production", "certs/*.pem"). "**" or "*.json" never count: a broad pattern must not
+ * sweep secrets in.
+ */
+export function explicitlyNamed(include: readonly string[]): (file: string) => boolean {
+  const literal = new Set(include.filter((pattern) => !picomatch.scan(pattern).isGlob))
+  const named = include.filter((pattern) => pattern.split('/').some((segment) => isSensitiveName(segment)) || isSensitiveTail(pattern))
+  const matches = named.length > 0 ? picomatch(named, {dot: true}) : () => false
+  return (file) => literal.has(file) || matches(file)
+}

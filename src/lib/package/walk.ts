@@ -1,0 +1,157 @@
+import type {Dirent, Stats} from 'node:fs'
+import {readdir, realpath, stat} from 'node:fs/promises'
+import path from 'node:path'
+
+import {displayPath} from '../config/load.js'
+import {UserError} from '../errors.js'
+
+export interface WalkOptions {
+  /** The source directory (absolute). */
+  readonly root: string
+  /** Whether to descend into the directory at this path (relative to root, "/"-separated). */
+  readonly enter: (rel: string) => boolean
+  /** Whether the symlink at this path may be followed although it leads out of the source. */
+  readonly mayLeave: (rel: string) => boolean
+  /** Real paths never entered (the build output). */
+  readonly skip?: readonly string[]
+}
+
+export interface WalkedFile {
+  /** Path relative to root, "/"-separated, exactly as named on disk. */
+  readonly rel: string
+  /** Where to read it. */
+  readonly file: string
+  /**
+   * Where it really is, relative to the source, or to the parent of an explicitly included target
+   * outside it (so that target's own name counts): a link's *target* can be a secret.
+   */
+  readonly realRel: string
+  /** Known when the file was reached through a link (its target's stats). */
+  readonly stats?: Stats
+}
+
+export interface SkippedLink {
+  readonly rel: string
+  /** The real path it points to (empty when it points nowhere). */
+  readonly target: string
+  readonly directory: boolean
+  /** outside: leads out of the source; loop: to a folder that contains it; dangling: to nothing. */
+  readonly reason: 'outside' | 'loop' | 'dangling'
+}
+
+interface Bound {
+  /** A real directory whose content may be packaged. */
+  readonly real: string
+  /** What `realRel` is relative to. */
+  readonly base: string
+}
+
+interface Frame {
+  readonly dir: string
+  readonly rel: string
+  readonly real: string
+  /** Real directories from the root down to this one: a link back to any of them would loop. */
+  readonly chain: readonly string[]
+  readonly bounds: readonly Bound[]
+  readonly bound: Bound
+}
+
+interface State {
+  readonly skip: readonly string[]
+  readonly options: WalkOptions
+  readonly files: WalkedFile[]
+  readonly skipped: SkippedLink[]
+}
+
+/**
+ * Lists the files under `root`, following symlinks only where they stay inside it: a link out of
+ * it (`cfg -> ~/.aws`, `up -> ..`) is skipped unless `mayLeave` allows it, and a link to a folder
+ * that contains it is never followed, so no cycle loops and no file is zipped twice. An unreadable
+ * directory is an error: silently dropping its files would ship a broken function.
+ */
+export async function walk(options: WalkOptions): Promise<{files: WalkedFile[]; skipped: SkippedLink[]}> {
+  let real: string
+  try {
+    real = await realpath(options.root)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {files: [], skipped: []} // reported as "nothing to package"
+    throw unreadable(options.root, error)
+  }
+  const bound = {real, base: real}
+  // Skipped directories that contain the source (an --out-dir above it) don't hide it.
+  const state: State = {skip: (options.skip ?? []).filter((dir) => !isWithin(real, dir)), options, files: [], skipped: []}
+  await walkDir({dir: options.root, rel: '', real, chain: [real], bounds: [bound], bound}, state)
+  return {files: state.files, skipped: state.skipped}
+}
+
+async function walkDir(frame: Frame, state: State): Promise<void> {
+  if (state.skip.some((skip) => isWithin(frame.real, skip))) return
+  let entries: Dirent[]
+  try {
+    entries = await readdir(frame.dir, {withFileTypes: true})
+  } catch (error) {
+    throw unreadable(frame.dir, error)
+  }
+  await Promise.all(entries.map((entry) => visit(entry, frame, state)))
+}
+
+async function visit(entry: Dirent, frame: Frame, state: State): Promise<void> {
+  const rel = frame.rel === '' ? entry.name : `${frame.rel}/${entry.name}`
+  const file = path.join(frame.dir, entry.name)
+  if (entry.isSymbolicLink()) return visitLink(rel, file, frame, state)
+  const real = path.join(frame.real, entry.name)
+  if (entry.isDirectory()) {
+    if (state.options.enter(rel)) await walkDir({...frame, dir: file, rel, real, chain: [...frame.chain, real]}, state)
+  } else if (entry.isFile()) {
+    state.files.push({rel, file, realRel: relative(frame.bound, real)})
+  } // sockets, FIFOs and devices aren't files Lambda could use
+}
+
+async function visitLink(rel: string, file: string, frame: Frame, state: State): Promise<void> {
+  let real: string
+  let stats: Stats
+  try {
+    real = await realpath(file)
+    stats = await stat(real)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ELOOP' || code === 'ENOTDIR') return void state.skipped.push({rel, target: '', directory: false, reason: 'dangling'})
+    throw new UserError('FileUnreadable', `Can't follow the symlink ${displayPath(file)} (${code ?? String(error)}).`, {cause: error, hints: ['Make its target readable, or leave it out with an "exclude" pattern.']})
+  }
+  const directory = stats.isDirectory()
+  let bounds = frame.bounds
+  let bound = innermost(bounds, real)
+  if (bound === undefined) {
+    if (!state.options.mayLeave(rel)) return void state.skipped.push({rel, target: real, directory, reason: 'outside'})
+    bound = {real, base: path.dirname(real)}
+    bounds = [...bounds, bound]
+  }
+  if (directory) {
+    if (frame.chain.some((dir) => isWithin(dir, real))) return void state.skipped.push({rel, target: real, directory, reason: 'loop'})
+    if (state.options.enter(rel)) await walkDir({dir: file, rel, real, chain: [...frame.chain, real], bounds, bound}, state)
+  } else if (stats.isFile()) {
+    state.files.push({rel, file, realRel: relative(bound, real), stats})
+  }
+}
+
+function innermost(bounds: readonly Bound[], real: string): Bound | undefined {
+  return bounds.filter((bound) => isWithin(real, bound.real)).sort((a, b) => b.real.length - a.real.length)[0]
+}
+
+/** True when `child` is `parent` or inside it. */
+export function isWithin(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child)
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel))
+}
+
+function relative(bound: Bound, real: string): string {
+  return path.relative(bound.base, real).split(path.sep).join('/')
+}
+
+function unreadable(dir: string, error: unknown): UserError {
+  const code = (error as NodeJS.ErrnoException).code ?? String(error)
+  return new UserError('DirectoryUnreadable', `Can't read ${displayPath(dir)} (${code}), so the files in it can't be packaged.`, {
+    cause: error,
+    hints: ['Make it readable (chmod), or leave it out with an "exclude" pattern.'],
+  })
+}
