@@ -3,7 +3,7 @@ import {realpath, stat} from 'node:fs/promises'
 import path from 'node:path'
 import picomatch from 'picomatch'
 
-import {displayPath} from '../config/load.js'
+import {displayPath} from '../paths.js'
 import {ExitCode, UserError} from '../errors.js'
 import {explicitlyNamed, isSensitivePath} from './sensitive.js'
 import type {SkippedLink, WalkedFile, WalkOptions} from './walk.js'

@@ -2,7 +2,7 @@ import {randomBytes} from 'node:crypto'
 import {mkdir, readdir, rename, rm, stat} from 'node:fs/promises'
 import path from 'node:path'
 
-import {displayPath} from '../config/load.js'
+import {displayPath} from '../paths.js'
 import {UserError} from '../errors.js'
 import type {BuildManifest, ManifestUpdate} from './manifest.js'
 import {mergeManifest, readManifest, referencedArtifacts, writeManifest} from './manifest.js'

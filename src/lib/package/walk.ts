@@ -2,7 +2,7 @@ import type {Dirent, Stats} from 'node:fs'
 import {readdir, realpath, stat} from 'node:fs/promises'
 import path from 'node:path'
 
-import {displayPath} from '../config/load.js'
+import {displayPath} from '../paths.js'
 import {UserError} from '../errors.js'
 
 export interface WalkOptions {
