@@ -14,7 +14,7 @@
  * - Releasing removes the lock only while it still carries the releaser's token.
  */
 import {randomUUID} from 'node:crypto'
-import {link, readdir, readFile, rm, stat, writeFile} from 'node:fs/promises'
+import {link, mkdir, readdir, readFile, rm, stat, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import type {ProcessIdentity} from './process-identity.js'
@@ -105,6 +105,7 @@ export class FileLock {
   private async writeRecord(): Promise<{path: string; owner: LockOwner}> {
     const owner: LockOwner = {...(await currentProcess()), token: randomUUID(), acquired: new Date().toISOString()}
     const temp = `${this.file}.${owner.token}.new`
+    await mkdir(path.dirname(this.file), {recursive: true})
     await writeFile(temp, `${JSON.stringify(owner)}\n`)
     return {path: temp, owner}
   }
