@@ -89,8 +89,11 @@ export class FileLock {
   async removeLeftovers(): Promise<void> {
     const dir = path.dirname(this.file)
     const base = path.basename(this.file)
+    const names = await readdir(dir).catch(() => [])
+    // Read after listing: a listed marker was made after its lock was seen, so a lock that isn't current
+    // now is gone for good (each token is linked once) and its markers can't matter any more.
     const current = await readOwner(this.file)
-    for (const name of await readdir(dir).catch(() => [])) {
+    for (const name of names) {
       if (!name.startsWith(`${base}.`)) continue
       const file = path.join(dir, name)
       if (name.endsWith('.new')) {
