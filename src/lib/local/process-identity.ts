@@ -46,7 +46,8 @@ function psStart(pid: number): Promise<string | null | undefined> {
   const cached = psCache.get(pid)
   if (cached && Date.now() - cached.at < 1000) return cached.start
   const start = new Promise<string | null | undefined>((resolve) => {
-    execFile('ps', ['-o', 'lstart=', '-p', String(pid)], (error, stdout) => {
+    // The same locale and time zone in every sling process: the printed start time must compare equal.
+    execFile('ps', ['-o', 'lstart=', '-p', String(pid)], {env: {PATH: process.env.PATH, LC_ALL: 'C', TZ: 'UTC'}}, (error, stdout) => {
       if (error) resolve((error as {code?: unknown}).code === 1 ? null : undefined) // ps exits 1 when no such process
       else resolve(stdout.trim() || null)
     })
