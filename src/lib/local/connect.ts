@@ -27,9 +27,18 @@ export async function connectLocalCloud(options: {readonly storeDir?: string | u
   const storeDir = resolveStoreDir(options.storeDir)
   const running = await findRunningServer(storeDir)
   if (running) return {endpoint: running.endpoint, inProcess: false, close: () => Promise.resolve()}
-  const {startLocalCloud} = await import('./server.js')
+  const [{startLocalCloud}, {startMaintenance}] = await Promise.all([import('./server.js'), import('./maintenance.js')])
   const cloud = await startLocalCloud({storeDir})
-  return {endpoint: cloud.endpoint, inProcess: true, close: () => cloud.close()}
+  // Best effort: a failed clean-up must not fail the command, and a later start tries again.
+  const maintenance = startMaintenance(cloud.store, {warn: () => undefined})
+  return {
+    endpoint: cloud.endpoint,
+    inProcess: true,
+    async close() {
+      await maintenance.stop()
+      await cloud.close()
+    },
+  }
 }
 
 export async function findRunningServer(storeDir: string): Promise<ServerRecord | undefined> {

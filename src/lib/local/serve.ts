@@ -1,4 +1,4 @@
-import {readFile, rm} from 'node:fs/promises'
+import {mkdir, readFile, rm} from 'node:fs/promises'
 import path from 'node:path'
 
 import {DEFAULT_REGION} from '../aws/settings.js'
@@ -6,6 +6,9 @@ import {UserError} from '../errors.js'
 import type {Output} from '../output.js'
 import type {ServerRecord} from './connect.js'
 import {findRunningServer, SERVER_RECORD} from './connect.js'
+import type {HeldLock} from './file-lock.js'
+import {FileLock} from './file-lock.js'
+import {startMaintenance} from './maintenance.js'
 import {startLocalCloud} from './server.js'
 import type {LocalSettings} from './settings.js'
 import {writeAtomic} from '../fs.js'
@@ -37,18 +40,43 @@ export interface ServeInfo {
 export const LOCAL_CREDENTIALS = {AWS_ACCESS_KEY_ID: 'sling-local', AWS_SECRET_ACCESS_KEY: 'sling-local'}
 
 /**
- * Runs the local cloud until `stopped` resolves: refuses when another server serves the store or
- * the port is taken, records itself in `<store>/server.json` so `--local` commands use it, and
- * removes the record on the way out.
+ * Runs the local cloud until `stopped` resolves: refuses when another server serves the store (or is
+ * starting on it) or the port is taken, records itself in `<store>/server.json` so `--local` commands
+ * use it, and removes the record on the way out.
  */
 export async function serveLocalCloud(options: ServeOptions, deps: {output: Output; onListening: (info: ServeInfo) => void}): Promise<ServeInfo> {
   const store = resolveStoreDir(options.storeDir)
   const running = await findRunningServer(store)
-  if (running) {
-    throw new UserError('LocalServerRunning', `A local cloud already serves ${store} at ${running.endpoint} (pid ${running.pid}).`, {
-      hints: [`Use it (commands with --local find it), stop it (kill ${running.pid}), or pass --store DIR for a separate store.`],
-    })
+  if (running) throw serverRunning(store, running.pid, running.endpoint)
+  const serverLock = await claimStore(store)
+  try {
+    return await serve(store, options, deps)
+  } finally {
+    await serverLock.release()
   }
+}
+
+/**
+ * One server per store: `server.lock` is held for the server's lifetime (file-lock.ts), so of two
+ * servers started at the same moment exactly one runs, and a killed server's lock is taken over.
+ */
+async function claimStore(store: string): Promise<HeldLock> {
+  await mkdir(store, {recursive: true})
+  const lock = new FileLock(path.join(store, 'server.lock'))
+  const held = await lock.tryAcquire()
+  if (held) return held
+  const owner = await lock.owner()
+  throw serverRunning(store, owner?.pid ?? 0)
+}
+
+function serverRunning(store: string, pid: number, endpoint?: string): UserError {
+  const where = endpoint ? ` at ${endpoint}` : ''
+  return new UserError('LocalServerRunning', `A local cloud already serves ${store}${where} (pid ${pid}).`, {
+    hints: [`Use it (commands with --local find it), stop it (kill ${pid}), or pass --store DIR for a separate store.`],
+  })
+}
+
+async function serve(store: string, options: ServeOptions, deps: {output: Output; onListening: (info: ServeInfo) => void}): Promise<ServeInfo> {
   let cloud
   try {
     cloud = await startLocalCloud({storeDir: store, port: options.port, ...(options.settings ? {settings: options.settings} : {})})
@@ -58,6 +86,7 @@ export async function serveLocalCloud(options: ServeOptions, deps: {output: Outp
     }
     throw error
   }
+  const maintenance = startMaintenance(cloud.store, {warn: (message) => deps.output.warn(message)})
   const record: ServerRecord = {pid: process.pid, endpoint: cloud.endpoint, store}
   const recordFile = path.join(store, SERVER_RECORD)
   try {
@@ -71,6 +100,7 @@ export async function serveLocalCloud(options: ServeOptions, deps: {output: Outp
     return info
   } finally {
     await removeRecordIfOurs(recordFile)
+    await maintenance.stop()
     await cloud.close()
   }
 }

@@ -1,11 +1,15 @@
-import {createHash, randomBytes} from 'node:crypto'
+import {AsyncLocalStorage} from 'node:async_hooks'
+import {createHash} from 'node:crypto'
 import {createReadStream, createWriteStream} from 'node:fs'
-import {mkdir, open, readdir, readFile, rename, rm, stat, writeFile} from 'node:fs/promises'
+import {mkdir, readdir, readFile, rename, rm, utimes, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import type {Readable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
-import {writeAtomic} from '../fs.js'
+import {tempName, writeAtomic} from '../fs.js'
+import {FileLock, sleep} from './file-lock.js'
+
+export {sleep}
 
 /** Where the local cloud keeps its state unless told otherwise. */
 export const DEFAULT_STORE_DIR = path.join('.sling', 'local')
@@ -23,16 +27,45 @@ export interface BlobRef {
   readonly size: number
 }
 
-const LOCK_STALE_MS = 30_000
+/** The longest file name (in bytes) of common file systems (ext4, APFS, NTFS in UTF-16 units). */
+const MAX_FILE_NAME_BYTES = 255
+/** Hashed file names start with "@", which encodeURIComponent always encodes: no readable name looks like one. */
+const HASHED = '@'
 
 /**
- * A name (a log group, a region, a bucket) as one path segment: percent-encoded, and never "." or
- * "..", which encodeURIComponent keeps and the file system reads as this or the parent directory.
+ * A name (a log group, a region, a bucket, a document id) as one file name ending in `extension`:
+ * percent-encoded (never "." or "..", which the file system reads as this or the parent directory),
+ * or, when that would exceed 255 bytes (AWS allows 512-character log names, 1024-byte keys),
+ * "@" and the name's SHA-256. Names that fitted before keep their file, so existing stores read as they were.
  */
+export function fileName(name: string, extension = ''): string {
+  let encoded: string
+  try {
+    encoded = encodeURIComponent(name)
+  } catch {
+    encoded = '' // a lone surrogate can't be percent-encoded: hash it
+  }
+  if (name !== '' && encoded === '') return `${HASHED}${sha256Hex(name)}${extension}`
+  if (extension === '') {
+    if (encoded === '') encoded = '%' // no name encodes to a lone "%"
+    else if (encoded === '.' || encoded === '..') encoded = encoded.replaceAll('.', '%2E')
+  }
+  return encoded.length + extension.length <= MAX_FILE_NAME_BYTES ? `${encoded}${extension}` : `${HASHED}${sha256Hex(name)}${extension}`
+}
+
+/** A name as one directory name (see fileName). */
 export function pathSegment(name: string): string {
-  const encoded = encodeURIComponent(name)
-  if (encoded === '') return '%' // no name encodes to a lone "%"
-  return encoded === '.' || encoded === '..' ? encoded.replaceAll('.', '%2E') : encoded
+  return fileName(name)
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex')
+}
+
+/** A document under a hashed file name keeps its real id beside it. */
+interface HashedDoc {
+  readonly id: string
+  readonly value: unknown
 }
 
 /** Refuses a collection that would name a directory outside `state/` or a parent of another collection. */
@@ -46,33 +79,38 @@ function checkCollection(collection: string): string {
 /**
  * The local cloud's state on disk: JSON documents in collections, plus content-addressed blobs.
  *
- * - Every write goes to a temporary file that is renamed into place, so a crash never leaves a torn
- *   document.
- * - `transaction` holds a store-wide lock (an exclusive lock file, taken over when its owner died),
+ * - Every write goes to a temporary file in `tmp/` that is renamed into place, so a crash never
+ *   leaves a torn document; what a crash leaves in `tmp/` is removed at the next start (maintenance.ts).
+ * - `transaction` holds the store-wide lock (file-lock.ts: taken over only when its holder is dead),
  *   so several sling processes sharing one store serialise their read-modify-write cycles.
  * - Documents are read from disk on every call: another process may have changed them.
  */
 export class Store {
   readonly dir: string
+  private readonly lock: FileLock
+  /** This process's transactions queue here, so only one at a time contends for the lock file. */
+  private queue: Promise<void> = Promise.resolve()
+  private readonly inside = new AsyncLocalStorage<{active: boolean}>()
 
   constructor(dir: string) {
     this.dir = path.resolve(dir)
+    this.lock = new FileLock(path.join(this.dir, 'store.lock'))
+  }
+
+  /** Where temporary files live until renamed into place. */
+  get tmpDir(): string {
+    return path.join(this.dir, 'tmp')
   }
 
   private docPath(collection: string, id: string): string {
-    return path.join(this.dir, 'state', checkCollection(collection), `${encodeURIComponent(id)}.json`)
+    return path.join(this.dir, 'state', checkCollection(collection), fileName(id, '.json'))
   }
 
   async get<T>(collection: string, id: string): Promise<T | undefined> {
-    try {
-      return JSON.parse(await readFile(this.docPath(collection, id), 'utf8')) as T
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-      throw error
-    }
+    return readDoc<T>(this.docPath(collection, id))
   }
 
-  /** Every document of a collection, ordered by id. */
+  /** Every document of a collection, ordered by file name. */
   async list<T>(collection: string): Promise<T[]> {
     const dir = path.join(this.dir, 'state', checkCollection(collection))
     let names: string[]
@@ -82,12 +120,14 @@ export class Store {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
       throw error
     }
-    const docs = await Promise.all(names.map((name) => this.get<T>(collection, decodeURIComponent(name.slice(0, -5)))))
+    const docs = await Promise.all(names.map((name) => readDoc<T>(path.join(dir, name))))
     return docs.filter((doc) => doc !== undefined)
   }
 
   async put(collection: string, id: string, value: unknown): Promise<void> {
-    await writeAtomic(this.docPath(collection, id), `${JSON.stringify(value, null, 1)}\n`)
+    const file = this.docPath(collection, id)
+    const doc = path.basename(file).startsWith(HASHED) ? ({id, value} satisfies HashedDoc) : value
+    await writeAtomic(file, `${JSON.stringify(doc, null, 1)}\n`, this.tmpDir)
   }
 
   async delete(collection: string, id: string): Promise<void> {
@@ -96,40 +136,44 @@ export class Store {
 
   /** Runs `work` while holding the store-wide lock. Keep it short: other processes wait. */
   async transaction<T>(work: () => Promise<T>): Promise<T> {
-    const release = await this.lock()
+    // The lock isn't re-entrant: a nested transaction would wait for itself forever.
+    if (this.inside.getStore()?.active) throw new Error('A store transaction must not start another one.')
+    const previous = this.queue
+    let done!: () => void
+    this.queue = new Promise((resolve) => (done = resolve))
     try {
-      return await work()
+      await previous
+      const held = await this.lock.acquire()
+      const flag = {active: true}
+      try {
+        return await this.inside.run(flag, work)
+      } finally {
+        flag.active = false
+        await held.release()
+      }
     } finally {
-      await release()
+      done()
     }
   }
 
-  private async lock(): Promise<() => Promise<void>> {
-    const lockFile = path.join(this.dir, 'store.lock')
-    await mkdir(this.dir, {recursive: true})
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const handle = await open(lockFile, 'wx')
-        await handle.writeFile(`${process.pid}\n`)
-        await handle.close()
-        return () => rm(lockFile, {force: true})
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-        if (await isStaleLock(lockFile)) await rm(lockFile, {force: true})
-        else await sleep(Math.min(2 + attempt, 25))
-      }
-    }
+  /** Removes lock records and takeover markers crashed processes left beside the store lock. */
+  removeLockLeftovers(): Promise<void> {
+    return this.lock.removeLeftovers()
   }
 
   blobPath(sha256: string): string {
     return path.join(this.dir, 'blobs', sha256.slice(0, 2), sha256)
   }
 
-  /** Stores bytes by SHA-256; storing the same bytes twice keeps one copy. */
+  /**
+   * Stores bytes by SHA-256; storing the same bytes twice keeps one copy. The blob's modification time
+   * is refreshed every time, which is what protects a blob from the garbage collector until the
+   * caller's document references it (see maintenance.ts).
+   */
   async putBlob(data: Buffer | Readable): Promise<BlobRef> {
     const hash = createHash('sha256')
-    const temp = path.join(this.dir, 'blobs', `.tmp-${randomBytes(6).toString('hex')}`)
-    await mkdir(path.dirname(temp), {recursive: true})
+    await mkdir(this.tmpDir, {recursive: true})
+    const temp = path.join(this.tmpDir, tempName())
     let size = 0
     try {
       if (Buffer.isBuffer(data)) {
@@ -154,6 +198,16 @@ export class Store {
     }
   }
 
+  /**
+   * Marks blobs as just used, before a document starts referencing blobs it didn't put itself (a copied
+   * object, a layer a function now uses): the garbage collector spares recently used blobs. Fails when
+   * a blob is gone.
+   */
+  async keepBlobs(sha256s: Iterable<string>): Promise<void> {
+    const now = new Date()
+    for (const sha256 of new Set(sha256s)) await utimes(this.blobPath(sha256), now, now)
+  }
+
   readBlob(sha256: string): Readable {
     return createReadStream(this.blobPath(sha256))
   }
@@ -163,18 +217,19 @@ export class Store {
   }
 }
 
-
-async function isStaleLock(lockFile: string): Promise<boolean> {
+async function readDoc<T>(file: string): Promise<T | undefined> {
+  let text: string
   try {
-    const [info, text] = await Promise.all([stat(lockFile), readFile(lockFile, 'utf8')])
-    const pid = Number(text.trim())
-    if (pid > 0 && !isAlive(pid)) return true
-    return Date.now() - info.mtimeMs > LOCK_STALE_MS
-  } catch {
-    return false // gone already, or being written: try again
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
   }
+  const doc = JSON.parse(text) as unknown
+  return (path.basename(file).startsWith(HASHED) ? (doc as HashedDoc).value : doc) as T
 }
 
+/** Whether a process with this pid exists (without the start check of process-identity.ts). */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
@@ -182,8 +237,4 @@ export function isAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
 }

@@ -84,6 +84,11 @@ test('transactions serialise read-modify-write cycles across processes', async (
   expect(await store.get('counters', 'n')).toEqual({value: 75})
 })
 
+test('a transaction on a store that doesn\'t exist yet creates it', async () => {
+  const store = new Store(path.join(await dir(), 'new', 'store'))
+  expect(await store.transaction(() => Promise.resolve('ran'))).toBe('ran')
+})
+
 test('a lock left by a dead process is taken over', async () => {
   const root = await dir()
   await writeFile(path.join(root, 'store.lock'), `${2 ** 22 + 4321}\n`)
@@ -95,4 +100,20 @@ test('a collection never names a directory outside the store state', async () =>
   const store = new Store(await dir())
   await expect(store.put('logs/..', 'x', {})).rejects.toThrow('Invalid store collection "logs/..".')
   await expect(store.list('a/../../b')).rejects.toThrow('Invalid store collection')
+})
+
+test('a transaction started inside another fails at once instead of waiting for itself', async () => {
+  const store = new Store(await dir())
+  const nested = store.transaction(() => store.transaction(() => Promise.resolve('inner')))
+  await expect(nested).rejects.toThrow('A store transaction must not start another one.')
+  expect(await store.transaction(() => Promise.resolve('after'))).toBe('after') // the lock was released
+})
+
+test('a document under a hashed file name keeps its real id inside', async () => {
+  const store = new Store(await dir())
+  const id = 'x'.repeat(300)
+  await store.put('docs', id, {n: 1})
+  const [file] = await readdir(path.join(store.dir, 'state', 'docs'))
+  expect(file).toMatch(/^@[0-9a-f]{64}\.json$/)
+  expect(JSON.parse(await readFile(path.join(store.dir, 'state', 'docs', file ?? ''), 'utf8'))).toEqual({id, value: {n: 1}})
 })

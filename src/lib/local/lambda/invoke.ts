@@ -182,7 +182,12 @@ async function run(context: LocalContext, runtime: LambdaRuntime, spec: Function
     }
     throw error
   }
-  await new LogStore(context.store, spec.region).write(result.logGroup, result.logStream, result.logs)
+  try {
+    await new LogStore(context.store, spec.region).write(result.logGroup, result.logStream, result.logs)
+  } catch (error) {
+    // The handler ran and produced this result: answering an error now would make SDK retries run it again.
+    process.stderr.write(`sling local cloud: couldn't write the log of ${spec.functionName} to ${result.logGroup}: ${error instanceof Error ? error.message : String(error)}\n`)
+  }
   return result
 }
 

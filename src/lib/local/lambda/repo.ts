@@ -54,6 +54,7 @@ export async function changeFunction<T>(
   return store.transaction(async () => {
     const fn = await loadFunction(scope, name)
     const {record, result} = await work(fn)
+    if (record) await keepNewBlobs(scope, fn, record)
     if (record === null) await store.delete(functionsCollection(scope.region), name)
     else if (record) await store.put(functionsCollection(scope.region), name, record)
     return result
@@ -61,9 +62,25 @@ export async function changeFunction<T>(
 }
 
 export async function putFunction(scope: LambdaScope, record: FunctionRecord): Promise<void> {
+  await keepNewBlobs(scope, undefined, record)
   await scope.context.store.put(functionsCollection(scope.region), record.name, record)
 }
 
 export async function listFunctions(scope: LambdaScope): Promise<FunctionRecord[]> {
   return scope.context.store.list<FunctionRecord>(functionsCollection(scope.region))
+}
+
+function blobsOf(record: FunctionRecord | undefined): Set<string> {
+  const blobs = new Set<string>()
+  for (const version of Object.values(record?.versions ?? {})) {
+    blobs.add(version.code.sha256)
+    for (const layer of version.layers) blobs.add(layer.sha256)
+  }
+  return blobs
+}
+
+/** Marks the blobs a record starts referencing (a layer's zip, say) as used, so a concurrent collection spares them. */
+async function keepNewBlobs(scope: LambdaScope, before: FunctionRecord | undefined, after: FunctionRecord): Promise<void> {
+  const old = blobsOf(before)
+  await scope.context.store.keepBlobs([...blobsOf(after)].filter((sha256) => !old.has(sha256)))
 }

@@ -2,13 +2,14 @@
  * CloudWatch Logs state in the store. Log groups and streams are small documents; the events of a
  * stream are an append-only JSON-lines file (`<store>/logs/<region>/<group>/<stream>.jsonl`): a batch
  * is one append (O_APPEND, one write), so concurrent writers, even in other processes, never
- * interleave or rewrite a growing document.
+ * interleave or rewrite a growing document. Group and stream names are file names as `fileName`
+ * makes them: names up to AWS's 512 characters (a stream's may be any Unicode) fit.
  */
 import {appendFile, mkdir, readFile, rm} from 'node:fs/promises'
 import path from 'node:path'
 
 import type {Store} from '../store.js'
-import {pathSegment} from '../store.js'
+import {fileName, pathSegment} from '../store.js'
 
 export interface LogGroupDoc {
   readonly logGroupName: string
@@ -49,7 +50,7 @@ export class LogStore {
   }
 
   private eventsFile(group: string, stream: string): string {
-    return path.join(this.groupDir(group), `${encodeURIComponent(stream)}.jsonl`)
+    return path.join(this.groupDir(group), fileName(stream, '.jsonl'))
   }
 
   getGroup(group: string): Promise<LogGroupDoc | undefined> {

@@ -1,5 +1,7 @@
 import {randomUUID} from 'node:crypto'
 
+import type {ProcessIdentity} from '../process-identity.js'
+import {currentProcess, isProcessAlive} from '../process-identity.js'
 import type {Store} from '../store.js'
 
 /** One queued asynchronous invocation (InvocationType Event), persisted in the store. */
@@ -21,6 +23,8 @@ export interface AsyncJob {
   readonly notBefore: number
   /** Epoch ms until which a process holds the job; expired leases are taken over (a crashed process). */
   readonly leaseUntil?: number
+  /** The process holding the lease: once it is dead, the job is taken over without waiting for the lease to end. */
+  readonly leaseOwner?: ProcessIdentity
 }
 
 /** How a run ended: "retry" re-queues it (while retries remain), "done" removes it. */
@@ -72,10 +76,9 @@ export class AsyncQueue {
     if (this.polling || this.closed) return
     this.polling = true
     try {
-      const now = Date.now()
       for (const job of await this.pending()) {
         if (this.closed) break
-        if (this.running.has(job.id) || job.notBefore > now || (job.leaseUntil ?? 0) > now) continue
+        if (this.running.has(job.id) || !(await isRunnable(job))) continue
         const claimed = await this.claim(job.id)
         if (!claimed) continue
         const work = this.execute(claimed).finally(() => this.running.delete(claimed.id))
@@ -92,9 +95,8 @@ export class AsyncQueue {
     const {store} = this.options
     return store.transaction(async () => {
       const job = await store.get<AsyncJob>(COLLECTION, id)
-      const now = Date.now()
-      if (!job || job.notBefore > now || (job.leaseUntil ?? 0) > now) return undefined
-      const leased = {...job, leaseUntil: now + LEASE_MS}
+      if (!job || !(await isRunnable(job))) return undefined
+      const leased: AsyncJob = {...job, leaseUntil: Date.now() + LEASE_MS, leaseOwner: await currentProcess()}
       await store.put(COLLECTION, id, leased)
       return leased
     })
@@ -110,7 +112,7 @@ export class AsyncQueue {
     }
     if (this.closed) {
       // Shutting down mid-run: let the lease lapse so the next process runs it again.
-      await store.put(COLLECTION, job.id, {...job, leaseUntil: undefined})
+      await store.put(COLLECTION, job.id, {...job, leaseUntil: undefined, leaseOwner: undefined})
       return
     }
     const attempts = job.attempts + 1
@@ -119,7 +121,7 @@ export class AsyncQueue {
       return
     }
     const delay = (this.options.retryDelayMs ?? 1000) * 2 ** (attempts - 1)
-    await store.put(COLLECTION, job.id, {...job, attempts, notBefore: Date.now() + delay, leaseUntil: undefined})
+    await store.put(COLLECTION, job.id, {...job, attempts, notBefore: Date.now() + delay, leaseUntil: undefined, leaseOwner: undefined})
   }
 
   /** Stops polling and waits for running jobs to settle (their environments are stopped by the runtime). */
@@ -128,4 +130,15 @@ export class AsyncQueue {
     clearInterval(this.timer)
     await Promise.allSettled([...this.running.values()])
   }
+}
+
+/**
+ * Due, and not leased by a live process: a lease ends when it expires or when its owner is known to be
+ * dead (a killed server), so a restarted server runs claimed events at once, not after 16 minutes.
+ */
+async function isRunnable(job: AsyncJob): Promise<boolean> {
+  const now = Date.now()
+  if (job.notBefore > now) return false
+  if ((job.leaseUntil ?? 0) <= now) return true
+  return job.leaseOwner !== undefined && !(await isProcessAlive(job.leaseOwner))
 }

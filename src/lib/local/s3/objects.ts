@@ -47,8 +47,10 @@ export function getObject(store: Store, bucket: string, key: string): Promise<Ob
   return store.get<ObjectDoc>(objectsOf(bucket), objectId(key))
 }
 
-export function putObjectDoc(store: Store, bucket: string, doc: ObjectDoc): Promise<void> {
-  return store.put(objectsOf(bucket), objectId(doc.key), doc)
+export async function putObjectDoc(store: Store, bucket: string, doc: ObjectDoc): Promise<void> {
+  // A copy references a blob it didn't put: mark it used so a concurrent collection spares it.
+  await store.keepBlobs([doc.blob.sha256])
+  await store.put(objectsOf(bucket), objectId(doc.key), doc)
 }
 
 export function deleteObjectDoc(store: Store, bucket: string, key: string): Promise<void> {

@@ -1,0 +1,192 @@
+/**
+ * Keeping a store tidy while processes share it: temporary files a crash left behind, and blobs no
+ * document references any more (overwritten S3 objects, replaced code, finished event payloads).
+ *
+ * Blob collection is safe beside concurrent writers without taking the store lock: a writer puts (or
+ * `keepBlobs`) a blob before its document references it, which refreshes the blob's modification time,
+ * and only blobs untouched for `graceMs` are candidates. A candidate is moved aside atomically, its
+ * time checked once more (a writer may have put the same bytes again just before), and then deleted or
+ * moved back, which is harmless: blobs are content-addressed.
+ */
+import {readdir, readFile, rename, rm, stat} from 'node:fs/promises'
+import path from 'node:path'
+
+import {tempName, writeAtomic} from '../fs.js'
+import {isAlive} from './store.js'
+import type {Store} from './store.js'
+
+export interface MaintenanceOptions {
+  /** Blobs and legacy temporary files younger than this are left alone. @default one hour */
+  readonly graceMs?: number
+  /** Stops the work between two files (a `--local` command exiting). */
+  readonly signal?: AbortSignal
+}
+
+export interface CollectResult {
+  readonly removed: number
+  readonly bytes: number
+}
+
+const HOUR = 3_600_000
+/** A temporary file of a writer that is still alive is spared, unless it is this old (a reused pid). */
+const LIVE_TEMP_MS = 24 * HOUR
+const SHA256_HEX = /^[0-9a-f]{64}$/
+const QUOTED_SHA256 = /"([0-9a-f]{64})"/g
+
+/** Removes temporary files of writers that died (tmp/), and those of older sling versions. */
+export async function removeTemporaries(store: Store, options: MaintenanceOptions = {}): Promise<number> {
+  let removed = 0
+  const now = Date.now()
+  for (const name of await names(store.tmpDir)) {
+    if (options.signal?.aborted) break
+    const file = path.join(store.tmpDir, name)
+    const pid = Number(/^\.(\d+)-/.exec(name)?.[1])
+    const info = await stat(file).catch(() => undefined)
+    if (info && (!isAlive(pid) || now - info.mtimeMs > LIVE_TEMP_MS)) removed += await remove(file)
+  }
+  // Older versions wrote blob temporaries as blobs/.tmp-<random>, with no pid to check: age decides.
+  const blobs = path.join(store.dir, 'blobs')
+  for (const name of await names(blobs)) {
+    if (!name.startsWith('.tmp-')) continue
+    const info = await stat(path.join(blobs, name)).catch(() => undefined)
+    if (info && now - info.mtimeMs > (options.graceMs ?? HOUR)) removed += await remove(path.join(blobs, name))
+  }
+  return removed
+}
+
+/** Deletes blobs that no document references and nobody used for `graceMs`. */
+export async function collectBlobs(store: Store, options: MaintenanceOptions = {}): Promise<CollectResult> {
+  const graceMs = options.graceMs ?? HOUR
+  const candidates = await oldBlobs(store, Date.now() - graceMs)
+  if (candidates.size === 0) return {removed: 0, bytes: 0}
+  // Read after listing the candidates: a document written since references a blob that was put or kept since.
+  const referenced = await referencedBlobs(store, graceMs, options.signal)
+  let removed = 0
+  let bytes = 0
+  for (const [sha256, size] of candidates) {
+    if (options.signal?.aborted) break
+    if (referenced.has(sha256)) continue
+    if (await removeUnused(store, sha256, graceMs)) {
+      removed++
+      bytes += size
+    }
+  }
+  return {removed, bytes}
+}
+
+async function oldBlobs(store: Store, before: number): Promise<Map<string, number>> {
+  const old = new Map<string, number>()
+  const root = path.join(store.dir, 'blobs')
+  for (const prefix of await names(root)) {
+    if (prefix.length !== 2) continue
+    for (const name of await names(path.join(root, prefix))) {
+      if (!SHA256_HEX.test(name)) continue
+      const info = await stat(path.join(root, prefix, name)).catch(() => undefined)
+      if (info && info.mtimeMs < before) old.set(name, info.size)
+    }
+  }
+  return old
+}
+
+/**
+ * Every SHA-256 any document mentions, whatever the field: the store doesn't know its services'
+ * schemas, and keeping a blob too many is harmless. Old-style document temporaries go on the way.
+ */
+async function referencedBlobs(store: Store, graceMs: number, signal?: AbortSignal): Promise<Set<string>> {
+  const referenced = new Set<string>()
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, {withFileTypes: true}).catch(() => [])) {
+      if (signal?.aborted) return
+      const file = path.join(dir, entry.name)
+      if (entry.isDirectory()) await walk(file)
+      else if (entry.name.endsWith('.json')) {
+        const text = await readFile(file, 'utf8').catch(() => '')
+        for (const match of text.matchAll(QUOTED_SHA256)) referenced.add(match[1] ?? '')
+      } else if (entry.name.endsWith('.tmp')) {
+        const info = await stat(file).catch(() => undefined)
+        if (info && Date.now() - info.mtimeMs > graceMs) await remove(file)
+      }
+    }
+  }
+  await walk(path.join(store.dir, 'state'))
+  if (signal?.aborted) throw new Error('Blob collection stopped.') // never delete on a partial scan
+  return referenced
+}
+
+/** Moves the blob aside, checks it is still unused, then deletes it (or puts it back). */
+async function removeUnused(store: Store, sha256: string, graceMs: number): Promise<boolean> {
+  const file = store.blobPath(sha256)
+  const aside = path.join(store.tmpDir, tempName())
+  try {
+    await rename(file, aside)
+  } catch {
+    return false // gone already
+  }
+  const info = await stat(aside)
+  if (Date.now() - info.mtimeMs > graceMs) {
+    await rm(aside, {force: true})
+    return true
+  }
+  await rename(aside, file) // put or kept again just now: same bytes, so putting it back is always right
+  return false
+}
+
+async function names(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir)
+  } catch {
+    return []
+  }
+}
+
+async function remove(file: string): Promise<number> {
+  await rm(file, {force: true})
+  return 1
+}
+
+/** Running maintenance for a local cloud; `stop` ends it between two files. */
+export interface Maintenance {
+  /** Settles when the first pass (temporaries, then blobs when due) is over. */
+  readonly firstPass: Promise<void>
+  stop(): Promise<void>
+}
+
+/**
+ * At start: removes what crashed processes left (temporaries, lock records), then collects blobs if
+ * no process did for an hour (`<store>/gc.json`); a long-running server repeats that every hour.
+ * Problems are reported through `warn` and never stop the local cloud.
+ */
+export function startMaintenance(store: Store, options: {readonly warn: (message: string) => void; readonly graceMs?: number; readonly everyMs?: number}): Maintenance {
+  const controller = new AbortController()
+  const everyMs = options.everyMs ?? HOUR
+  const settings = {signal: controller.signal, ...(options.graceMs === undefined ? {} : {graceMs: options.graceMs})}
+  let running: Promise<void> = Promise.resolve()
+  const pass = async (first: boolean): Promise<void> => {
+    try {
+      if (first) {
+        await removeTemporaries(store, settings)
+        await store.removeLockLeftovers()
+      }
+      const stamp = path.join(store.dir, 'gc.json')
+      const last = await readFile(stamp, 'utf8').then((text) => (JSON.parse(text) as {at?: number}).at ?? 0, () => 0)
+      if (Date.now() - last < everyMs || controller.signal.aborted) return
+      await writeAtomic(stamp, `${JSON.stringify({at: Date.now(), pid: process.pid})}\n`, store.tmpDir)
+      await collectBlobs(store, settings)
+    } catch (error) {
+      if (!controller.signal.aborted) options.warn(`Store maintenance of ${store.dir} failed: ${error instanceof Error ? error.message : String(error)}`)
+    }
+  }
+  running = pass(true)
+  const timer = setInterval(() => {
+    running = running.then(() => pass(false))
+  }, everyMs)
+  timer.unref()
+  return {
+    firstPass: running,
+    async stop() {
+      clearInterval(timer)
+      controller.abort()
+      await running
+    },
+  }
+}
