@@ -1,8 +1,11 @@
 import {createServer} from 'node:http'
 import type {IncomingHttpHeaders, IncomingMessage, Server, ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
+import type {Readable} from 'node:stream'
 
 import {DEFAULT_REGION, LOCAL_ACCOUNT_ID} from '../aws/settings.js'
+import {bodyStream, discardRest, readBody} from './body.js'
+import {faultsFor} from './faults.js'
 import type {LocalSettings} from './settings.js'
 import {readLocalSettings} from './settings.js'
 import {Store} from './store.js'
@@ -17,8 +20,19 @@ export interface LocalRequest {
   /** The region the caller signed for; state is kept per region. */
   readonly region: string
   readonly raw: IncomingMessage
-  /** The whole body (buffered once, on first call). Large S3 uploads should stream `raw` instead. */
-  body(): Promise<Buffer>
+  /**
+   * The whole body, buffered once (later calls share the first call's result and limit). It rejects
+   * with a `BodyTooLargeError` as soon as the declared Content-Length or the bytes received pass
+   * `limit`: no more than `limit` bytes are ever held, and the server discards the rest of the body
+   * once the router has answered (in its protocol) so the client reads that answer.
+   */
+  body(limit: number): Promise<Buffer>
+  /**
+   * The body as a stream, for bodies too large to buffer (S3 objects): its consumer enforces the
+   * limit. Destroying it stops reading without resetting the connection; it errors if the client
+   * disconnects before the end.
+   */
+  stream(): Readable
 }
 
 /** What every service router shares: one store, one account, the settings. */
@@ -40,6 +54,8 @@ export interface ProtocolError {
 }
 
 /** One AWS service over one wire protocol (REST-JSON, JSON 1.1, REST-XML, Query). */
+export {BodyTooLargeError} from './body.js'
+
 export interface ServiceRouter {
   /** The SigV4 signing name this router answers for. */
   readonly service: string
@@ -105,8 +121,9 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   }
   const server = createServer((req, res) => {
     handleRequest(req, res, routers, context).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500, {'content-type': 'text/plain'})
-      res.end(`sling local cloud: ${error instanceof Error ? error.message : String(error)}`)
+      // Only before a router is known (the request line itself is unusable): no protocol to answer in.
+      if (!res.headersSent) res.writeHead(400, {'content-type': 'text/plain'})
+      res.end(`sling local cloud: ${messageOf(error)}`)
     })
   })
   server.keepAliveTimeout = 5_000
@@ -142,7 +159,8 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, routers:
     service: scope.service ?? guessService(req.headers, url),
     region: scope.region ?? DEFAULT_REGION,
     raw: req,
-    body: () => (buffered ??= readBody(req)),
+    body: (limit) => (buffered ??= readBody(req, limit)),
+    stream: () => bodyStream(req),
   }
   const router = routers.get(request.service)
   if (!router) {
@@ -155,21 +173,21 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, routers:
     router.writeError(res, {status: 403, code: 'InvalidSignatureException', message: `Credential should be scoped to a valid region, not '${request.region}'. `}, request)
     return
   }
-  const fault = await context.settings.faults.pick(request, router.operation?.(request))
-  if (fault) {
-    router.writeError(res, fault, request)
-    return
+  try {
+    const fault = await context.settings.faults.pick(request, router.operation?.(request))
+    if (fault) router.writeError(res, fault, request)
+    else await router.handle(request, res)
+  } catch (error) {
+    // A bug, not a refusal (routers answer those): still an answer in the caller's protocol.
+    if (res.headersSent) res.destroy()
+    else router.writeError(res, {...faultsFor(router.service).serverError, message: `The sling local cloud failed: ${messageOf(error)}`}, request)
+  } finally {
+    discardRest(req)
   }
-  await router.handle(request, res)
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => resolve(Buffer.concat(chunks)))
-    req.on('error', reject)
-  })
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
