@@ -85,6 +85,8 @@ export interface StartOptions {
   /** Always loopback: the local cloud has no authentication. @default "127.0.0.1" */
   readonly host?: string
   readonly settings?: Partial<LocalSettings>
+  /** The service routers to serve. @default every router services.ts registers */
+  readonly routers?: readonly RouterFactory[]
 }
 
 const SCOPE = /Credential=[^/,\s]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/
@@ -113,9 +115,9 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   const settings = {...readLocalSettings(process.env), ...options.settings}
   let endpoint = ''
   const context: LocalContext = {store, accountId: LOCAL_ACCOUNT_ID, settings, endpoint: () => endpoint}
-  const {SERVICE_ROUTERS} = await import('./services.js')
+  const factories = options.routers ?? (await import('./services.js')).SERVICE_ROUTERS
   const routers = new Map<string, ServiceRouter>()
-  for (const factory of SERVICE_ROUTERS) {
+  for (const factory of factories) {
     const router = await factory(context)
     routers.set(router.service, router)
   }
@@ -150,6 +152,9 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, routers:
     res.end(JSON.stringify({ok: true, store: context.store.dir, pid: process.pid}))
     return
   }
+  // A client that asked to close may still be sending when a refusal answers it: the connection stays
+  // open after the answer, so the rest can be discarded (discardRest) while the client reads the answer.
+  if (!req.complete && /\bclose\b/i.test(req.headers.connection ?? '')) res.setHeader('connection', 'keep-alive')
   const scope = signingScope(req.headers, url)
   let buffered: Promise<Buffer> | undefined
   const request: LocalRequest = {

@@ -29,7 +29,7 @@ async function readInput(request: LocalRequest): Promise<Record<string, unknown>
     text = (await request.body(BODY_LIMIT)).toString('utf8')
   } catch (error) {
     if (!(error instanceof BodyTooLargeError)) throw error
-    const size = error.declared === undefined ? `More than ${BODY_LIMIT}` : String(error.declared)
+    const size = error.declared === undefined ? `more than ${BODY_LIMIT}` : String(error.declared)
     throw new LogsError('InvalidParameterException', `Upload too large: ${size} bytes exceeds limit of ${BATCH_LIMIT}`)
   }
   try {

@@ -128,7 +128,7 @@ export async function putObject(call: S3Call): Promise<void> {
 export async function copyObject(call: S3Call): Promise<void> {
   const {request, context} = call
   await requireBucket(call)
-  const source = decodeURIComponent((header(request, 'x-amz-copy-source') ?? '').split('?')[0] ?? '').replace(/^\//, '')
+  const source = copySource(header(request, 'x-amz-copy-source') ?? '')
   const slash = source.indexOf('/')
   const [sourceBucket, sourceKey] = slash > 0 ? [source.slice(0, slash), source.slice(slash + 1)] : [source, '']
   const from = await getObjectDoc(context.store, sourceBucket, sourceKey)
@@ -137,6 +137,15 @@ export async function copyObject(call: S3Call): Promise<void> {
   const doc: ObjectDoc = {...from, key: call.key, lastModified: new Date().toISOString(), ...(replace ? objectAttributes(request) : {})}
   await putObjectDoc(context.store, call.bucket, doc)
   sendXml(call.response, 200, 'CopyObjectResult', {ETag: doc.etag, LastModified: doc.lastModified})
+}
+
+/** The x-amz-copy-source header, percent-decoded, without a leading slash or a versionId. */
+function copySource(value: string): string {
+  try {
+    return decodeURIComponent(value.split('?')[0] ?? '').replace(/^\//, '')
+  } catch {
+    throw new S3Error(400, 'InvalidArgument', 'Invalid copy source encoding', {ArgumentName: 'x-amz-copy-source', ArgumentValue: value})
+  }
 }
 
 /** GET/HEAD: conditional headers, a single byte Range, stored headers and (on request) the checksum. */
