@@ -142,6 +142,17 @@ describe('Lambda', () => {
     expect((await lambda.send(new ListFunctionsCommand({}))).Functions).toEqual([])
   })
 
+  test('the SDK, still sending a 71 MB CreateFunction request, reads the 413 rather than a reset connection', async () => {
+    const cloud = await start()
+    const lambda = client(() => new LambdaClient({region: 'us-east-1', endpoint: cloud.endpoint, credentials, maxAttempts: 1}))
+    const zip = Buffer.alloc(53 * MiB, 7) // 70.7 MB once base64-encoded in the JSON body
+    const error = await rejectionOf(lambda.send(new CreateFunctionCommand({FunctionName: 'big', Role: 'arn:aws:iam::000000000000:role/r', Runtime: 'nodejs20.x', Handler: 'index.handler', Code: {ZipFile: zip}})))
+    expect(error.name).toBe('RequestEntityTooLargeException')
+    expect(error.$metadata?.httpStatusCode).toBe(413)
+    expect(error.message).toBe('Request must be smaller than 70167211 bytes for the CreateFunction operation')
+    expect((await lambda.send(new ListFunctionsCommand({}))).Functions).toEqual([])
+  })
+
   test('a malformed percent-escape in the URI is a 400 in Lambda\'s protocol, not a 500', async () => {
     const cloud = await start()
     const response = await fetch(`${cloud.endpoint}/2015-03-31/functions/%E0%A4%A/configuration`, {headers: {authorization: scope('lambda')}})
