@@ -54,8 +54,6 @@ export interface ProtocolError {
 }
 
 /** One AWS service over one wire protocol (REST-JSON, JSON 1.1, REST-XML, Query). */
-export {BodyTooLargeError} from './body.js'
-
 export interface ServiceRouter {
   /** The SigV4 signing name this router answers for. */
   readonly service: string
@@ -123,8 +121,8 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   }
   const server = createServer((req, res) => {
     handleRequest(req, res, routers, context).catch((error: unknown) => {
-      // Only before a router is known (the request line itself is unusable): no protocol to answer in.
-      if (!res.headersSent) res.writeHead(400, {'content-type': 'text/plain'})
+      // Reached only when no router could answer (even its error writer failed): no protocol to answer in.
+      if (!res.headersSent) res.writeHead(500, {'content-type': 'text/plain'})
       res.end(`sling local cloud: ${messageOf(error)}`)
     })
   })
@@ -146,7 +144,12 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
 }
 
 async function handleRequest(req: IncomingMessage, res: ServerResponse, routers: Map<string, ServiceRouter>, context: LocalContext): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+  const url = parseTarget(req.url ?? '/')
+  if (!url) {
+    res.writeHead(400, {'content-type': 'text/plain'})
+    res.end(`sling local cloud: the request target "${req.url ?? ''}" isn't a URL path.`)
+    return
+  }
   if (url.pathname === '/_sling/health') {
     res.writeHead(200, {'content-type': 'application/json'})
     res.end(JSON.stringify({ok: true, store: context.store.dir, pid: process.pid}))
@@ -188,6 +191,14 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, routers:
     else router.writeError(res, {...faultsFor(router.service).serverError, message: `The sling local cloud failed: ${messageOf(error)}`}, request)
   } finally {
     discardRest(req)
+  }
+}
+
+function parseTarget(target: string): URL | undefined {
+  try {
+    return new URL(target, 'http://127.0.0.1')
+  } catch {
+    return undefined
   }
 }
 
