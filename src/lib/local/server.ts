@@ -158,9 +158,24 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, routers:
   // A client that asked to close may still be sending when a refusal answers it: the connection stays
   // open after the answer, so the rest can be discarded (discardRest) while the client reads the answer.
   if (!req.complete && /\bclose\b/i.test(req.headers.connection ?? '')) res.setHeader('connection', 'keep-alive')
+  const request = localRequest(req, url)
+  const router = routers.get(request.service)
+  try {
+    if (router) {
+      await serve(router, request, res, context)
+    } else {
+      res.writeHead(400, {'content-type': 'application/json'})
+      res.end(JSON.stringify({message: `The sling local cloud doesn't emulate the "${request.service}" service.`}))
+    }
+  } finally {
+    discardRest(req)
+  }
+}
+
+function localRequest(req: IncomingMessage, url: URL): LocalRequest {
   const scope = signingScope(req.headers, url)
   let buffered: Promise<Buffer> | undefined
-  const request: LocalRequest = {
+  return {
     method: req.method ?? 'GET',
     url,
     headers: req.headers,
@@ -170,12 +185,10 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, routers:
     body: (limit) => (buffered ??= readBody(req, limit)),
     stream: () => bodyStream(req),
   }
-  const router = routers.get(request.service)
-  if (!router) {
-    res.writeHead(400, {'content-type': 'application/json'})
-    res.end(JSON.stringify({message: `The sling local cloud doesn't emulate the "${request.service}" service.`}))
-    return
-  }
+}
+
+/** Hands the request to its router; whatever happens, the caller gets an answer in the router's protocol. */
+async function serve(router: ServiceRouter, request: LocalRequest, res: ServerResponse, context: LocalContext): Promise<void> {
   if (!REGION.test(request.region)) {
     // State is kept per region on disk: a region like ".." must never reach a path. AWS answers this.
     router.writeError(res, {status: 403, code: 'InvalidSignatureException', message: `Credential should be scoped to a valid region, not '${request.region}'. `}, request)
@@ -189,8 +202,6 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, routers:
     // A bug, not a refusal (routers answer those): still an answer in the caller's protocol.
     if (res.headersSent) res.destroy()
     else router.writeError(res, {...faultsFor(router.service).serverError, message: `The sling local cloud failed: ${messageOf(error)}`}, request)
-  } finally {
-    discardRest(req)
   }
 }
 
