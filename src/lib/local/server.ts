@@ -1,8 +1,11 @@
 import {createServer} from 'node:http'
 import type {IncomingHttpHeaders, IncomingMessage, Server, ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
+import type {Readable} from 'node:stream'
 
 import {DEFAULT_REGION, LOCAL_ACCOUNT_ID} from '../aws/settings.js'
+import {bodyStream, discardRest, readBody} from './body.js'
+import {faultsFor} from './faults.js'
 import type {LocalSettings} from './settings.js'
 import {readLocalSettings} from './settings.js'
 import {Store} from './store.js'
@@ -17,8 +20,19 @@ export interface LocalRequest {
   /** The region the caller signed for; state is kept per region. */
   readonly region: string
   readonly raw: IncomingMessage
-  /** The whole body (buffered once, on first call). Large S3 uploads should stream `raw` instead. */
-  body(): Promise<Buffer>
+  /**
+   * The whole body, buffered once (later calls share the first call's result and limit). It rejects
+   * with a `BodyTooLargeError` as soon as the declared Content-Length or the bytes received pass
+   * `limit`: no more than `limit` bytes are ever held, and the server discards the rest of the body
+   * once the router has answered (in its protocol) so the client reads that answer.
+   */
+  body(limit: number): Promise<Buffer>
+  /**
+   * The body as a stream, for bodies too large to buffer (S3 objects): its consumer enforces the
+   * limit. Destroying it stops reading without resetting the connection; it errors if the client
+   * disconnects before the end.
+   */
+  stream(): Readable
 }
 
 /** What every service router shares: one store, one account, the settings. */
@@ -69,6 +83,8 @@ export interface StartOptions {
   /** Always loopback: the local cloud has no authentication. @default "127.0.0.1" */
   readonly host?: string
   readonly settings?: Partial<LocalSettings>
+  /** The service routers to serve. @default every router services.ts registers */
+  readonly routers?: readonly RouterFactory[]
 }
 
 const SCOPE = /Credential=[^/,\s]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/
@@ -97,16 +113,17 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   const settings = {...readLocalSettings(process.env), ...options.settings}
   let endpoint = ''
   const context: LocalContext = {store, accountId: LOCAL_ACCOUNT_ID, settings, endpoint: () => endpoint}
-  const {SERVICE_ROUTERS} = await import('./services.js')
+  const factories = options.routers ?? (await import('./services.js')).SERVICE_ROUTERS
   const routers = new Map<string, ServiceRouter>()
-  for (const factory of SERVICE_ROUTERS) {
+  for (const factory of factories) {
     const router = await factory(context)
     routers.set(router.service, router)
   }
   const server = createServer((req, res) => {
     handleRequest(req, res, routers, context).catch((error: unknown) => {
+      // Reached only when no router could answer (even its error writer failed): no protocol to answer in.
       if (!res.headersSent) res.writeHead(500, {'content-type': 'text/plain'})
-      res.end(`sling local cloud: ${error instanceof Error ? error.message : String(error)}`)
+      res.end(`sling local cloud: ${messageOf(error)}`)
     })
   })
   server.keepAliveTimeout = 5_000
@@ -127,49 +144,77 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
 }
 
 async function handleRequest(req: IncomingMessage, res: ServerResponse, routers: Map<string, ServiceRouter>, context: LocalContext): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+  const url = parseTarget(req.url ?? '/')
+  if (!url) {
+    res.writeHead(400, {'content-type': 'text/plain'})
+    res.end(`sling local cloud: the request target "${req.url ?? ''}" isn't a URL path.`)
+    return
+  }
   if (url.pathname === '/_sling/health') {
     res.writeHead(200, {'content-type': 'application/json'})
     res.end(JSON.stringify({ok: true, store: context.store.dir, pid: process.pid}))
     return
   }
+  // A client that asked to close may still be sending when a refusal answers it: the connection stays
+  // open after the answer, so the rest can be discarded (discardRest) while the client reads the answer.
+  if (!req.complete && /\bclose\b/i.test(req.headers.connection ?? '')) res.setHeader('connection', 'keep-alive')
+  const request = localRequest(req, url)
+  const router = routers.get(request.service)
+  try {
+    if (router) {
+      await serve(router, request, res, context)
+    } else {
+      res.writeHead(400, {'content-type': 'application/json'})
+      res.end(JSON.stringify({message: `The sling local cloud doesn't emulate the "${request.service}" service.`}))
+    }
+  } finally {
+    discardRest(req)
+  }
+}
+
+function localRequest(req: IncomingMessage, url: URL): LocalRequest {
   const scope = signingScope(req.headers, url)
   let buffered: Promise<Buffer> | undefined
-  const request: LocalRequest = {
+  return {
     method: req.method ?? 'GET',
     url,
     headers: req.headers,
     service: scope.service ?? guessService(req.headers, url),
     region: scope.region ?? DEFAULT_REGION,
     raw: req,
-    body: () => (buffered ??= readBody(req)),
+    body: (limit) => (buffered ??= readBody(req, limit)),
+    stream: () => bodyStream(req),
   }
-  const router = routers.get(request.service)
-  if (!router) {
-    res.writeHead(400, {'content-type': 'application/json'})
-    res.end(JSON.stringify({message: `The sling local cloud doesn't emulate the "${request.service}" service.`}))
-    return
-  }
+}
+
+/** Hands the request to its router; whatever happens, the caller gets an answer in the router's protocol. */
+async function serve(router: ServiceRouter, request: LocalRequest, res: ServerResponse, context: LocalContext): Promise<void> {
   if (!REGION.test(request.region)) {
     // State is kept per region on disk: a region like ".." must never reach a path. AWS answers this.
     router.writeError(res, {status: 403, code: 'InvalidSignatureException', message: `Credential should be scoped to a valid region, not '${request.region}'. `}, request)
     return
   }
-  const fault = await context.settings.faults.pick(request, router.operation?.(request))
-  if (fault) {
-    router.writeError(res, fault, request)
-    return
+  try {
+    const fault = await context.settings.faults.pick(request, router.operation?.(request))
+    if (fault) router.writeError(res, fault, request)
+    else await router.handle(request, res)
+  } catch (error) {
+    // A bug, not a refusal (routers answer those): still an answer in the caller's protocol.
+    if (res.headersSent) res.destroy()
+    else router.writeError(res, {...faultsFor(router.service).serverError, message: `The sling local cloud failed: ${messageOf(error)}`}, request)
   }
-  await router.handle(request, res)
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => resolve(Buffer.concat(chunks)))
-    req.on('error', reject)
-  })
+function parseTarget(target: string): URL | undefined {
+  try {
+    return new URL(target, 'http://127.0.0.1')
+  } catch {
+    return undefined
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {

@@ -68,3 +68,18 @@ test('refuses a request signed for a region that is no region, so it never names
   expect(response.status).toBe(403)
   expect(await response.json()).toMatchObject({__type: 'InvalidSignatureException', message: "Credential should be scoped to a valid region, not '..'. "})
 })
+
+test('a request target that is no URL path is a 400, and the server goes on answering', async () => {
+  const {cloud} = await start()
+  const {request} = await import('node:http')
+  const status = await new Promise<number | undefined>((resolve, reject) => {
+    const req = request(`${cloud.endpoint}/`, {path: '//[', agent: false}, (res) => {
+      res.resume()
+      resolve(res.statusCode)
+    })
+    req.on('error', reject)
+    req.end()
+  })
+  expect(status).toBe(400)
+  expect((await fetch(`${cloud.endpoint}/_sling/health`)).status).toBe(200)
+})

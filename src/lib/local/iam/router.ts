@@ -3,11 +3,17 @@ import type {ServerResponse} from 'node:http'
 
 import {XMLBuilder} from 'fast-xml-parser'
 
+import {BodyTooLargeError} from '../body.js'
 import type {LocalContext, LocalRequest, ProtocolError, ServiceRouter} from '../server.js'
 import {IamError} from './errors.js'
 import {attachRolePolicy, createRole, deleteRole, deleteRolePolicy, detachRolePolicy, getRole, getRolePolicy, listAttachedRolePolicies, listRolePolicies, listRoles, putRolePolicy} from './roles.js'
 
 const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/'
+/**
+ * Query requests are form-encoded parameters; the largest IAM accepts are policy documents of at most
+ * 131,072 characters, up to 3 bytes each once percent-encoded, so 1 MiB holds any valid request.
+ */
+const BODY_LIMIT = 1024 * 1024
 const builder = new XMLBuilder({ignoreAttributes: false, suppressEmptyNode: false})
 
 /** An action's result element (`<XResult>`), or undefined for actions with no output. */
@@ -25,6 +31,17 @@ const ACTIONS: Record<string, Action> = {
   GetRolePolicy: getRolePolicy,
   DeleteRolePolicy: deleteRolePolicy,
   ListRolePolicies: listRolePolicies,
+}
+
+/** The Query parameters: the form-encoded body of a POST, else the URL's query string. */
+async function readParams(request: LocalRequest): Promise<URLSearchParams> {
+  if (request.method !== 'POST') return new URLSearchParams(request.url.search)
+  try {
+    return new URLSearchParams((await request.body(BODY_LIMIT)).toString('utf8'))
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw new IamError(400, 'ValidationError', `The request body must be smaller than ${BODY_LIMIT} bytes.`)
+    throw error
+  }
 }
 
 function requestId(): string {
@@ -49,10 +66,10 @@ export function createIamRouter(context: LocalContext): ServiceRouter {
     operation: (request: LocalRequest) => request.url.searchParams.get('Action') ?? undefined,
     writeError,
     async handle(request, response) {
-      const params = new URLSearchParams(request.method === 'POST' ? (await request.body()).toString('utf8') : request.url.search)
-      const name = params.get('Action') ?? ''
-      const action = ACTIONS[name]
       try {
+        const params = await readParams(request)
+        const name = params.get('Action') ?? ''
+        const action = ACTIONS[name]
         if (!action) throw new IamError(400, 'InvalidAction', `Could not find operation ${name} for version ${params.get('Version') ?? ''}`)
         const result = await action(params, context)
         const id = requestId()

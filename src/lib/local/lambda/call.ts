@@ -25,9 +25,9 @@ export interface Reply {
 
 export type Handler = (call: LambdaCall) => Promise<Reply>
 
-export function makeCall(scope: LambdaScope, request: LocalRequest, response: ServerResponse, params: Record<string, string>): LambdaCall {
+export function makeCall(scope: LambdaScope, request: LocalRequest, response: ServerResponse, params: Record<string, string>, operation: string): LambdaCall {
   let parsed: Promise<Record<string, unknown>> | undefined
-  return {scope, request, response, params, query: request.url.searchParams, json: () => (parsed ??= readJson(request))}
+  return {scope, request, response, params, query: request.url.searchParams, json: () => (parsed ??= readJson(request, operation))}
 }
 
 /** A URI label; the route guarantees it's there. */

@@ -1,10 +1,12 @@
 /** Deployment packages: taken from the request (ZipFile) or the local S3, checked as Lambda checks them, stored by SHA-256. */
+import type {Readable} from 'node:stream'
+
 import yauzl from 'yauzl'
 
 import {getBucket, readObject} from '../s3/objects.js'
 import type {Store} from '../store.js'
 import type {CodeRef} from './model.js'
-import {invalidParameter, LambdaError} from './protocol.js'
+import {invalidParameter, LambdaError, requestTooLarge} from './protocol.js'
 import {isObject, LIMITS} from './validate.js'
 
 /** A stored package, with the base64 SHA-256 Lambda reports as CodeSha256. */
@@ -12,33 +14,30 @@ export interface StoredCode extends CodeRef {
   readonly sha256Base64: string
 }
 
-/** The request-size limit AWS names in its RequestTooLargeException message, per operation. */
-const REQUEST_LIMITS: Record<string, number> = {CreateFunction: 69_905_067, UpdateFunctionCode: 70_167_211, PublishLayerVersion: 69_905_067}
+/** Where a package comes from: the request's ZipFile (in memory) or an object of the local S3 (a file, streamed). */
+type ZipSource = {readonly buffer: Buffer} | {readonly file: string; open(): Readable}
 
 /**
- * Reads the package from `code` ({ZipFile} as base64, or {S3Bucket, S3Key}), checks it unzips and
- * fits the unzipped limit, and stores it.
+ * Reads the package from `code` ({ZipFile} as base64, or {S3Bucket, S3Key}), inflates every entry to
+ * check it unzips and fits the unzipped limit (refused as soon as the inflated bytes pass it, whatever
+ * the zip declares), and only then stores it.
  */
 export async function acceptCode(store: Store, code: Record<string, unknown>, operation: string): Promise<StoredCode> {
-  const zip = await codeBytes(store, code, operation)
-  const unzippedSize = await unzippedSizeOf(zip)
-  if (unzippedSize > LIMITS.unzippedMax) throw invalidParameter(`Unzipped size must be smaller than ${LIMITS.unzippedMax} bytes`)
-  const blob = await store.putBlob(zip)
+  const source = await codeSource(store, code, operation)
+  const unzippedSize = await inflatedSizeOf(source)
+  const blob = await store.putBlob('buffer' in source ? source.buffer : source.open())
   return {sha256: blob.sha256, sha256Base64: blob.sha256Base64, size: blob.size, unzippedSize}
 }
 
-async function codeBytes(store: Store, code: Record<string, unknown>, operation: string): Promise<Buffer> {
+async function codeSource(store: Store, code: Record<string, unknown>, operation: string): Promise<ZipSource> {
   const {ZipFile, S3Bucket, S3Key, S3ObjectVersion, ImageUri} = code
   if (ImageUri !== undefined) throw invalidParameter('The sling local cloud runs zip packages only; container images (ImageUri) are not supported.')
   if (typeof ZipFile === 'string') {
     if (S3Bucket !== undefined || S3Key !== undefined) throw invalidParameter('Please provide a source for function code.')
     const zip = Buffer.from(ZipFile, 'base64')
-    // AWS caps the request, which carries the zip base64-encoded: 50 MB of zip.
-    if (zip.length > LIMITS.zippedDirectMax) {
-      const limit = REQUEST_LIMITS[operation] ?? REQUEST_LIMITS.CreateFunction ?? 0
-      throw new LambdaError('RequestTooLargeException', `Request must be smaller than ${limit} bytes for the ${operation} operation`)
-    }
-    return zip
+    // The request limit lets 50 MB of zip through base64-encoded; the zip itself is held to 50 MB too.
+    if (zip.length > LIMITS.zippedDirectMax) throw requestTooLarge(operation)
+    return {buffer: zip}
   }
   if (typeof S3Bucket === 'string' && typeof S3Key === 'string') {
     if (S3ObjectVersion !== undefined) throw invalidParameter('The sling local S3 keeps no object versions; omit S3ObjectVersion.')
@@ -51,30 +50,64 @@ async function codeBytes(store: Store, code: Record<string, unknown>, operation:
           : `Error occurred while GetObject. S3 Error Code: NoSuchBucket. S3 Error Message: The specified bucket does not exist`,
       )
     }
-    return object.bytes()
+    // An object may be gigabytes: it is read from its file, never into memory.
+    return {file: store.blobPath(object.blob.sha256), open: () => object.open()}
   }
   throw invalidParameter('Please provide a source for function code.')
 }
 
-/** The sum of the entries' uncompressed sizes; an unreadable zip is refused as Lambda refuses it. */
-export async function unzippedSizeOf(zip: Buffer): Promise<number> {
-  try {
-    return await new Promise<number>((resolve, reject) => {
-      yauzl.fromBuffer(zip, {lazyEntries: true, validateEntrySizes: true}, (error, file) => {
-        if (error) return reject(error)
-        let total = 0
-        file.on('entry', (entry: yauzl.Entry) => {
-          total += entry.uncompressedSize
-          file.readEntry()
+const unreadable = (): LambdaError => invalidParameter('Could not unzip uploaded file. Please check your file, then try to upload again.')
+const tooLargeUnzipped = (): LambdaError => invalidParameter(`Unzipped size must be smaller than ${LIMITS.unzippedMax} bytes`)
+
+/**
+ * The bytes the entries really inflate to. A zip whose headers understate its entries (a zip bomb) is
+ * refused once the inflated bytes pass the unzipped limit; one whose headers disagree with its data
+ * in any other way is unreadable, as Lambda finds it.
+ */
+export async function inflatedSizeOf(source: ZipSource): Promise<number> {
+  const zip = await openZip(source).catch(() => {
+    throw unreadable()
+  })
+  return new Promise<number>((resolve, reject) => {
+    let total = 0
+    let failed = false
+    const fail = (error: unknown): void => {
+      if (failed) return
+      failed = true
+      zip.close()
+      reject(error instanceof LambdaError ? error : unreadable())
+    }
+    zip.on('error', fail)
+    zip.on('end', () => resolve(total))
+    zip.on('entry', (entry: yauzl.Entry) => {
+      if (entry.fileName.endsWith('/')) return zip.readEntry()
+      zip.openReadStream(entry, (error, stream) => {
+        if (error) return fail(error)
+        let size = 0
+        stream.on('data', (chunk: Buffer) => {
+          size += chunk.length
+          total += chunk.length
+          if (total > LIMITS.unzippedMax) {
+            stream.destroy()
+            fail(tooLargeUnzipped())
+          }
         })
-        file.on('end', () => resolve(total))
-        file.on('error', reject)
-        file.readEntry()
+        stream.on('error', fail)
+        stream.on('end', () => (size === entry.uncompressedSize ? zip.readEntry() : fail(unreadable())))
       })
     })
-  } catch {
-    throw invalidParameter('Could not unzip uploaded file. Please check your file, then try to upload again.')
-  }
+    zip.readEntry()
+  })
+}
+
+function openZip(source: ZipSource): Promise<yauzl.ZipFile> {
+  // Sizes are checked against the inflated bytes above, not trusted from the headers.
+  const options = {lazyEntries: true, validateEntrySizes: false}
+  return new Promise((resolve, reject) => {
+    const done = (error: Error | null, zip: yauzl.ZipFile): void => (error ? reject(error) : resolve(zip))
+    if ('buffer' in source) yauzl.fromBuffer(source.buffer, options, done)
+    else yauzl.open(source.file, options, done)
+  })
 }
 
 /** Code input of CreateFunction/PublishLayerVersion (an object), refused as AWS refuses a missing one. */

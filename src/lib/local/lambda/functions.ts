@@ -13,7 +13,7 @@ import {conflict, invalidParameter, lambdaTimestamp, validationError} from './pr
 import {changeFunction, findFunction, functionNotFound, listFunctions, loadFunction, putFunction, versionFor} from './repo.js'
 import {assertNotBusy, currentRevisionId, effectiveConfiguration, startTiming} from './state.js'
 import {zipUrl} from './serve-code.js'
-import {checkRevision, validateSettings} from './validate.js'
+import {checkRevision, validateSettings, validateTags} from './validate.js'
 import {configAtStart, publishLatest} from './versions.js'
 
 export const createFunction: Handler = async (call) => {
@@ -27,6 +27,7 @@ export const createFunction: Handler = async (call) => {
     throw invalidParameter('Runtime and Handler are mandatory parameters for functions created with deployment packages.')
   }
   validateSettings(input)
+  const tags = input.Tags === undefined || input.Tags === null ? {} : validateTags(input.Tags)
   const code = await acceptCode(call.scope.context.store, codeInput(input.Code, 'Code'), 'CreateFunction')
   const layers = await resolveLayers(call.scope, (input.Layers ?? []) as string[])
   checkTotalSize(code.unzippedSize, layers)
@@ -36,7 +37,7 @@ export const createFunction: Handler = async (call) => {
     if (await findFunction(call.scope, ref.name)) throw conflict(`Function already exist: ${ref.name}`)
     let record: FunctionRecord = {
       name: ref.name, versions: {$LATEST: latest}, lastVersion: 0, aliases: {}, policies: {}, urls: {}, provisioned: {}, eventInvokeConfigs: {},
-      tags: (input.Tags ?? {}) as Record<string, string>,
+      tags,
     }
     let shown = latest
     if (input.Publish === true) {

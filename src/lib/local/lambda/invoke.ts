@@ -13,6 +13,7 @@ import type {FunctionSpec, InvocationResult, LambdaRuntime} from '../runtime/run
 import {ConcurrencyLimitError, createLambdaRuntime, isNodeRuntime, logTail} from '../runtime/runtime.js'
 import type {LocalContext, LocalRequest} from '../server.js'
 import {functionArn} from './names.js'
+import {readInvokePayload, SYNC_PAYLOAD_LIMIT} from './payload.js'
 import {LambdaError, validationError} from './protocol.js'
 import type {InvocationTarget} from './resolve.js'
 import {resolveInvocationTarget} from './resolve.js'
@@ -22,9 +23,6 @@ export interface InvokeService {
   close(): Promise<void>
 }
 
-/** 6 MB for synchronous requests and responses, 1 MB for asynchronous ones (Lambda quotas). */
-export const SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024
-export const ASYNC_PAYLOAD_LIMIT = 1024 * 1024
 const INVOCATION_TYPES = ['Event', 'RequestResponse', 'DryRun']
 
 /** Tuning from the environment: SLING_LOCAL_IDLE_TIMEOUT_MS, SLING_LOCAL_ASYNC_RETRY_MS, SLING_LOCAL_MAX_ENVIRONMENTS. */
@@ -97,21 +95,6 @@ function checkInvocable(target: InvocationTarget, spec: FunctionSpec): void {
   }
 }
 
-async function readPayload(request: LocalRequest, limit: number): Promise<Buffer> {
-  const tooLarge = (): LambdaError => new LambdaError('RequestTooLargeException', `Request must be smaller than ${limit} bytes for the InvokeFunction operation`)
-  if (Number(header(request, 'content-length') ?? 0) > limit) throw tooLarge()
-  const payload = await request.body()
-  if (payload.length > limit) throw tooLarge()
-  if (payload.length > 0) {
-    try {
-      JSON.parse(payload.toString('utf8'))
-    } catch (error) {
-      throw new LambdaError('InvalidRequestContentException', `Could not parse request body into json: Could not parse payload into json: ${(error as Error).message}`)
-    }
-  }
-  return payload
-}
-
 async function handleInvoke(
   context: LocalContext,
   runtime: LambdaRuntime,
@@ -130,7 +113,7 @@ async function handleInvoke(
     throw validationError([`Value '${logType}' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [Tail, None]`])
   }
   const spec = specOf(target, request.region)
-  const payload = await readPayload(request, type === 'Event' ? ASYNC_PAYLOAD_LIMIT : SYNC_PAYLOAD_LIMIT)
+  const payload = await readInvokePayload(request, type, legacyAsync)
   checkInvocable(target, spec)
   const requestId = randomUUID()
   const base = {'x-amzn-requestid': requestId, 'x-amz-executed-version': target.executedVersion}

@@ -6,6 +6,7 @@ import {randomUUID} from 'node:crypto'
 import type {ServerResponse} from 'node:http'
 
 import type {LocalRequest, ProtocolError} from '../server.js'
+import {BodyTooLargeError} from '../body.js'
 
 /** HTTP status per error, from the model's `error.httpStatusCode`. */
 const ERROR_STATUS: Record<string, number> = {
@@ -22,6 +23,7 @@ const ERROR_STATUS: Record<string, number> = {
   ResourceInUseException: 400,
   PreconditionFailedException: 412,
   RequestTooLargeException: 413,
+  RequestEntityTooLargeException: 413,
   UnsupportedMediaTypeException: 415,
   TooManyRequestsException: 429,
   ServiceException: 500,
@@ -105,9 +107,37 @@ function send(response: ServerResponse, status: number, headers: Record<string, 
   response.end(text)
 }
 
-/** The request's JSON body as an object ({} when empty); malformed JSON is refused as AWS does. */
-export async function readJson(request: LocalRequest): Promise<Record<string, unknown>> {
-  const body = await request.body()
+/**
+ * The request-size limits Lambda names in its 413 answers, per operation: a code upload carries up
+ * to 50 MB of zip, base64-encoded (4/3 larger), plus the rest of the JSON document.
+ */
+const REQUEST_LIMITS: Record<string, number> = {CreateFunction: 70_167_211, UpdateFunctionCode: 70_167_211, PublishLayerVersion: 70_167_211}
+/** Every other operation but Invoke carries a small JSON document; Invoke's 6 MB bounds them too. */
+const DEFAULT_REQUEST_LIMIT = 6_291_456
+
+/** The largest request body `operation` accepts, in bytes. */
+export function requestLimit(operation: string): number {
+  return REQUEST_LIMITS[operation] ?? DEFAULT_REQUEST_LIMIT
+}
+
+/**
+ * What Lambda answers a request over its operation's limit. The wire name is
+ * RequestEntityTooLargeException (AWS's front end), which the model lists for no operation but Invoke
+ * (there as RequestTooLargeException); SDKs surface it by that name.
+ */
+export function requestTooLarge(operation: string): LambdaError {
+  return new LambdaError('RequestEntityTooLargeException', `Request must be smaller than ${requestLimit(operation)} bytes for the ${operation} operation`)
+}
+
+/** The request's JSON body as an object ({} when empty); malformed JSON is refused as AWS does, and so is a body over the operation's limit. */
+export async function readJson(request: LocalRequest, operation: string): Promise<Record<string, unknown>> {
+  let body: Buffer
+  try {
+    body = await request.body(requestLimit(operation))
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw requestTooLarge(operation)
+    throw error
+  }
   if (body.length === 0) return {}
   let parsed: unknown
   try {

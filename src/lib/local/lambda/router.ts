@@ -96,7 +96,7 @@ function match(routes: readonly Route[], request: LocalRequest): {route: Route; 
     const ok = candidate.segments.every((segment, i) => {
       const actual = segments[i] ?? ''
       if (segment.startsWith('{')) {
-        params[segment.slice(1, -1)] = decodeURIComponent(actual)
+        params[segment.slice(1, -1)] = decodeLabel(actual)
         return true
       }
       return segment === actual
@@ -106,13 +106,31 @@ function match(routes: readonly Route[], request: LocalRequest): {route: Route; 
   return undefined
 }
 
+/** A URI label, percent-decoded; a malformed escape is the caller's error, answered in Lambda's protocol. */
+function decodeLabel(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    throw new LambdaError('ValidationException', `The request URI has a malformed percent-encoding in "${segment}".`)
+  }
+}
+
+/** The operation, for fault selection: undefined when the request matches none (or can't be decoded). */
+function operationOf(routes: readonly Route[], request: LocalRequest): string | undefined {
+  try {
+    return match(routes, request)?.route.operation
+  } catch {
+    return undefined
+  }
+}
+
 /** Creates the Lambda router (service "lambda") over the shared store. */
 export function createLambdaRouter(context: LocalContext): ServiceRouter {
   const invoke = createInvokeRoutes(context)
   const routes = buildRoutes(invoke)
   return {
     service: 'lambda',
-    operation: (request) => match(routes, request)?.route.operation,
+    operation: (request) => operationOf(routes, request),
     writeError: (response: ServerResponse, error: ProtocolError) => writeLambdaError(response, error),
     async handle(request, response) {
       try {
@@ -122,7 +140,7 @@ export function createLambdaRouter(context: LocalContext): ServiceRouter {
         if (!found) {
           throw new LambdaError('UnknownOperationException', `The sling local cloud doesn't emulate the Lambda operation ${request.method} ${request.url.pathname}.`)
         }
-        const reply = await found.route.handler(makeCall(scopeOf(context, request.region), request, response, found.params))
+        const reply = await found.route.handler(makeCall(scopeOf(context, request.region), request, response, found.params, found.route.operation))
         if (response.writableEnded || response.headersSent) return // Invoke writes its own response
         sendJson(response, reply.status, reply.body, reply.headers)
       } catch (error) {

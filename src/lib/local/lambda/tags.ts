@@ -4,9 +4,7 @@ import {param} from './call.js'
 import {parseFunctionRef} from './names.js'
 import {invalidParameter, validationError} from './protocol.js'
 import {changeFunction, loadFunction} from './repo.js'
-import {isObject} from './validate.js'
-
-const MAX_TAGS = 50
+import {MAX_TAGS, validateTags} from './validate.js'
 
 /** The function a tagging ARN names; Lambda tags functions, not versions or aliases. */
 function taggedFunction(call: LambdaCall): string {
@@ -23,12 +21,10 @@ function taggedFunction(call: LambdaCall): string {
 export const tagResource: Handler = async (call) => {
   const input = await call.json()
   const name = taggedFunction(call)
-  if (!isObject(input.Tags)) throw validationError([`Value null at 'tags' failed to satisfy constraint: Member must not be null`])
-  const tags = input.Tags
-  const bad = Object.entries(tags).filter(([key, value]) => key.length < 1 || key.length > 128 || typeof value !== 'string' || value.length > 256 || key.startsWith('aws:'))
-  if (bad.length > 0) throw invalidParameter(`Invalid tag: ${bad.map(([key]) => key).join(', ')}. Keys are 1–128 characters (not starting with "aws:"), values at most 256.`)
+  if (input.Tags === undefined || input.Tags === null) throw validationError([`Value null at 'tags' failed to satisfy constraint: Member must not be null`])
+  const tags = validateTags(input.Tags)
   await changeFunction(call.scope, name, (fn) => {
-    const merged = {...fn.tags, ...(tags as Record<string, string>)}
+    const merged = {...fn.tags, ...tags}
     if (Object.keys(merged).length > MAX_TAGS) throw invalidParameter(`Number of tags exceeds resource tag limit of ${MAX_TAGS}.`)
     return {record: {...fn, tags: merged}, result: undefined}
   })

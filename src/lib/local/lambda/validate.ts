@@ -93,6 +93,38 @@ export function checkRevision(expected: unknown, actual: string): void {
   }
 }
 
+/** The model's TagKey/TagValue pattern: letters, separators, digits and `_.:/=+-@`. */
+const TAG_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u
+const TAG_PATTERN_TEXT = '([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)'
+/** Tags a function may carry. */
+export const MAX_TAGS = 50
+
+/**
+ * The Tags member of CreateFunction and TagResource, checked as the model types it (a map of strings
+ * to strings: anything else can't be read, InvalidRequestContentException), with its constraints
+ * (ValidationException) and Lambda's rules: at most 50 tags, no `aws:` prefix (InvalidParameterValueException).
+ */
+export function validateTags(value: unknown): Record<string, string> {
+  if (!isObject(value) || Object.values(value).some((tag) => typeof tag !== 'string')) {
+    throw new LambdaError('InvalidRequestContentException', `Could not parse request body into json: Tags must be a map of strings to strings, not ${JSON.stringify(value)}.`)
+  }
+  const tags = value as Record<string, string>
+  const problems: string[] = []
+  const badKeys = Object.keys(tags).filter((key) => key.length < 1 || key.length > 128 || !TAG_PATTERN.test(key))
+  if (badKeys.length > 0) {
+    problems.push(`Value '${JSON.stringify(tags)}' at 'tags' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: ${TAG_PATTERN_TEXT}]`)
+  }
+  const badValues = Object.values(tags).filter((tag) => tag.length > 256 || !TAG_PATTERN.test(tag))
+  if (badValues.length > 0) {
+    problems.push(`Value '${JSON.stringify(tags)}' at 'tags' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 256, Member must have length greater than or equal to 0, Member must satisfy regular expression pattern: ${TAG_PATTERN_TEXT}]`)
+  }
+  if (problems.length > 0) throw validationError(problems)
+  const reserved = Object.keys(tags).filter((key) => key.toLowerCase().startsWith('aws:'))
+  if (reserved.length > 0) throw invalidParameter(`Tag keys can't start with "aws:" (case insensitive), which AWS reserves: ${reserved.join(', ')}.`)
+  if (Object.keys(tags).length > MAX_TAGS) throw invalidParameter(`Number of tags exceeds resource tag limit of ${MAX_TAGS}.`)
+  return tags
+}
+
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

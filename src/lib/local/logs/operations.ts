@@ -246,6 +246,9 @@ async function putLogEvents(input: Input, scope: LogsScope): Promise<unknown> {
     if (typeof event.timestamp !== 'number' || typeof event.message !== 'string' || event.message === '') throw invalidParameter('Each log event needs a timestamp and a non-empty message.')
     return {timestamp: event.timestamp, message: event.message}
   })
+  // The batch is measured as AWS measures it: the messages in UTF-8, plus 26 bytes per event.
+  const batchSize = parsed.reduce((sum, event) => sum + Buffer.byteLength(event.message) + 26, 0)
+  if (batchSize > 1_048_576) throw invalidParameter(`Upload too large: ${batchSize} bytes exceeds limit of 1048576`)
   for (let i = 1; i < parsed.length; i++) {
     if ((parsed[i]?.timestamp ?? 0) < (parsed[i - 1]?.timestamp ?? 0)) throw invalidParameter('Log events in a single PutLogEvents request must be in chronological order.')
   }

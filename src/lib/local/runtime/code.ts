@@ -1,13 +1,9 @@
 import {createHash, randomBytes} from 'node:crypto'
-import {createWriteStream} from 'node:fs'
-import {chmod, cp, mkdir, rename, rm, stat} from 'node:fs/promises'
+import {cp, mkdir, rename, rm, stat} from 'node:fs/promises'
 import path from 'node:path'
-import type {Readable} from 'node:stream'
-import {pipeline} from 'node:stream/promises'
-
-import yauzl from 'yauzl'
 
 import type {Store} from '../store.js'
+import {extractZip} from './extract.js'
 
 /** Where a function version's code and layers are on disk, ready to run. */
 export interface PreparedCode {
@@ -62,47 +58,4 @@ async function exists(file: string): Promise<boolean> {
   } catch {
     return false
   }
-}
-
-/** Extracts every entry of `zipFile` under `dir`, keeping Unix modes; refuses entries that escape `dir`. */
-export function extractZip(zipFile: string, dir: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(zipFile, {lazyEntries: true, strictFileNames: false}, (openError, zip) => {
-      if (openError) {
-        reject(openError)
-        return
-      }
-      const fail = (error: unknown): void => {
-        zip.close()
-        reject(error instanceof Error ? error : new Error(String(error)))
-      }
-      zip.on('error', fail)
-      zip.on('end', () => resolve())
-      zip.on('entry', (entry: yauzl.Entry) => {
-        const target = path.resolve(dir, entry.fileName)
-        if (target !== dir && !target.startsWith(dir + path.sep)) {
-          fail(new Error(`Zip entry "${entry.fileName}" is outside the archive root.`))
-          return
-        }
-        if (entry.fileName.endsWith('/')) {
-          mkdir(target, {recursive: true}).then(() => zip.readEntry(), fail)
-          return
-        }
-        zip.openReadStream(entry, (streamError, stream) => {
-          if (streamError) {
-            fail(streamError)
-            return
-          }
-          writeEntry(stream, target, (entry.externalFileAttributes >>> 16) & 0o777).then(() => zip.readEntry(), fail)
-        })
-      })
-      zip.readEntry()
-    })
-  })
-}
-
-async function writeEntry(stream: Readable, target: string, mode: number): Promise<void> {
-  await mkdir(path.dirname(target), {recursive: true})
-  await pipeline(stream, createWriteStream(target))
-  if (mode !== 0) await chmod(target, mode | 0o400)
 }

@@ -2,7 +2,7 @@ import {DEFAULT_REGION} from '../../aws/settings.js'
 import type {BucketDoc, ObjectDoc} from './objects.js'
 import {BUCKETS, getBucket, listObjects as listObjectDocs} from './objects.js'
 import type {S3Call} from './router.js'
-import {noSuchBucket, parseXml, S3Error, sendEmpty, sendXml} from './xml.js'
+import {noSuchBucket, readXml, S3Error, sendEmpty, sendXml} from './xml.js'
 
 /** The canonical user every local bucket and object belongs to. */
 export const LOCAL_OWNER = {ID: '75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a', DisplayName: 'sling-local'}
@@ -20,7 +20,7 @@ export async function createBucket(call: S3Call): Promise<void> {
   if (!BUCKET_NAME.test(bucket) || bucket.includes('..') || /^\d+\.\d+\.\d+\.\d+$/.test(bucket)) {
     throw new S3Error(400, 'InvalidBucketName', 'The specified bucket is not valid.', {BucketName: bucket})
   }
-  const body = parseXml((await request.body()).toString('utf8'))
+  const body = await readXml(request)
   const constraint = (body.CreateBucketConfiguration as {LocationConstraint?: string} | undefined)?.LocationConstraint
   // As on S3: outside us-east-1 the LocationConstraint must name the region the request went to.
   const region = constraint || DEFAULT_REGION

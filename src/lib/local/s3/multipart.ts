@@ -9,7 +9,7 @@ import type {ObjectDoc} from './objects.js'
 import {putObjectDoc} from './objects.js'
 import {checksumHeaders, objectAttributes, receiveBody} from './object-ops.js'
 import type {S3Call} from './router.js'
-import {noSuchUpload, parseXml, S3Error, sendEmpty, sendXml} from './xml.js'
+import {noSuchUpload, readXml, S3Error, sendEmpty, sendXml} from './xml.js'
 
 interface UploadDoc extends Pick<ObjectDoc, 'contentType' | 'metadata' | 'headers'> {
   readonly uploadId: string
@@ -31,6 +31,8 @@ interface PartDoc {
 
 const UPLOADS = 's3-uploads'
 const partsOf = (uploadId: string): string => `s3-parts/${uploadId}`
+/** An object assembled from parts may reach 5 TiB (each part 5 GiB, as receiveBody enforces). */
+const MAX_OBJECT_SIZE = 5 * 1024 ** 4
 /** Every part but the last must be at least 5 MiB, as on S3. */
 const MIN_PART_SIZE = 5 * 1024 * 1024
 
@@ -82,7 +84,7 @@ export async function uploadPart(call: S3Call): Promise<void> {
 export async function completeMultipartUpload(call: S3Call): Promise<void> {
   const upload = await requireUpload(call)
   const {store} = call.context
-  const body = parseXml((await call.request.body()).toString('utf8'))
+  const body = await readXml(call.request)
   const requested = ((body.CompleteMultipartUpload as {Part?: {PartNumber?: string; ETag?: string}[]} | undefined)?.Part ?? []).map((part) => ({
     number: Number(part.PartNumber),
     etag: normaliseEtag(part.ETag ?? ''),
@@ -100,6 +102,10 @@ export async function completeMultipartUpload(call: S3Call): Promise<void> {
       throw new S3Error(400, 'EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed object size.', {ProposedSize: part.size, MinSizeAllowed: MIN_PART_SIZE, PartNumber: part.partNumber, ETag: part.etag})
     }
     parts.push(part)
+  }
+  const total = parts.reduce((sum, part) => sum + part.size, 0)
+  if (total > MAX_OBJECT_SIZE) {
+    throw new S3Error(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', {ProposedSize: total, MaxSizeAllowed: MAX_OBJECT_SIZE})
   }
   const blob = await store.putBlob(Readable.from(concatenate(store, parts)))
   // S3's multipart ETag: the MD5 of the parts' binary MD5s, then "-<number of parts>".

@@ -1,7 +1,8 @@
 import {createReadStream} from 'node:fs'
-import type {Readable} from 'node:stream'
+import type {Readable, Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
+import {BodyTooLargeError, byteLimit} from '../body.js'
 import type {LocalRequest} from '../server.js'
 import type {BlobRef, Store} from '../store.js'
 import {requireBucket} from './bucket-ops.js'
@@ -11,7 +12,10 @@ import {AwsChunkedDecoder, isAwsChunked} from './chunked.js'
 import type {ObjectDoc} from './objects.js'
 import {deleteObjectDoc, getObject as getObjectDoc, putObjectDoc} from './objects.js'
 import type {S3Call} from './router.js'
-import {httpDate, noSuchKey, parseXml, S3Error, sendEmpty, sendXml} from './xml.js'
+import {httpDate, noSuchKey, readXml, S3Error, sendEmpty, sendXml} from './xml.js'
+
+/** The largest object a PutObject, and the largest part an UploadPart, may carry: 5 GiB. */
+export const MAX_UPLOAD_SIZE = 5 * 1024 ** 3
 
 /** Headers S3 stores with an object and returns on GET/HEAD. */
 const STORED_HEADERS = ['cache-control', 'content-disposition', 'content-encoding', 'content-language', 'expires']
@@ -46,18 +50,23 @@ function declaredAlgorithm(request: LocalRequest): ChecksumAlgorithm | undefined
 export async function receiveBody(request: LocalRequest, store: Store): Promise<ReceivedBody> {
   const algorithm = declaredAlgorithm(request)
   const chunked = isAwsChunked(request.headers)
+  const declaredText = header(request, chunked ? 'x-amz-decoded-content-length' : 'content-length')
+  const declared = declaredText === undefined || !/^\d+$/.test(declaredText) ? undefined : Number(declaredText)
+  // Refused before a byte is read when the size is declared, else as soon as the bytes pass it.
+  if (declared !== undefined && declared > MAX_UPLOAD_SIZE) throw entityTooLarge(declared)
   const decoder = chunked ? new AwsChunkedDecoder() : undefined
   const digest = new BodyDigest(algorithm)
-  const streams: (Readable | AwsChunkedDecoder | BodyDigest)[] = decoder ? [request.raw, decoder, digest] : [request.raw, digest]
+  const limit = byteLimit(MAX_UPLOAD_SIZE, declared)
+  const streams: (Readable | Transform | AwsChunkedDecoder | BodyDigest)[] = [request.stream(), ...(decoder ? [decoder] : []), limit, digest]
   let blob: BlobRef
   try {
     ;[blob] = await Promise.all([store.putBlob(digest), pipeline(streams)])
   } catch (error) {
+    if (error instanceof BodyTooLargeError) throw entityTooLarge(declared)
     throw new S3Error(400, 'IncompleteBody', `The request body couldn't be read: ${(error as Error).message}`)
   }
   const {md5, checksum} = digest.digests()
-  const declaredLength = header(request, chunked ? 'x-amz-decoded-content-length' : 'content-length')
-  if (declaredLength !== undefined && Number(declaredLength) !== digest.size) {
+  if (declaredText !== undefined && Number(declaredText) !== digest.size) {
     throw new S3Error(400, 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header')
   }
   const contentMd5 = header(request, 'content-md5')
@@ -74,6 +83,11 @@ export async function receiveBody(request: LocalRequest, store: Store): Promise<
     if (value !== undefined) checksums[algorithm] = value
   }
   return {blob, size: digest.size, etag: `"${md5.toString('hex')}"`, checksums}
+}
+
+/** S3's answer to an object or part over 5 GiB. */
+export function entityTooLarge(proposedSize: number | undefined): S3Error {
+  return new S3Error(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', {...(proposedSize === undefined ? {} : {ProposedSize: proposedSize}), MaxSizeAllowed: MAX_UPLOAD_SIZE})
 }
 
 /** x-amz-meta-*, Content-Type and the stored headers of a PutObject/CreateMultipartUpload request. */
@@ -114,7 +128,7 @@ export async function putObject(call: S3Call): Promise<void> {
 export async function copyObject(call: S3Call): Promise<void> {
   const {request, context} = call
   await requireBucket(call)
-  const source = decodeURIComponent((header(request, 'x-amz-copy-source') ?? '').split('?')[0] ?? '').replace(/^\//, '')
+  const source = copySource(header(request, 'x-amz-copy-source') ?? '')
   const slash = source.indexOf('/')
   const [sourceBucket, sourceKey] = slash > 0 ? [source.slice(0, slash), source.slice(slash + 1)] : [source, '']
   const from = await getObjectDoc(context.store, sourceBucket, sourceKey)
@@ -123,6 +137,15 @@ export async function copyObject(call: S3Call): Promise<void> {
   const doc: ObjectDoc = {...from, key: call.key, lastModified: new Date().toISOString(), ...(replace ? objectAttributes(request) : {})}
   await putObjectDoc(context.store, call.bucket, doc)
   sendXml(call.response, 200, 'CopyObjectResult', {ETag: doc.etag, LastModified: doc.lastModified})
+}
+
+/** The x-amz-copy-source header, percent-decoded, without a leading slash or a versionId. */
+function copySource(value: string): string {
+  try {
+    return decodeURIComponent(value.split('?')[0] ?? '').replace(/^\//, '')
+  } catch {
+    throw new S3Error(400, 'InvalidArgument', 'Invalid copy source encoding', {ArgumentName: 'x-amz-copy-source', ArgumentValue: value})
+  }
 }
 
 /** GET/HEAD: conditional headers, a single byte Range, stored headers and (on request) the checksum. */
@@ -203,7 +226,7 @@ export async function deleteObject(call: S3Call): Promise<void> {
 
 export async function deleteObjects(call: S3Call): Promise<void> {
   await requireBucket(call)
-  const body = parseXml((await call.request.body()).toString('utf8'))
+  const body = await readXml(call.request)
   const request = body.Delete as {Object?: {Key?: string}[]; Quiet?: string} | undefined
   const objects = request?.Object ?? []
   if (objects.length === 0 || objects.length > 1000) {

@@ -39,13 +39,25 @@ const HANDLERS: Record<string, Handler> = {
   ListParts: listParts,
 }
 
+/** S3's limit on a key: 1,024 bytes of UTF-8. */
+const MAX_KEY_BYTES = 1024
+
 /** Splits the raw path (not URL-normalised: keys may contain "..") into bucket and key. */
 export function parsePath(rawUrl: string): {bucket: string; key: string} {
   const pathname = rawUrl.split('?')[0] ?? '/'
   const slash = pathname.indexOf('/', 1)
-  const bucket = decodeURIComponent(slash < 0 ? pathname.slice(1) : pathname.slice(1, slash))
-  const key = slash < 0 ? '' : decodeURIComponent(pathname.slice(slash + 1))
+  const bucket = decodePart(slash < 0 ? pathname.slice(1) : pathname.slice(1, slash))
+  const key = slash < 0 ? '' : decodePart(pathname.slice(slash + 1))
   return {bucket, key}
+}
+
+/** A percent-decoded path part; a malformed escape is S3's InvalidURI. */
+function decodePart(part: string): string {
+  try {
+    return decodeURIComponent(part)
+  } catch {
+    throw new S3Error(400, 'InvalidURI', "Couldn't parse the specified URI.", {URI: part})
+  }
 }
 
 /** The S3 operation a request calls, as the model's HTTP bindings (method, path, subresource) define it. */
@@ -85,7 +97,18 @@ const SUBRESOURCES = ['acl', 'tagging', 'versioning', 'versions', 'policy', 'cor
 
 function locate(request: LocalRequest): {bucket: string; key: string; operation: string | undefined} {
   const {bucket, key} = parsePath(request.raw.url ?? '/')
+  const size = Buffer.byteLength(key)
+  if (size > MAX_KEY_BYTES) throw new S3Error(400, 'KeyTooLongError', 'Your key is too long', {Size: size, MaxSizeAllowed: MAX_KEY_BYTES})
   return {bucket, key, operation: s3Operation(request.method, bucket, key, request.url.searchParams, request.headers)}
+}
+
+/** The operation, for fault selection; undefined when the path can't be parsed (the handler answers that). */
+function operationOf(request: LocalRequest): string | undefined {
+  try {
+    return locate(request).operation
+  } catch {
+    return undefined
+  }
 }
 
 /** S3 over REST-XML, path-style (signing name "s3"); objects' bytes are content-addressed blobs. */
@@ -96,12 +119,12 @@ export function createS3Router(context: LocalContext): ServiceRouter {
   }
   return {
     service: 's3',
-    operation: (request) => locate(request).operation,
+    operation: operationOf,
     writeError,
     async handle(request, response) {
-      const {bucket, key, operation} = locate(request)
-      const handler = operation === undefined ? undefined : HANDLERS[operation]
       try {
+        const {bucket, key, operation} = locate(request)
+        const handler = operation === undefined ? undefined : HANDLERS[operation]
         if (!handler) throw new S3Error(501, 'NotImplemented', `sling's local S3 doesn't implement ${request.method} ${request.url.pathname}${request.url.search}.`)
         await handler({request, response, context, bucket, key, query: request.url.searchParams})
       } catch (error) {

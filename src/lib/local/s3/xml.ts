@@ -3,7 +3,8 @@ import type {ServerResponse} from 'node:http'
 
 import {XMLBuilder, XMLParser} from 'fast-xml-parser'
 
-import type {ProtocolError} from '../server.js'
+import {BodyTooLargeError} from '../body.js'
+import type {LocalRequest, ProtocolError} from '../server.js'
 
 export const S3_NS = 'http://s3.amazonaws.com/doc/2006-03-01/'
 const builder = new XMLBuilder({ignoreAttributes: false, suppressEmptyNode: false})
@@ -58,6 +59,24 @@ export function sendS3Error(response: ServerResponse, error: ProtocolError, meth
   }
   response.writeHead(error.status, {...ids, ...retry, 'content-type': 'application/xml', 'content-length': String(Buffer.byteLength(xml))})
   response.end(xml)
+}
+
+/**
+ * The largest XML request body read (CreateBucket, DeleteObjects, CompleteMultipartUpload): 1,000 keys
+ * of 1,024 bytes or 10,000 parts fit with room for XML escapes.
+ */
+const XML_BODY_LIMIT = 10 * 1024 * 1024
+
+/** The request's XML document, parsed; a body past the limit is refused as S3 refuses it. */
+export async function readXml(request: LocalRequest): Promise<Record<string, unknown>> {
+  let body: Buffer
+  try {
+    body = await request.body(XML_BODY_LIMIT)
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw new S3Error(400, 'MaxMessageLengthExceeded', 'Your request was too big.')
+    throw error
+  }
+  return parseXml(body.toString('utf8'))
 }
 
 export function parseXml(text: string): Record<string, unknown> {

@@ -109,12 +109,12 @@ describe('CreateFunction', () => {
     expect(error.message).toContain(message)
   })
 
-  test('refuses a zip over 50 MB with RequestTooLargeException (413)', async () => {
+  test('refuses a zip over 50 MB with RequestEntityTooLargeException (413), as AWS names it on the wire', async () => {
     const zip = await zipOf({'big.bin': Buffer.alloc(52_428_900, 1)}, {store: true})
     const error = await rejectionOf(create('too-big', {Code: {ZipFile: zip}}))
-    expect(error.name).toBe('RequestTooLargeException')
+    expect(error.name).toBe('RequestEntityTooLargeException')
     expect(error.$metadata?.httpStatusCode).toBe(413)
-    expect(error.message).toBe('Request must be smaller than 69905067 bytes for the CreateFunction operation')
+    expect(error.message).toBe('Request must be smaller than 70167211 bytes for the CreateFunction operation')
   })
 
   test('refuses code over 250 MB unzipped', async () => {

@@ -136,6 +136,48 @@ describe('tags', () => {
     expect((await lambda.send(new GetFunctionCommand({FunctionName: 'fn'}))).Tags).toEqual({team: 'a'})
     await expect(lambda.send(new ListTagsCommand({Resource: `${ARN}x`}))).rejects.toBeInstanceOf(ResourceNotFoundException)
   })
+
+  /** A JSON request as a client that skips the SDK's typing would send it. */
+  async function sendJson(method: string, path: string, body: unknown): Promise<{status: number; type: string | null; body: {message?: string}}> {
+    const auth = 'AWS4-HMAC-SHA256 Credential=sling-local/20240101/us-east-1/lambda/aws4_request, SignedHeaders=host, Signature=x'
+    const response = await fetch(`${h.cloud.endpoint}${path}`, {method, headers: {authorization: auth, 'content-type': 'application/json'}, body: JSON.stringify(body)})
+    return {status: response.status, type: response.headers.get('x-amzn-errortype'), body: (await response.json()) as {message?: string}}
+  }
+
+  test('Tags must be a map of strings to strings: anything else is refused, never stored or echoed', async () => {
+    const zip = (await handlerZip()).toString('base64')
+    const create = await sendJson('POST', '/2015-03-31/functions', {FunctionName: 'bad-tags', Role: ROLE, Runtime: 'nodejs20.x', Handler: 'index.handler', Code: {ZipFile: zip}, Tags: 'abc'})
+    expect(create).toMatchObject({status: 400, type: 'InvalidRequestContentException'})
+    await expect(lambda.send(new GetFunctionCommand({FunctionName: 'bad-tags'}))).rejects.toBeInstanceOf(ResourceNotFoundException)
+    for (const Tags of [['team'], {team: 1}, 'abc']) {
+      expect(await sendJson('POST', `/2017-03-31/tags/${encodeURIComponent(ARN)}`, {Tags})).toMatchObject({status: 400, type: 'InvalidRequestContentException'})
+    }
+    expect((await lambda.send(new ListTagsCommand({Resource: ARN}))).Tags).toEqual({})
+  })
+
+  test('tag keys and values are held to the model\'s lengths and pattern; "aws:" and more than 50 tags are refused', async () => {
+    const tag = (Tags: Record<string, string>) => rejectionOf(lambda.send(new TagResourceCommand({Resource: ARN, Tags})))
+    for (const [tags, constraint] of [
+      [{['k'.repeat(129)]: 'v'}, 'Map keys must satisfy constraint'],
+      [{'': 'v'}, 'Map keys must satisfy constraint'],
+      [{'team#1': 'v'}, 'Map keys must satisfy constraint'],
+      [{team: 'v'.repeat(257)}, 'Map value must satisfy constraint'],
+    ] as const) {
+      const error = await tag(tags)
+      expect(error.name).toBe('ValidationException')
+      expect(error.message).toContain(`at 'tags' failed to satisfy constraint: ${constraint}`)
+    }
+    const reserved = await tag({'AWS:team': 'a'})
+    expect(reserved).toBeInstanceOf(InvalidParameterValueException)
+    expectModeledError('lambda', 'TagResource', reserved)
+    await lambda.send(new TagResourceCommand({Resource: ARN, Tags: {['k'.repeat(128)]: 'v'.repeat(256), 'a b:c/d=e+f-g@h_i.j': ''}}))
+    const many = Object.fromEntries(Array.from({length: 49}, (_, i) => [`t${i}`, 'x']))
+    const tooMany = await tag(many)
+    expect(tooMany).toBeInstanceOf(InvalidParameterValueException)
+    expect(tooMany.message).toBe('Number of tags exceeds resource tag limit of 50.')
+    const created = await rejectionOf(lambda.send(new CreateFunctionCommand({FunctionName: 'many', Role: ROLE, Runtime: 'nodejs20.x', Handler: 'index.handler', Code: {ZipFile: await handlerZip()}, Tags: {...many, t49: 'x', t50: 'x'}})))
+    expect(created.message).toBe('Number of tags exceeds resource tag limit of 50.')
+  })
 })
 
 describe('concurrency', () => {
