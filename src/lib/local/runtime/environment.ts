@@ -3,11 +3,17 @@ import {fork} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import {existsSync} from 'node:fs'
 import path from 'node:path'
-import {createInterface} from 'node:readline'
 import {fileURLToPath} from 'node:url'
 
 import type {PreparedCode} from './code.js'
+import type {LogEvent} from './log-buffer.js'
+import {LogBuffer, readLines} from './log-buffer.js'
+import {MemoryWatch} from './memory.js'
 import type {ErrorPayload, InvokeMessage, WorkerMessage} from './protocol.js'
+import {LOG_EVENT_LIMIT_BYTES, OUT_OF_MEMORY_SIGNAL} from './protocol.js'
+
+export type {LogEvent} from './log-buffer.js'
+export {LOG_BUFFER_LIMIT_BYTES, LOG_EVENT_LIMIT_BYTES} from './protocol.js'
 
 /** What the runtime needs to know about the function version it runs. */
 export interface FunctionSpec {
@@ -33,18 +39,14 @@ export interface FunctionSpec {
   readonly logGroup?: string
 }
 
-/** One CloudWatch Logs event. */
-export interface LogEvent {
-  readonly timestamp: number
-  readonly message: string
-}
-
 /** How one run of the handler ended, before the runtime dresses it up as Lambda reports it. */
 export type RawOutcome =
   | {readonly kind: 'result'; readonly payload: string}
   | {readonly kind: 'error'; readonly error: ErrorPayload; readonly fatal: boolean}
   | {readonly kind: 'timeout'}
   | {readonly kind: 'exit'; readonly description: string}
+  /** The worker went over MemorySize and was stopped. */
+  | {readonly kind: 'oom'}
 
 export interface RawInvocation {
   readonly outcome: RawOutcome
@@ -129,13 +131,6 @@ type InitState = {ok: true; initDurationMs: number} | {ok: false; initDurationMs
 /** Lambda gives init 10 seconds on its own; locally at least as long as the function's timeout. */
 const INIT_TIMEOUT_MS = 10_000
 
-/**
- * Log output kept for one invocation (or one init). A handler that logs in a loop must not grow the
- * local cloud's memory, the log file and the X-Amz-Log-Result work without bound; past this, lines
- * are dropped and one line says so.
- */
-export const LOG_BUFFER_LIMIT_BYTES = 8 * 1024 * 1024
-
 /** One warm execution environment: a worker process that loaded the handler once. */
 export class ExecutionEnvironment {
   readonly logStream: string
@@ -144,9 +139,11 @@ export class ExecutionEnvironment {
   lastUsed = Date.now()
   private readonly child: ChildProcess
   private readonly init: Promise<InitState>
-  private logs: LogEvent[] = []
-  private logBytes = 0
-  private droppedLines = 0
+  private readonly logs = new LogBuffer()
+  private readonly memory: MemoryWatch
+  /** Init and invocations are watched closely; an idle worker less often. */
+  private busy = true
+  private outOfMemory = false
   private waiter: ((message: WorkerMessage | {type: 'exit'; description: string}) => void) | undefined
   private exited: string | undefined
   private invocations = 0
@@ -154,9 +151,10 @@ export class ExecutionEnvironment {
   constructor(spec: FunctionSpec, code: PreparedCode, key: string, endpoint?: string) {
     this.key = key
     this.logStream = logStreamName(spec.version)
-    // V8's heap is sized from MemorySize as the Lambda runtime does; the worker also watches its RSS.
+    // V8's heap is sized from MemorySize as the Lambda runtime does; resident memory is watched too.
     const heapMb = Math.max(32, Math.floor(spec.memorySize * 0.9))
-    this.child = fork(bootstrapPath(), [], {
+    // The worker's watchdog thread needs this process's pid: it ends the worker once this process is gone.
+    this.child = fork(bootstrapPath(), [String(process.pid)], {
       cwd: code.taskRoot,
       env: lambdaEnvironment(spec, code, this.logStream, endpoint),
       execArgv: [`--max-old-space-size=${heapMb}`],
@@ -165,17 +163,20 @@ export class ExecutionEnvironment {
     })
     for (const stream of [this.child.stdout, this.child.stderr]) {
       // Raw writes to stdout/stderr (not through console) land in the log unformatted, one event per line.
-      if (stream) createInterface({input: stream}).on('line', (line) => this.log({timestamp: Date.now(), message: line}))
+      if (stream) readLines(stream, LOG_EVENT_LIMIT_BYTES, {line: (piece) => this.logs.add(Date.now(), piece), split: () => this.logs.countSplit()})
     }
-    this.child.on('message', (message: WorkerMessage) => {
-      if (message.type === 'log') this.log({timestamp: message.timestamp, message: message.message})
-      else this.waiter?.(message)
-    })
+    this.child.on('message', (message: WorkerMessage) => this.receive(message))
     this.child.on('exit', (code, signal) => {
-      this.exited = describeExit(code, signal)
+      this.memory.stop()
+      if (signal === OUT_OF_MEMORY_SIGNAL) this.outOfMemory = true
+      this.exited = describeExit(code, this.outOfMemory ? 'SIGKILL' : signal)
       this.waiter?.({type: 'exit', description: this.exited})
     })
     this.child.on('error', () => undefined) // surfaces as 'exit'
+    this.memory = new MemoryWatch(this.child.pid, spec.memorySize * 1024 * 1024, () => this.busy, () => {
+      this.outOfMemory = true
+      this.kill()
+    })
     this.init = this.waitForInit(Math.max(INIT_TIMEOUT_MS, spec.timeout * 1000))
   }
 
@@ -186,6 +187,17 @@ export class ExecutionEnvironment {
 
   get pid(): number | undefined {
     return this.child.pid
+  }
+
+  private receive(message: WorkerMessage): void {
+    if (message.type !== 'log') {
+      this.waiter?.(message)
+      return
+    }
+    if (message.split) this.logs.countSplit()
+    // String(): whatever a handler sends over the channel itself must not break the server.
+    this.logs.add(Number(message.timestamp) || Date.now(), String(message.message))
+    if (message.dropped) this.logs.countDropped(Number(message.dropped) || 0)
   }
 
   private next(timeoutMs: number): Promise<WorkerMessage | {type: 'exit'; description: string} | {type: 'timeout'}> {
@@ -203,10 +215,16 @@ export class ExecutionEnvironment {
     })
   }
 
+  /** How a worker's exit reads: out of memory when it was stopped for going over MemorySize. */
+  private exitOutcome(description: string): RawOutcome {
+    return this.outOfMemory ? {kind: 'oom'} : {kind: 'exit', description}
+  }
+
   private async waitForInit(timeoutMs: number): Promise<InitState> {
     const started = performance.now()
     const message = await this.next(timeoutMs)
     const initDurationMs = performance.now() - started
+    this.busy = false
     switch (message.type) {
       case 'ready':
         return {ok: true, initDurationMs: message.initDurationMs}
@@ -215,7 +233,7 @@ export class ExecutionEnvironment {
       case 'timeout':
         return {ok: false, initDurationMs, outcome: {kind: 'timeout'}}
       case 'exit':
-        return {ok: false, initDurationMs, outcome: {kind: 'exit', description: message.description}}
+        return {ok: false, initDurationMs, outcome: this.exitOutcome(message.description)}
       default:
         return {ok: false, initDurationMs, outcome: {kind: 'exit', description: 'unexpected message during init'}}
     }
@@ -226,57 +244,55 @@ export class ExecutionEnvironment {
     const cold = this.invocations++ === 0
     const init = await this.init
     const initDurationMs = cold ? init.initDurationMs : undefined
-    const initLogs = cold ? this.takeLogs() : []
+    const initLogs = cold ? this.takeLogs(init.ok ? undefined : init.outcome) : []
     if (!init.ok) {
       this.kill()
-      return {outcome: init.outcome, initLogs, logs: [], durationMs: 0, initDurationMs, maxMemoryMb: 0}
+      return {outcome: init.outcome, initLogs, logs: [], durationMs: 0, initDurationMs, maxMemoryMb: this.peakMb()}
     }
     const started = performance.now()
     const reply = this.next(timeoutMs)
+    this.busy = true
+    this.memory.sample()
     this.child.send({...message, type: 'invoke', deadline: Date.now() + timeoutMs} satisfies InvokeMessage)
     const answer = await reply
+    // Output read in the same turn as the answer is handled before the log is taken.
+    await new Promise((resolve) => setImmediate(resolve))
+    this.busy = false
     const durationMs = performance.now() - started
     this.lastUsed = Date.now()
-    let outcome: RawOutcome
-    let maxMemoryMb = 0
+    const outcome = await this.outcomeOf(answer)
+    const reported = answer.type === 'result' || answer.type === 'error' ? answer.maxMemoryMb : 0
+    return {outcome, initLogs, logs: this.takeLogs(outcome), durationMs, initDurationMs, maxMemoryMb: Math.max(reported, this.peakMb())}
+  }
+
+  private async outcomeOf(answer: WorkerMessage | {type: 'exit'; description: string} | {type: 'timeout'}): Promise<RawOutcome> {
     switch (answer.type) {
       case 'result':
-        outcome = {kind: 'result', payload: answer.payload}
-        maxMemoryMb = answer.maxMemoryMb
-        break
+        return {kind: 'result', payload: answer.payload}
       case 'error':
-        outcome = {kind: 'error', error: answer.error, fatal: answer.exit === true}
-        maxMemoryMb = answer.maxMemoryMb
         if (answer.exit) await this.waitForExit()
-        break
+        return {kind: 'error', error: answer.error, fatal: answer.exit === true}
       case 'timeout':
-        outcome = {kind: 'timeout'}
         this.kill()
-        break
+        return {kind: 'timeout'}
       case 'exit':
-        outcome = {kind: 'exit', description: answer.description}
-        break
+        return this.exitOutcome(answer.description)
       default:
-        outcome = {kind: 'exit', description: 'unexpected message'}
         this.kill()
+        return {kind: 'exit', description: 'unexpected message'}
     }
-    return {outcome, initLogs, logs: this.takeLogs(), durationMs, initDurationMs, maxMemoryMb}
   }
 
-  private log(event: LogEvent): void {
-    this.logBytes += event.message.length
-    if (this.logBytes > LOG_BUFFER_LIMIT_BYTES) this.droppedLines++
-    else this.logs.push(event)
+  /** The peak resident memory the parent saw, in MB. */
+  private peakMb(): number {
+    return Math.ceil(this.memory.peakBytes / 1024 / 1024)
   }
 
-  private takeLogs(): LogEvent[] {
-    const logs = this.logs
-    if (this.droppedLines > 0) {
-      logs.push({timestamp: Date.now(), message: `sling local cloud: ${this.droppedLines} log lines dropped (over ${LOG_BUFFER_LIMIT_BYTES / 1024 / 1024} MiB of output in one invocation)`})
+  private takeLogs(outcome?: RawOutcome): LogEvent[] {
+    const logs = this.logs.take()
+    if (outcome?.kind === 'oom') {
+      logs.push({timestamp: Date.now(), message: `sling local cloud: the function's resident memory went over its MemorySize; the worker was stopped, as Lambda stops a function that runs out of memory`})
     }
-    this.logs = []
-    this.logBytes = 0
-    this.droppedLines = 0
     return logs
   }
 
@@ -295,6 +311,7 @@ export class ExecutionEnvironment {
   }
 
   kill(): void {
+    this.memory.stop()
     if (this.exited === undefined) this.child.kill('SIGKILL')
   }
 }
