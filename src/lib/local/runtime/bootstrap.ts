@@ -21,7 +21,7 @@ import {Worker} from 'node:worker_threads'
 
 import {splitMessage} from './log-buffer.js'
 import type {ErrorPayload, InvokeMessage, WorkerMessage} from './protocol.js'
-import {LOG_BUFFER_LIMIT_BYTES, LOG_EVENT_LIMIT_BYTES} from './protocol.js'
+import {LOG_BUFFER_LIMIT_BYTES, LOG_EVENT_LIMIT_BYTES, WATCHDOG_SLOTS} from './protocol.js'
 import type {WatchdogData} from './watchdog.js'
 
 type Handler = (event: unknown, context: Record<string, unknown>, callback: (error?: unknown, result?: unknown) => void) => unknown
@@ -32,8 +32,15 @@ const memoryLimitMb = Number(process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? 128)
 const nodeRequire = createRequire(path.join(taskRoot, 'index.js'))
 
 let currentRequestId: string | undefined
-/** The peak resident memory in KiB, kept by the watchdog thread. */
-const peakKib = new Int32Array(new SharedArrayBuffer(4))
+/** Shared with the watchdog thread: see WATCHDOG_SLOTS. Init runs first, so the worker starts busy. */
+const shared = new Int32Array(new SharedArrayBuffer(8))
+Atomics.store(shared, WATCHDOG_SLOTS.busy, 1)
+
+/** Tells the watchdog whether the handler runs: it looks at memory more often then. */
+function setBusy(busy: boolean): void {
+  Atomics.store(shared, WATCHDOG_SLOTS.busy, busy ? 1 : 0)
+  Atomics.notify(shared, WATCHDOG_SLOTS.busy)
+}
 
 function send(message: WorkerMessage): void {
   process.send?.(message)
@@ -189,6 +196,7 @@ function afterOutput(then: () => void): void {
 function finish(message: WorkerMessage): void {
   onEmptyLoop = undefined
   currentRequestId = undefined
+  setBusy(false)
   // Between invocations the IPC channel keeps the worker alive, waiting for the next one.
   process.channel?.ref()
   // The answer goes last, so the parent has the invocation's whole output when it reads it.
@@ -214,6 +222,7 @@ function fail(requestId: string, error: unknown): void {
 function invoke(handler: Handler, message: InvokeMessage): void {
   const {requestId} = message
   currentRequestId = requestId
+  setBusy(true)
   process.env._X_AMZN_TRACE_ID = message.traceId
   let settled = false
   const context = buildContext(message, (error, result) => done(error, result))
@@ -283,7 +292,7 @@ function toMb(bytes: number): number {
 
 /** Max Memory Used so far: the watchdog's samples, and now. */
 function maxMemoryMb(): number {
-  return toMb(Math.max(process.memoryUsage.rss(), Atomics.load(peakKib, 0) * 1024))
+  return toMb(Math.max(process.memoryUsage.rss(), Atomics.load(shared, WATCHDOG_SLOTS.peakKib) * 1024))
 }
 
 // --- start ---------------------------------------------------------------------------------------------
@@ -294,7 +303,7 @@ function maxMemoryMb(): number {
  */
 function startWatchdog(): void {
   const parentPid = Number(process.argv[2] ?? process.ppid)
-  const workerData: WatchdogData = {parentPid, limitBytes: memoryLimitMb * 1024 * 1024, peakKib}
+  const workerData: WatchdogData = {parentPid, limitBytes: memoryLimitMb * 1024 * 1024, shared}
   const watchdog = new Worker(new URL('./watchdog.js', import.meta.url), {workerData, resourceLimits: {maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2}})
   // The thread must not keep the process alive: an empty event loop is how a run without an answer ends.
   watchdog.unref()
@@ -337,6 +346,7 @@ async function main(): Promise<void> {
   process.on('message', (message: InvokeMessage) => {
     if (message.type === 'invoke') invoke(handler, message)
   })
+  setBusy(false)
   send({type: 'ready', initDurationMs: performance.now() - started})
 }
 

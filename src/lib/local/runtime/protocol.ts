@@ -20,6 +20,14 @@ export const LOG_BUFFER_LIMIT_BYTES = 8 * 1024 * 1024
  */
 export const OUT_OF_MEMORY_SIGNAL = 'SIGUSR2'
 
+/** Slots of the Int32Array the worker's main thread shares with its watchdog thread. */
+export const WATCHDOG_SLOTS = {
+  /** The peak resident memory in KiB, written by the watchdog. */
+  peakKib: 0,
+  /** 1 while init or an invocation runs (the watchdog looks more often), written by the main thread. */
+  busy: 1,
+} as const
+
 /** The error payload shape of the Node.js runtime: what a caller receives as the Invoke payload. */
 export interface ErrorPayload {
   readonly errorType: string
