@@ -2,12 +2,13 @@
  * The local cloud must never go down because of what a handler does, and must not leave workers behind
  * when it goes down itself. These run `sling local serve` (the built CLI) as a real server process.
  */
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {CreateFunctionCommand, InvokeCommand, LambdaClient, ListFunctionsCommand, waitUntilFunctionActiveV2} from '@aws-sdk/client-lambda'
 import {afterEach, expect, test} from 'vitest'
 
+import {residentBytes} from '../../src/lib/local/runtime/memory.js'
 import {tempDir} from '../helpers/cli.js'
 import {makeZip} from '../lib/local/runtime/helpers.js'
 import {serve as serveWith} from './local-serve-helper.js'
@@ -118,3 +119,37 @@ test('a server survives a handler writing a 600 MB line and one allocating past 
   expect((await lambda.send(new ListFunctionsCommand({}))).Functions?.map((fn) => fn.FunctionName).sort()).toEqual(['flood', 'hog'])
   expect(served.child.exitCode).toBeNull()
 })
+
+/** The pids whose parent is `parent` (Linux). */
+function childrenOf(parent: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent
+      } catch {
+        return false
+      }
+    })
+    .map(Number)
+}
+
+// A longer soak, outside `npm test`: SLING_TEST_SOAK=1 (rounds: SLING_TEST_SOAK_ROUNDS, default 20).
+test.runIf(process.env.SLING_TEST_SOAK === '1' && process.platform === 'linux')('soak: rounds of floods, out-of-memory handlers and a server kill leave a bounded server and no workers', async () => {
+  const {lambda, served} = await server()
+  const rounds = Number(process.env.SLING_TEST_SOAK_ROUNDS ?? 20)
+  await createFunction(lambda, 'flood', `const chunk = Buffer.alloc(1 << 20, 'x'); exports.handler = async () => { for (let i = 0; i < 600; i++) process.stdout.write(chunk); console.log('z'.repeat(50 << 20)); return 1 }`, {MemorySize: 1024})
+  await createFunction(lambda, 'hog', `const a = []; exports.handler = async () => { for (;;) a.push(Buffer.alloc(8 << 20, 1)) }`, {MemorySize: 128, Timeout: 10})
+  await createFunction(lambda, 'idle-ticker', `exports.handler = (e, c, cb) => { c.callbackWaitsForEmptyEventLoop = false; setInterval(() => console.log('tick'), 5); cb(null, 1) }`)
+  for (let round = 0; round < rounds; round++) {
+    const answers = await Promise.all(['flood', 'hog', 'idle-ticker', 'flood'].map((name) => lambda.send(new InvokeCommand({FunctionName: name}))))
+    expect(answers.map((answer) => answer.FunctionError)).toEqual([undefined, 'Unhandled', undefined, undefined])
+    expect(residentBytes(served.info.pid) ?? 0).toBeLessThan(512 * 1024 * 1024)
+  }
+  const workers = childrenOf(served.info.pid)
+  expect(workers.length).toBeGreaterThan(0)
+  served.child.kill('SIGKILL')
+  await served.exited
+  await waitFor('every worker to exit', () => (workers.some(alive) ? undefined : true), 5000)
+}, 600_000)
