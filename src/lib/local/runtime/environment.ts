@@ -135,12 +135,13 @@ export class ExecutionEnvironment {
   }
 
   private receive(message: WorkerMessage): void {
+    // A handler can send anything over the channel itself: nothing it sends may break the server.
+    if (typeof message !== 'object' || message === null) return
     if (message.type !== 'log') {
       this.waiter?.(message)
       return
     }
     if (message.split) this.logs.countSplit()
-    // String(): whatever a handler sends over the channel itself must not break the server.
     this.logs.add(Number(message.timestamp) || Date.now(), String(message.message))
     if (message.dropped) this.logs.countDropped(Number(message.dropped) || 0)
   }

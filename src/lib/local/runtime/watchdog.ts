@@ -48,7 +48,11 @@ for (;;) {
   const now = Date.now()
   if (rss > limitBytes && signalledAt === undefined) {
     signalledAt = now
-    process.kill(process.pid, OUT_OF_MEMORY_SIGNAL)
+    try {
+      process.kill(process.pid, OUT_OF_MEMORY_SIGNAL)
+    } catch {
+      process.kill(process.pid, 'SIGKILL') // Windows has no such signal
+    }
   }
   if (signalledAt !== undefined && now - signalledAt >= KILL_AFTER_MS) process.kill(process.pid, 'SIGKILL')
   if (now - parentCheckedAt >= IDLE_CHECK_MS) {

@@ -346,6 +346,14 @@ describe('hostile handlers: the local cloud stays up and bounded', () => {
     ])
   })
 
+  test('messages a handler sends over the runtime channel itself (null, a malformed log) do not break the runtime', async () => {
+    const {store, runtime} = await setup()
+    const spec = await aFunction(store, {'index.js': `exports.handler = async () => { process.send(null); process.send({type: 'log', timestamp: 'x', message: {a: 1}}); return 'still here' }`})
+    const result = await runtime.invoke(spec, call())
+    expect(result.payload).toBe('"still here"')
+    expect(result.logs.map((event) => event.message)).toContain('[object Object]')
+  })
+
   test('a busy loop allocating 8 MB at a time is stopped near MemorySize (Runtime.OutOfMemory), and the next call gets a fresh environment', async () => {
     const {store, runtime} = await setup()
     const pidFile = path.join(store.dir, 'worker.pid')
