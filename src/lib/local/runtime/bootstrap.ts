@@ -9,15 +9,20 @@
  * Runtime.MalformedHandlerName, Runtime.UnhandledPromiseRejection), the `{errorType, errorMessage,
  * trace}` payload, console lines `<ISO time>\t<request id>\t<LEVEL>\t<message>`, callback handlers
  * with callbackWaitsForEmptyEventLoop, and a `null` response when the event loop empties before the
- * handler answers. Only Node.js built-ins are imported: it must start fast.
+ * handler answers. Only Node.js built-ins and the runtime's own small modules are imported: it must
+ * start fast. A watchdog thread (watchdog.ts) ends the worker when the local cloud is gone or memory runs out.
  */
 import {existsSync, readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import path from 'node:path'
 import {pathToFileURL} from 'node:url'
 import {format, types} from 'node:util'
+import {Worker} from 'node:worker_threads'
 
+import {splitMessage} from './log-buffer.js'
 import type {ErrorPayload, InvokeMessage, WorkerMessage} from './protocol.js'
+import {LOG_BUFFER_LIMIT_BYTES, LOG_EVENT_LIMIT_BYTES, WATCHDOG_SLOTS} from './protocol.js'
+import type {WatchdogData} from './watchdog.js'
 
 type Handler = (event: unknown, context: Record<string, unknown>, callback: (error?: unknown, result?: unknown) => void) => unknown
 
@@ -27,13 +32,41 @@ const memoryLimitMb = Number(process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? 128)
 const nodeRequire = createRequire(path.join(taskRoot, 'index.js'))
 
 let currentRequestId: string | undefined
-let maxRssBytes = process.memoryUsage.rss()
+/** Shared with the watchdog thread: see WATCHDOG_SLOTS. Init runs first, so the worker starts busy. */
+const shared = new Int32Array(new SharedArrayBuffer(8))
+Atomics.store(shared, WATCHDOG_SLOTS.busy, 1)
+
+/** Tells the watchdog whether the handler runs: it looks at memory more often then. */
+function setBusy(busy: boolean): void {
+  Atomics.store(shared, WATCHDOG_SLOTS.busy, busy ? 1 : 0)
+  Atomics.notify(shared, WATCHDOG_SLOTS.busy)
+}
 
 function send(message: WorkerMessage): void {
   process.send?.(message)
 }
 
 // --- console, as Lambda's text log format writes it ---------------------------------------------
+
+/** Pieces of one console message sent at most: more could never fit the invocation's log buffer. */
+const MAX_PIECES = Math.ceil(LOG_BUFFER_LIMIT_BYTES / LOG_EVENT_LIMIT_BYTES) + 1
+
+/** Sends one console line, split into log events of at most LOG_EVENT_LIMIT_BYTES. */
+function sendLog(timestamp: number, message: string): void {
+  // Each UTF-16 unit is at least one byte: this prefix holds every piece that can be sent.
+  const limit = MAX_PIECES * LOG_EVENT_LIMIT_BYTES
+  const pieces = splitMessage(message.length > limit ? message.slice(0, limit) : message, LOG_EVENT_LIMIT_BYTES)
+  if (pieces.length === 1) {
+    send({type: 'log', timestamp, message})
+    return
+  }
+  const sent = pieces.slice(0, MAX_PIECES)
+  const sentBytes = sent.reduce((sum, piece) => sum + Buffer.byteLength(piece), 0)
+  const dropped = Math.ceil((Buffer.byteLength(message) - sentBytes) / LOG_EVENT_LIMIT_BYTES)
+  sent.forEach((piece, i) => {
+    send({type: 'log', timestamp, message: piece, ...(i === 0 ? {split: true as const} : {}), ...(i === sent.length - 1 && dropped > 0 ? {dropped} : {})})
+  })
+}
 
 function patchConsole(): void {
   const levels: [keyof Console, string][] = [
@@ -47,7 +80,7 @@ function patchConsole(): void {
   for (const [method, level] of levels) {
     ;(console as unknown as Record<string, (...args: unknown[]) => void>)[method] = (...args: unknown[]) => {
       const now = new Date()
-      send({type: 'log', timestamp: now.getTime(), message: `${now.toISOString()}\t${currentRequestId ?? 'undefined'}\t${level}\t${format(...args)}`})
+      sendLog(now.getTime(), `${now.toISOString()}\t${currentRequestId ?? 'undefined'}\t${level}\t${format(...args)}`)
     }
   }
 }
@@ -148,12 +181,26 @@ process.on('beforeExit', () => {
   pending()
 })
 
+/** Calls `then` once what the handler wrote to stdout and stderr has left this process. */
+function afterOutput(then: () => void): void {
+  let pending = 2
+  const done = (): void => {
+    if (--pending === 0) then()
+  }
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.writableLength === 0 || !stream.writable) done()
+    else stream.write('', done)
+  }
+}
+
 function finish(message: WorkerMessage): void {
   onEmptyLoop = undefined
   currentRequestId = undefined
+  setBusy(false)
   // Between invocations the IPC channel keeps the worker alive, waiting for the next one.
   process.channel?.ref()
-  send(message)
+  // The answer goes last, so the parent has the invocation's whole output when it reads it.
+  afterOutput(() => send(message))
 }
 
 function respond(requestId: string, result: unknown): void {
@@ -164,17 +211,18 @@ function respond(requestId: string, result: unknown): void {
     fail(requestId, error)
     return
   }
-  finish({type: 'result', requestId, payload, maxMemoryMb: toMb(maxRssBytes)})
+  finish({type: 'result', requestId, payload, maxMemoryMb: maxMemoryMb()})
 }
 
 function fail(requestId: string, error: unknown): void {
   console.error('Invoke Error', formatted(error))
-  finish({type: 'error', requestId, error: toPayload(error), maxMemoryMb: toMb(maxRssBytes)})
+  finish({type: 'error', requestId, error: toPayload(error), maxMemoryMb: maxMemoryMb()})
 }
 
 function invoke(handler: Handler, message: InvokeMessage): void {
   const {requestId} = message
   currentRequestId = requestId
+  setBusy(true)
   process.env._X_AMZN_TRACE_ID = message.traceId
   let settled = false
   const context = buildContext(message, (error, result) => done(error, result))
@@ -242,22 +290,34 @@ function toMb(bytes: number): number {
   return Math.ceil(bytes / 1024 / 1024)
 }
 
+/** Max Memory Used so far: the watchdog's samples, and now. */
+function maxMemoryMb(): number {
+  return toMb(Math.max(process.memoryUsage.rss(), Atomics.load(shared, WATCHDOG_SLOTS.peakKib) * 1024))
+}
+
 // --- start ---------------------------------------------------------------------------------------------
 
-function watchMemory(): void {
-  // Lambda's sandbox is killed when it goes over MemorySize; V8's heap limit alone doesn't bound RSS.
-  const limit = memoryLimitMb * 1024 * 1024
-  setInterval(() => {
-    const rss = process.memoryUsage.rss()
-    maxRssBytes = Math.max(maxRssBytes, rss)
-    if (rss > limit) process.kill(process.pid, 'SIGKILL')
-  }, 25).unref()
+/**
+ * Starts the watchdog thread. The parent's pid comes as the first argument: by the time this runs the
+ * parent may already be gone, and the worker's ppid then names its new adopter.
+ */
+function startWatchdog(): void {
+  const parentPid = Number(process.argv[2] ?? process.ppid)
+  const workerData: WatchdogData = {parentPid, limitBytes: memoryLimitMb * 1024 * 1024, shared}
+  const watchdog = new Worker(new URL('./watchdog.js', import.meta.url), {workerData, resourceLimits: {maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2}})
+  // The thread must not keep the process alive: an empty event loop is how a run without an answer ends.
+  watchdog.unref()
+  // If the thread fails, the parent still samples the worker's memory (on Linux) and stops it on a timeout.
+  watchdog.on('error', () => undefined)
+  // A worker that isn't busy follows the IPC channel: it closes when the parent is gone.
+  // eslint-disable-next-line no-restricted-properties -- a worker process, not the CLI: nothing is left to serve
+  process.on('disconnect', () => process.exit(0))
 }
 
 function exitWithError(label: string, error: unknown, code: number): void {
   console.error(label, formatted(error))
   const requestId = currentRequestId
-  const message: WorkerMessage | undefined = requestId ? {type: 'error', requestId, error: toPayload(error), maxMemoryMb: toMb(maxRssBytes), exit: true} : undefined
+  const message: WorkerMessage | undefined = requestId ? {type: 'error', requestId, error: toPayload(error), maxMemoryMb: maxMemoryMb(), exit: true} : undefined
   process.channel?.ref()
   // The runtime posts the error, then exits (129 after an uncaught exception, 128 after an unhandled rejection).
   // eslint-disable-next-line no-restricted-properties -- a worker process, not the CLI: exiting is the runtime's behaviour
@@ -268,7 +328,7 @@ function exitWithError(label: string, error: unknown, code: number): void {
 
 async function main(): Promise<void> {
   patchConsole()
-  watchMemory()
+  startWatchdog()
   process.on('uncaughtException', (error) => exitWithError('Uncaught Exception', error, 129))
   process.on('unhandledRejection', (reason) => {
     const error = new RuntimeError('Runtime.UnhandledPromiseRejection', String(reason))
@@ -286,6 +346,7 @@ async function main(): Promise<void> {
   process.on('message', (message: InvokeMessage) => {
     if (message.type === 'invoke') invoke(handler, message)
   })
+  setBusy(false)
   send({type: 'ready', initDurationMs: performance.now() - started})
 }
 

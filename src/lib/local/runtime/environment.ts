@@ -1,13 +1,16 @@
 import type {ChildProcess} from 'node:child_process'
 import {fork} from 'node:child_process'
-import {randomBytes} from 'node:crypto'
-import {existsSync} from 'node:fs'
-import path from 'node:path'
-import {createInterface} from 'node:readline'
-import {fileURLToPath} from 'node:url'
 
 import type {PreparedCode} from './code.js'
+import {bootstrapPath, lambdaEnvironment, logStreamName} from './launch.js'
+import type {LogEvent} from './log-buffer.js'
+import {LogBuffer, readLines} from './log-buffer.js'
+import {MemoryWatch} from './memory.js'
 import type {ErrorPayload, InvokeMessage, WorkerMessage} from './protocol.js'
+import {LOG_EVENT_LIMIT_BYTES, OUT_OF_MEMORY_SIGNAL} from './protocol.js'
+
+export type {LogEvent} from './log-buffer.js'
+export {LOG_BUFFER_LIMIT_BYTES, LOG_EVENT_LIMIT_BYTES} from './protocol.js'
 
 /** What the runtime needs to know about the function version it runs. */
 export interface FunctionSpec {
@@ -33,18 +36,14 @@ export interface FunctionSpec {
   readonly logGroup?: string
 }
 
-/** One CloudWatch Logs event. */
-export interface LogEvent {
-  readonly timestamp: number
-  readonly message: string
-}
-
 /** How one run of the handler ended, before the runtime dresses it up as Lambda reports it. */
 export type RawOutcome =
   | {readonly kind: 'result'; readonly payload: string}
   | {readonly kind: 'error'; readonly error: ErrorPayload; readonly fatal: boolean}
   | {readonly kind: 'timeout'}
   | {readonly kind: 'exit'; readonly description: string}
+  /** The worker went over MemorySize and was stopped. */
+  | {readonly kind: 'oom'}
 
 export interface RawInvocation {
   readonly outcome: RawOutcome
@@ -56,58 +55,6 @@ export interface RawInvocation {
   /** Set on the environment's first invocation. */
   readonly initDurationMs?: number
   readonly maxMemoryMb: number
-}
-
-/** The worker script, next to this module in dist/; from sources (tests), the built copy in dist/. */
-export function bootstrapPath(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url))
-  const sibling = path.join(here, 'bootstrap.js')
-  if (existsSync(sibling)) return sibling
-  const built = path.join(here, '..', '..', '..', '..', 'dist', 'lib', 'local', 'runtime', 'bootstrap.js')
-  if (existsSync(built)) return built
-  throw new Error(`The local runtime's worker script is missing (${sibling}); run "npm run build".`)
-}
-
-/** Lambda's log stream name: `YYYY/MM/DD/[<version>]<32 hex>`, one per execution environment. */
-export function logStreamName(version: string, now = new Date()): string {
-  const date = now.toISOString().slice(0, 10).replaceAll('-', '/')
-  return `${date}/[${version}]${randomBytes(16).toString('hex')}`
-}
-
-const FAKE_CREDENTIALS = {AWS_ACCESS_KEY_ID: 'sling-local', AWS_SECRET_ACCESS_KEY: 'sling-local', AWS_SESSION_TOKEN: 'sling-local'}
-
-/**
- * The environment Lambda gives a function, with paths mapped to where the local cloud keeps the
- * code (/var/task) and the layers (/opt). The developer's own environment is never passed on: no
- * credentials or secrets leak into handlers.
- */
-export function lambdaEnvironment(spec: FunctionSpec, code: PreparedCode, logStream: string, endpoint?: string): Record<string, string> {
-  const major = /^nodejs(\d+)/.exec(spec.runtime)?.[1] ?? process.versions.node.split('.')[0] ?? '20'
-  const opt = code.optDir
-  const runtimeDir = path.dirname(bootstrapPath())
-  return {
-    PATH: [path.dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin', path.join(opt, 'bin')].join(path.delimiter),
-    LANG: 'en_US.UTF-8',
-    TZ: ':UTC',
-    LD_LIBRARY_PATH: [path.join(opt, 'lib')].join(path.delimiter),
-    NODE_PATH: [path.join(opt, 'nodejs', `node${major}`, 'node_modules'), path.join(opt, 'nodejs', 'node_modules'), runtimeDir, code.taskRoot].join(path.delimiter),
-    LAMBDA_TASK_ROOT: code.taskRoot,
-    LAMBDA_RUNTIME_DIR: runtimeDir,
-    _HANDLER: spec.handler,
-    AWS_REGION: spec.region,
-    AWS_DEFAULT_REGION: spec.region,
-    AWS_EXECUTION_ENV: `AWS_Lambda_${spec.runtime}`,
-    AWS_LAMBDA_FUNCTION_NAME: spec.functionName,
-    AWS_LAMBDA_FUNCTION_VERSION: spec.version,
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memorySize),
-    AWS_LAMBDA_LOG_GROUP_NAME: spec.logGroup ?? `/aws/lambda/${spec.functionName}`,
-    AWS_LAMBDA_LOG_STREAM_NAME: logStream,
-    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-    ...FAKE_CREDENTIALS,
-    // Handlers that call AWS through the SDK reach the local cloud too.
-    ...(endpoint ? {AWS_ENDPOINT_URL: endpoint} : {}),
-    ...spec.environment,
-  }
 }
 
 const SIGNALS: Record<string, string> = {
@@ -129,13 +76,6 @@ type InitState = {ok: true; initDurationMs: number} | {ok: false; initDurationMs
 /** Lambda gives init 10 seconds on its own; locally at least as long as the function's timeout. */
 const INIT_TIMEOUT_MS = 10_000
 
-/**
- * Log output kept for one invocation (or one init). A handler that logs in a loop must not grow the
- * local cloud's memory, the log file and the X-Amz-Log-Result work without bound; past this, lines
- * are dropped and one line says so.
- */
-export const LOG_BUFFER_LIMIT_BYTES = 8 * 1024 * 1024
-
 /** One warm execution environment: a worker process that loaded the handler once. */
 export class ExecutionEnvironment {
   readonly logStream: string
@@ -144,9 +84,11 @@ export class ExecutionEnvironment {
   lastUsed = Date.now()
   private readonly child: ChildProcess
   private readonly init: Promise<InitState>
-  private logs: LogEvent[] = []
-  private logBytes = 0
-  private droppedLines = 0
+  private readonly logs = new LogBuffer()
+  private readonly memory: MemoryWatch
+  /** Init and invocations are watched closely; an idle worker less often. */
+  private busy = true
+  private outOfMemory = false
   private waiter: ((message: WorkerMessage | {type: 'exit'; description: string}) => void) | undefined
   private exited: string | undefined
   private invocations = 0
@@ -154,9 +96,10 @@ export class ExecutionEnvironment {
   constructor(spec: FunctionSpec, code: PreparedCode, key: string, endpoint?: string) {
     this.key = key
     this.logStream = logStreamName(spec.version)
-    // V8's heap is sized from MemorySize as the Lambda runtime does; the worker also watches its RSS.
+    // V8's heap is sized from MemorySize as the Lambda runtime does; resident memory is watched too.
     const heapMb = Math.max(32, Math.floor(spec.memorySize * 0.9))
-    this.child = fork(bootstrapPath(), [], {
+    // The worker's watchdog thread needs this process's pid: it ends the worker once this process is gone.
+    this.child = fork(bootstrapPath(), [String(process.pid)], {
       cwd: code.taskRoot,
       env: lambdaEnvironment(spec, code, this.logStream, endpoint),
       execArgv: [`--max-old-space-size=${heapMb}`],
@@ -165,17 +108,20 @@ export class ExecutionEnvironment {
     })
     for (const stream of [this.child.stdout, this.child.stderr]) {
       // Raw writes to stdout/stderr (not through console) land in the log unformatted, one event per line.
-      if (stream) createInterface({input: stream}).on('line', (line) => this.log({timestamp: Date.now(), message: line}))
+      if (stream) readLines(stream, LOG_EVENT_LIMIT_BYTES, {line: (piece) => this.logs.add(Date.now(), piece), split: () => this.logs.countSplit()})
     }
-    this.child.on('message', (message: WorkerMessage) => {
-      if (message.type === 'log') this.log({timestamp: message.timestamp, message: message.message})
-      else this.waiter?.(message)
-    })
+    this.child.on('message', (message: WorkerMessage) => this.receive(message))
     this.child.on('exit', (code, signal) => {
-      this.exited = describeExit(code, signal)
+      this.memory.stop()
+      if (signal === OUT_OF_MEMORY_SIGNAL) this.outOfMemory = true
+      this.exited = describeExit(code, this.outOfMemory ? 'SIGKILL' : signal)
       this.waiter?.({type: 'exit', description: this.exited})
     })
     this.child.on('error', () => undefined) // surfaces as 'exit'
+    this.memory = new MemoryWatch(this.child.pid, spec.memorySize * 1024 * 1024, () => this.busy, () => {
+      this.outOfMemory = true
+      this.kill()
+    })
     this.init = this.waitForInit(Math.max(INIT_TIMEOUT_MS, spec.timeout * 1000))
   }
 
@@ -186,6 +132,18 @@ export class ExecutionEnvironment {
 
   get pid(): number | undefined {
     return this.child.pid
+  }
+
+  private receive(message: WorkerMessage): void {
+    // A handler can send anything over the channel itself: nothing it sends may break the server.
+    if (typeof message !== 'object' || message === null) return
+    if (message.type !== 'log') {
+      this.waiter?.(message)
+      return
+    }
+    if (message.split) this.logs.countSplit()
+    this.logs.add(Number(message.timestamp) || Date.now(), String(message.message))
+    if (message.dropped) this.logs.countDropped(Number(message.dropped) || 0)
   }
 
   private next(timeoutMs: number): Promise<WorkerMessage | {type: 'exit'; description: string} | {type: 'timeout'}> {
@@ -203,10 +161,16 @@ export class ExecutionEnvironment {
     })
   }
 
+  /** How a worker's exit reads: out of memory when it was stopped for going over MemorySize. */
+  private exitOutcome(description: string): RawOutcome {
+    return this.outOfMemory ? {kind: 'oom'} : {kind: 'exit', description}
+  }
+
   private async waitForInit(timeoutMs: number): Promise<InitState> {
     const started = performance.now()
     const message = await this.next(timeoutMs)
     const initDurationMs = performance.now() - started
+    this.busy = false
     switch (message.type) {
       case 'ready':
         return {ok: true, initDurationMs: message.initDurationMs}
@@ -215,7 +179,7 @@ export class ExecutionEnvironment {
       case 'timeout':
         return {ok: false, initDurationMs, outcome: {kind: 'timeout'}}
       case 'exit':
-        return {ok: false, initDurationMs, outcome: {kind: 'exit', description: message.description}}
+        return {ok: false, initDurationMs, outcome: this.exitOutcome(message.description)}
       default:
         return {ok: false, initDurationMs, outcome: {kind: 'exit', description: 'unexpected message during init'}}
     }
@@ -226,57 +190,55 @@ export class ExecutionEnvironment {
     const cold = this.invocations++ === 0
     const init = await this.init
     const initDurationMs = cold ? init.initDurationMs : undefined
-    const initLogs = cold ? this.takeLogs() : []
+    const initLogs = cold ? this.takeLogs(init.ok ? undefined : init.outcome) : []
     if (!init.ok) {
       this.kill()
-      return {outcome: init.outcome, initLogs, logs: [], durationMs: 0, initDurationMs, maxMemoryMb: 0}
+      return {outcome: init.outcome, initLogs, logs: [], durationMs: 0, initDurationMs, maxMemoryMb: this.peakMb()}
     }
     const started = performance.now()
     const reply = this.next(timeoutMs)
+    this.busy = true
+    this.memory.sample()
     this.child.send({...message, type: 'invoke', deadline: Date.now() + timeoutMs} satisfies InvokeMessage)
     const answer = await reply
+    // Output read in the same turn as the answer is handled before the log is taken.
+    await new Promise((resolve) => setImmediate(resolve))
+    this.busy = false
     const durationMs = performance.now() - started
     this.lastUsed = Date.now()
-    let outcome: RawOutcome
-    let maxMemoryMb = 0
+    const outcome = await this.outcomeOf(answer)
+    const reported = answer.type === 'result' || answer.type === 'error' ? answer.maxMemoryMb : 0
+    return {outcome, initLogs, logs: this.takeLogs(outcome), durationMs, initDurationMs, maxMemoryMb: Math.max(reported, this.peakMb())}
+  }
+
+  private async outcomeOf(answer: WorkerMessage | {type: 'exit'; description: string} | {type: 'timeout'}): Promise<RawOutcome> {
     switch (answer.type) {
       case 'result':
-        outcome = {kind: 'result', payload: answer.payload}
-        maxMemoryMb = answer.maxMemoryMb
-        break
+        return {kind: 'result', payload: answer.payload}
       case 'error':
-        outcome = {kind: 'error', error: answer.error, fatal: answer.exit === true}
-        maxMemoryMb = answer.maxMemoryMb
         if (answer.exit) await this.waitForExit()
-        break
+        return {kind: 'error', error: answer.error, fatal: answer.exit === true}
       case 'timeout':
-        outcome = {kind: 'timeout'}
         this.kill()
-        break
+        return {kind: 'timeout'}
       case 'exit':
-        outcome = {kind: 'exit', description: answer.description}
-        break
+        return this.exitOutcome(answer.description)
       default:
-        outcome = {kind: 'exit', description: 'unexpected message'}
         this.kill()
+        return {kind: 'exit', description: 'unexpected message'}
     }
-    return {outcome, initLogs, logs: this.takeLogs(), durationMs, initDurationMs, maxMemoryMb}
   }
 
-  private log(event: LogEvent): void {
-    this.logBytes += event.message.length
-    if (this.logBytes > LOG_BUFFER_LIMIT_BYTES) this.droppedLines++
-    else this.logs.push(event)
+  /** The peak resident memory the parent saw, in MB. */
+  private peakMb(): number {
+    return Math.ceil(this.memory.peakBytes / 1024 / 1024)
   }
 
-  private takeLogs(): LogEvent[] {
-    const logs = this.logs
-    if (this.droppedLines > 0) {
-      logs.push({timestamp: Date.now(), message: `sling local cloud: ${this.droppedLines} log lines dropped (over ${LOG_BUFFER_LIMIT_BYTES / 1024 / 1024} MiB of output in one invocation)`})
+  private takeLogs(outcome?: RawOutcome): LogEvent[] {
+    const logs = this.logs.take()
+    if (outcome?.kind === 'oom') {
+      logs.push({timestamp: Date.now(), message: `sling local cloud: the function's resident memory went over its MemorySize; the worker was stopped, as Lambda stops a function that runs out of memory`})
     }
-    this.logs = []
-    this.logBytes = 0
-    this.droppedLines = 0
     return logs
   }
 
@@ -295,6 +257,7 @@ export class ExecutionEnvironment {
   }
 
   kill(): void {
+    this.memory.stop()
     if (this.exited === undefined) this.child.kill('SIGKILL')
   }
 }

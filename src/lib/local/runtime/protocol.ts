@@ -1,5 +1,33 @@
 /** Messages between the local cloud (parent) and a worker process running one execution environment. */
 
+/**
+ * The largest log event a function's output becomes; a longer line is split into events of this size, as
+ * Lambda splits function output into events of at most 256 KB (CloudWatch Logs' event limit until April
+ * 2025; PutLogEvents now accepts events of up to 1 MB).
+ */
+export const LOG_EVENT_LIMIT_BYTES = 256 * 1024
+
+/**
+ * Log output kept for one invocation (or one init). Past this, lines are dropped and one line says so:
+ * a handler that logs in a loop must not grow the local cloud's memory, the log file and the
+ * X-Amz-Log-Result work without bound.
+ */
+export const LOG_BUFFER_LIMIT_BYTES = 8 * 1024 * 1024
+
+/**
+ * The watchdog thread ends a worker that went over MemorySize with this signal (SIGKILL follows if a
+ * handler catches it): the exit status is the one message that reaches the parent after the worker is gone.
+ */
+export const OUT_OF_MEMORY_SIGNAL = 'SIGUSR2'
+
+/** Slots of the Int32Array the worker's main thread shares with its watchdog thread. */
+export const WATCHDOG_SLOTS = {
+  /** The peak resident memory in KiB, written by the watchdog. */
+  peakKib: 0,
+  /** 1 while init or an invocation runs (the watchdog looks more often), written by the main thread. */
+  busy: 1,
+} as const
+
 /** The error payload shape of the Node.js runtime: what a caller receives as the Invoke payload. */
 export interface ErrorPayload {
   readonly errorType: string
@@ -26,8 +54,11 @@ export type WorkerMessage =
   | {readonly type: 'ready'; readonly initDurationMs: number}
   /** Module init failed (import error, syntax error, handler not found, init code threw). */
   | {readonly type: 'init-error'; readonly initDurationMs: number; readonly error: ErrorPayload}
-  /** One log event (a formatted console line). */
-  | {readonly type: 'log'; readonly timestamp: number; readonly message: string}
+  /**
+   * One log event: a formatted console line, or a piece of one longer than LOG_EVENT_LIMIT_BYTES (`split`
+   * on its first piece). `dropped` more pieces of it were not sent: they could never fit the log buffer.
+   */
+  | {readonly type: 'log'; readonly timestamp: number; readonly message: string; readonly split?: true; readonly dropped?: number}
   /** The invocation finished; `payload` is the JSON response text. */
   | {readonly type: 'result'; readonly requestId: string; readonly payload: string; readonly maxMemoryMb: number}
   /** The handler failed; `exit` when the worker exits right after (uncaught exception, unhandled rejection). */

@@ -4,6 +4,7 @@ import type {Store} from '../store.js'
 import {prepareCode} from './code.js'
 import type {FunctionSpec, LogEvent, RawInvocation} from './environment.js'
 import {ExecutionEnvironment} from './environment.js'
+import {tailBytes} from './log-buffer.js'
 import type {ErrorPayload} from './protocol.js'
 
 export type {FunctionSpec, LogEvent} from './environment.js'
@@ -225,6 +226,11 @@ function describeInvocation(spec: FunctionSpec, logStream: string, requestId: st
       error = {errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: ${raw.outcome.description}`}
       status = `error\tError Type: Runtime.ExitError`
       break
+    case 'oom':
+      // Lambda's sandbox kills the runtime; the REPORT line's Max Memory Used is then the limit.
+      error = {errorType: 'Runtime.OutOfMemory', errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: signal: killed`}
+      status = `error\tError Type: Runtime.OutOfMemory`
+      break
     default:
       break
   }
@@ -232,12 +238,13 @@ function describeInvocation(spec: FunctionSpec, logStream: string, requestId: st
   // Since August 2025 Lambda bills the INIT phase of managed runtimes too.
   const billedDurationMs = Math.max(1, Math.ceil(durationMs)) + (raw.initDurationMs === undefined ? 0 : Math.ceil(raw.initDurationMs))
   const end = Date.now()
+  const maxMemoryMb = raw.outcome.kind === 'oom' ? spec.memorySize : Math.max(1, raw.maxMemoryMb)
   const report = [
     `REPORT RequestId: ${requestId}`,
     `Duration: ${durationMs.toFixed(2)} ms`,
     `Billed Duration: ${billedDurationMs} ms`,
     `Memory Size: ${spec.memorySize} MB`,
-    `Max Memory Used: ${Math.max(1, raw.maxMemoryMb)} MB`,
+    `Max Memory Used: ${maxMemoryMb} MB`,
     ...(raw.initDurationMs === undefined ? [] : [`Init Duration: ${raw.initDurationMs.toFixed(2)} ms`]),
     ...(status ? [`Status: ${status}`] : []),
   ].join('\t')
@@ -261,12 +268,11 @@ function describeInvocation(spec: FunctionSpec, logStream: string, requestId: st
     durationMs,
     billedDurationMs,
     ...(raw.initDurationMs === undefined ? {} : {initDurationMs: raw.initDurationMs}),
-    maxMemoryMb: raw.maxMemoryMb,
+    maxMemoryMb,
   }
 }
 
 /** The last 4 KB of an invocation's log, base64: Invoke's X-Amz-Log-Result with LogType Tail. */
 export function logTail(logs: readonly LogEvent[]): string {
-  const text = Buffer.from(logs.map((event) => `${event.message}\n`).join(''))
-  return text.subarray(Math.max(0, text.length - 4096)).toString('base64')
+  return tailBytes(logs, 4096).toString('base64')
 }

@@ -1,8 +1,12 @@
+import {existsSync, readFileSync} from 'node:fs'
+import path from 'node:path'
+
 import {afterEach, describe, expect, test} from 'vitest'
 
 import type {InvocationRequest, LambdaRuntime} from '../../../../src/lib/local/runtime/runtime.js'
 import {ConcurrencyLimitError, createLambdaRuntime, logTail, UnsupportedRuntimeError} from '../../../../src/lib/local/runtime/runtime.js'
-import {LOG_BUFFER_LIMIT_BYTES} from '../../../../src/lib/local/runtime/environment.js'
+import {LOG_BUFFER_LIMIT_BYTES, LOG_EVENT_LIMIT_BYTES} from '../../../../src/lib/local/runtime/environment.js'
+import {residentBytes} from '../../../../src/lib/local/runtime/memory.js'
 import {Store} from '../../../../src/lib/local/store.js'
 import {tempDir} from '../../../helpers/cli.js'
 import {aFunction, ARN} from './helpers.js'
@@ -21,6 +25,8 @@ async function setup(): Promise<{store: Store; runtime: LambdaRuntime}> {
 }
 
 const call = (payload: unknown = {}): InvocationRequest => ({payload: JSON.stringify(payload), invokedFunctionArn: ARN})
+const bytesOf = (logs: readonly {message: string}[]): number => logs.reduce((sum, event) => sum + Buffer.byteLength(event.message), 0)
+const notes = (logs: readonly {message: string}[]): string[] => logs.map((event) => event.message).filter((line) => line.startsWith('sling local cloud: '))
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- payloads are checked field by field
 const json = (text: string): any => JSON.parse(text)
 
@@ -131,8 +137,7 @@ describe('handlers', () => {
       'index.js': `exports.handler = async (event) => { if (event.flood) for (let i = 0; i < 200; i++) console.log('x'.repeat(65536)); console.log('done'); return 1 }`,
     })
     const flooded = await runtime.invoke(spec, call({flood: true}))
-    const bytes = flooded.logs.reduce((sum, event) => sum + event.message.length, 0)
-    expect(bytes).toBeLessThan(LOG_BUFFER_LIMIT_BYTES + 4096)
+    expect(bytesOf(flooded.logs)).toBeLessThan(LOG_BUFFER_LIMIT_BYTES + 4096)
     expect(flooded.logs.map((event) => event.message).filter((line) => line.includes('log lines dropped'))).toHaveLength(1)
     expect(flooded.logs.at(-1)?.message).toMatch(/^REPORT RequestId: /)
     const next = await runtime.invoke(spec, call())
@@ -275,16 +280,104 @@ describe('errors, as the Node.js runtime reports them', () => {
     expect(result.payload).toBe('null')
   })
 
-  test('going over MemorySize kills the environment: Runtime.ExitError, signal: killed', async () => {
+  test('going over MemorySize stops the environment: Runtime.OutOfMemory, Max Memory Used is the limit', async () => {
     const {store, runtime} = await setup()
     const spec = await aFunction(store, {'index.js': 'const keep = []; exports.handler = async () => { for (;;) { keep.push(Buffer.alloc(16 * 1024 * 1024, 1)); await new Promise((r) => setTimeout(r, 1)) } }'}, {memorySize: 128})
     const result = await runtime.invoke(spec, {...call(), requestId: 'r-oom'})
-    expect(json(result.payload)).toEqual({errorType: 'Runtime.ExitError', errorMessage: 'RequestId: r-oom Error: Runtime exited with error: signal: killed'})
+    expect(json(result.payload)).toEqual({errorType: 'Runtime.OutOfMemory', errorMessage: 'RequestId: r-oom Error: Runtime exited with error: signal: killed'})
+    expect(result.logs.at(-1)?.message).toMatch(/\tMemory Size: 128 MB\tMax Memory Used: 128 MB\t.*Status: error\tError Type: Runtime\.OutOfMemory\t$/)
   })
 
   test('other runtimes than Node.js are refused clearly', async () => {
     const {store, runtime} = await setup()
     const spec = await aFunction(store, {'main.py': ''}, {runtime: 'python3.12'})
     await expect(runtime.invoke(spec, call())).rejects.toBeInstanceOf(UnsupportedRuntimeError)
+  })
+})
+
+describe('hostile handlers: the local cloud stays up and bounded', () => {
+  test('a 600 MB line on stdout without a newline is split into 256 KiB events, bounded, and the runtime keeps serving', async () => {
+    const {store, runtime} = await setup()
+    const spec = await aFunction(
+      store,
+      {'index.js': `const chunk = Buffer.alloc(1 << 20, 'x'); exports.handler = async (event) => { if (event.flood) { for (let i = 0; i < 600; i++) process.stdout.write(chunk); await new Promise((r) => process.stdout.write('', r)) } return 'done' }`},
+      {memorySize: 1024, timeout: 60},
+    )
+    const flooded = await runtime.invoke(spec, call({flood: true}))
+    expect(flooded.payload).toBe('"done"')
+    const pieces = flooded.logs.filter((event) => event.message.startsWith('xxx'))
+    expect(pieces.length).toBeGreaterThan(1)
+    expect(Math.max(...flooded.logs.map((event) => Buffer.byteLength(event.message)))).toBe(LOG_EVENT_LIMIT_BYTES)
+    expect(bytesOf(flooded.logs)).toBeLessThan(LOG_BUFFER_LIMIT_BYTES + 4096)
+    expect(notes(flooded.logs)).toEqual([
+      'sling local cloud: 1 log lines longer than 256 KiB were split into events of at most 256 KiB',
+      expect.stringMatching(/^sling local cloud: \d+ log lines dropped \(over 8 MiB of output in one invocation\)$/),
+    ])
+    // The tail is the last 4 KB of the bounded log.
+    const tail = Buffer.from(logTail(flooded.logs), 'base64')
+    expect(tail.length).toBe(4096)
+    expect(tail.toString()).toMatch(/REPORT RequestId: .*\t\n$/)
+    expect((await runtime.invoke(spec, call())).payload).toBe('"done"')
+  })
+
+  test('stderr lines are split at UTF-8 character boundaries, in bytes', async () => {
+    const {store, runtime} = await setup()
+    // 300,000 two-byte characters: 600,000 bytes in 300,000 UTF-16 units.
+    const spec = await aFunction(store, {'index.js': `exports.handler = async () => { process.stderr.write('é'.repeat(300000) + '\\nshort\\n'); return 1 }`})
+    const result = await runtime.invoke(spec, call())
+    const pieces = result.logs.filter((event) => event.message.startsWith('é'))
+    expect(pieces.map((event) => Buffer.byteLength(event.message))).toEqual([LOG_EVENT_LIMIT_BYTES, LOG_EVENT_LIMIT_BYTES, 600_000 - 2 * LOG_EVENT_LIMIT_BYTES])
+    expect(pieces.map((event) => event.message).join('')).toBe('é'.repeat(300000))
+    expect(result.logs.map((event) => event.message)).toContain('short')
+    expect(notes(result.logs)).toEqual(['sling local cloud: 1 log lines longer than 256 KiB were split into events of at most 256 KiB'])
+  })
+
+  test('a console message of 20 MB is split into 256 KiB events and cut at the log limit', async () => {
+    const {store, runtime} = await setup()
+    const spec = await aFunction(store, {'index.js': `exports.handler = async () => { console.log('y'.repeat(20 * 1024 * 1024)); console.log('next'); return 1 }`})
+    const result = await runtime.invoke(spec, call())
+    const pieces = result.logs.filter((event) => /^[^\t]+\t[^\t]+\tINFO\ty|^y/.test(event.message))
+    expect(pieces.length).toBeGreaterThan(1)
+    expect(Math.max(...pieces.map((event) => Buffer.byteLength(event.message)))).toBe(LOG_EVENT_LIMIT_BYTES)
+    expect(bytesOf(result.logs)).toBeLessThan(LOG_BUFFER_LIMIT_BYTES + 4096)
+    expect(notes(result.logs)).toEqual([
+      'sling local cloud: 1 log lines longer than 256 KiB were split into events of at most 256 KiB',
+      expect.stringMatching(/^sling local cloud: \d+ log lines dropped/),
+    ])
+  })
+
+  test('messages a handler sends over the runtime channel itself (null, a malformed log) do not break the runtime', async () => {
+    const {store, runtime} = await setup()
+    const spec = await aFunction(store, {'index.js': `exports.handler = async () => { process.send(null); process.send({type: 'log', timestamp: 'x', message: {a: 1}}); return 'still here' }`})
+    const result = await runtime.invoke(spec, call())
+    expect(result.payload).toBe('"still here"')
+    expect(result.logs.map((event) => event.message)).toContain('[object Object]')
+  })
+
+  test('a busy loop allocating 8 MB at a time is stopped near MemorySize (Runtime.OutOfMemory), and the next call gets a fresh environment', async () => {
+    const {store, runtime} = await setup()
+    const pidFile = path.join(store.dir, 'worker.pid')
+    const spec = await aFunction(
+      store,
+      {'index.js': `require('fs').writeFileSync(process.env.PID_FILE, String(process.pid)); const a = []; exports.handler = async (event) => { if (event.grow) for (;;) a.push(Buffer.alloc(8 << 20, 1)); return 'fresh' }`},
+      {memorySize: 128, timeout: 5, environment: {PID_FILE: pidFile}},
+    )
+    // Watch the worker from outside, as an independent witness of how far its memory got.
+    let peak = 0
+    const watch = setInterval(() => {
+      const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : undefined
+      if (pid) peak = Math.max(peak, residentBytes(pid) ?? 0)
+    }, 2)
+    const result = await runtime.invoke(spec, {...call({grow: true}), requestId: 'r-grow'}).finally(() => clearInterval(watch))
+    expect(json(result.payload)).toEqual({errorType: 'Runtime.OutOfMemory', errorMessage: 'RequestId: r-grow Error: Runtime exited with error: signal: killed'})
+    expect(result.logs.at(-1)?.message).toContain('\tMax Memory Used: 128 MB\tInit Duration: ')
+    expect(result.logs.at(-1)?.message).toContain('\tStatus: error\tError Type: Runtime.OutOfMemory\t')
+    expect(notes(result.logs)).toEqual([expect.stringContaining('resident memory went over its MemorySize')])
+    // Sampled every 10 ms from both sides: at 8 MB per allocation, well within 64 MB of the limit.
+    if (process.platform === 'linux') expect(peak / 1024 / 1024).toBeLessThanOrEqual(128 + 64)
+    expect(runtime.environments()).toBe(0)
+    const next = await runtime.invoke(spec, call())
+    expect(next.payload).toBe('"fresh"')
+    expect(next.initDurationMs).toBeGreaterThan(0)
   })
 })
