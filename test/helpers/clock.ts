@@ -1,5 +1,5 @@
-import type {Clock} from '../../src/lib/aws/clock.js'
-import {throwIfAborted} from '../../src/lib/aws/clock.js'
+import type {Clock} from '../../src/lib/clock.js'
+import {throwIfAborted} from '../../src/lib/clock.js'
 
 /** A clock whose sleeps return at once and move time forward: waits and retries run instantly. */
 export interface FakeClock extends Clock {

@@ -1,8 +1,8 @@
 import {DeleteAlarmsCommand, DescribeAlarmsCommand, GetMetricDataCommand, PutMetricAlarmCommand} from '@aws-sdk/client-cloudwatch'
 import type {CloudWatchClient, MetricDataQuery} from '@aws-sdk/client-cloudwatch'
 
-import type {CallOptions} from './clock.js'
-import {throwIfAborted} from './clock.js'
+import type {CallOptions} from '../clock.js'
+import {throwIfAborted} from '../clock.js'
 import type {AwsErrorContext} from './errors.js'
 import {toUserError} from './errors.js'
 import type {AlarmInfo, MetricQuery, MetricRef, MetricSeries, NewMetricAlarm} from './types.js'

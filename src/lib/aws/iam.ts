@@ -12,8 +12,8 @@ import {
 import type {IAMClient, Role} from '@aws-sdk/client-iam'
 
 import {UserError} from '../errors.js'
-import type {CallOptions} from './clock.js'
-import {throwIfAborted} from './clock.js'
+import type {CallOptions} from '../clock.js'
+import {throwIfAborted} from '../clock.js'
 import type {AwsErrorContext} from './errors.js'
 import {errorName, toUserError} from './errors.js'
 import type {PolicyDocument, RoleInfo} from './types.js'

@@ -1,7 +1,7 @@
 import {CreateAliasCommand, DeleteAliasCommand, GetAliasCommand, ListAliasesCommand, UpdateAliasCommand} from '@aws-sdk/client-lambda'
 
 import {UserError} from '../errors.js'
-import {throwIfAborted} from './clock.js'
+import {throwIfAborted} from '../clock.js'
 import {errorName} from './errors.js'
 import {toAliasInfo} from './lambda-convert.js'
 import type {LambdaCore} from './lambda-core.js'

@@ -15,7 +15,7 @@ import {
 import type {Runtime} from '@aws-sdk/client-lambda'
 
 import {UserError} from '../errors.js'
-import {throwIfAborted} from './clock.js'
+import {throwIfAborted} from '../clock.js'
 import {errorName, toUserError} from './errors.js'
 import {codeInput, settingsInput, toVersionInfo} from './lambda-convert.js'
 import type {LambdaCore} from './lambda-core.js'

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-lambda'
 
 import {UserError} from '../errors.js'
-import {throwIfAborted} from './clock.js'
+import {throwIfAborted} from '../clock.js'
 import {errorName, toUserError} from './errors.js'
 import {eventInvokeConfigInput, toAccountSettings, toEventInvokeConfig, toProvisionedInfo} from './lambda-convert.js'
 import type {LambdaCore} from './lambda-core.js'

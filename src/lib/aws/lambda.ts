@@ -1,7 +1,7 @@
 import type {LambdaClient} from '@aws-sdk/client-lambda'
 
-import type {CallOptions, Clock} from './clock.js'
-import {systemClock} from './clock.js'
+import type {CallOptions, Clock} from '../clock.js'
+import {systemClock} from '../clock.js'
 import type {AwsErrorContext} from './errors.js'
 import {createAliasOps} from './lambda-aliases.js'
 import {createLambdaCore} from './lambda-core.js'
@@ -23,7 +23,7 @@ import type {
   VersionInfo,
 } from './types.js'
 
-export type {CallOptions} from './clock.js'
+export type {CallOptions} from '../clock.js'
 
 /**
  * The Lambda operations sling uses. Workflows depend on this, never on LambdaClient. Every change

@@ -4,8 +4,8 @@ import type {CloudWatchLogsClient} from '@aws-sdk/client-cloudwatch-logs'
 import {UserError} from '../errors.js'
 import type {AwsErrorContext} from './errors.js'
 import {errorName, toUserError} from './errors.js'
-import type {CallOptions} from './clock.js'
-import {throwIfAborted} from './clock.js'
+import type {CallOptions} from '../clock.js'
+import {throwIfAborted} from '../clock.js'
 import type {StoredLogEvent} from './types.js'
 
 /** The CloudWatch Logs operations sling uses. */

@@ -1,5 +1,5 @@
-import type {Clock} from './clock.js'
-import {throwIfAborted} from './clock.js'
+import type {Clock} from '../clock.js'
+import {throwIfAborted} from '../clock.js'
 import {errorName} from './errors.js'
 
 /**

@@ -6,7 +6,7 @@ import type {BucketLocationConstraint, S3Client} from '@aws-sdk/client-s3'
 import {Upload} from '@aws-sdk/lib-storage'
 
 import {UserError} from '../errors.js'
-import {throwIfAborted} from './clock.js'
+import {throwIfAborted} from '../clock.js'
 import type {AwsErrorContext} from './errors.js'
 import {errorName, toUserError} from './errors.js'
 import type {StoredObject} from './types.js'

@@ -1,8 +1,8 @@
 import {GetCallerIdentityCommand} from '@aws-sdk/client-sts'
 import type {STSClient} from '@aws-sdk/client-sts'
 
-import type {CallOptions} from './clock.js'
-import {throwIfAborted} from './clock.js'
+import type {CallOptions} from '../clock.js'
+import {throwIfAborted} from '../clock.js'
 import type {AwsErrorContext} from './errors.js'
 import {toUserError} from './errors.js'
 import type {CallerIdentity} from './types.js'

@@ -1,5 +1,5 @@
-import type {Clock} from './clock.js'
-import {throwIfAborted} from './clock.js'
+import type {Clock} from '../clock.js'
+import {throwIfAborted} from '../clock.js'
 
 /** What one read says about the thing being waited for. */
 export type PollVerdict = 'done' | 'failed' | 'pending'

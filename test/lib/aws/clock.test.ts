@@ -1,6 +1,6 @@
 import {expect, test} from 'vitest'
 
-import {systemClock} from '../../../src/lib/aws/clock.js'
+import {systemClock} from '../../../src/lib/clock.js'
 import {pollUntil} from '../../../src/lib/aws/wait.js'
 import {rejectionOf} from '../../helpers/aws.js'
 import {fakeClock} from '../../helpers/clock.js'

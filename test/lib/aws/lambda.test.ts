@@ -24,7 +24,7 @@ import {mockClient} from 'aws-sdk-client-mock'
 import 'aws-sdk-client-mock-vitest/extend'
 import {afterEach, expect, test} from 'vitest'
 
-import {systemClock} from '../../../src/lib/aws/clock.js'
+import {systemClock} from '../../../src/lib/clock.js'
 import type {LambdaApiOptions} from '../../../src/lib/aws/lambda.js'
 import {createLambdaApi} from '../../../src/lib/aws/lambda.js'
 import {UserError} from '../../../src/lib/errors.js'

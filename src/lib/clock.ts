@@ -1,6 +1,6 @@
 /**
- * Time, as the AWS core sees it. Every wait and retry takes its `now` and `sleep` from a Clock, so a
- * test can pass a fake one and never really sleep, and a workflow can share one with its own pauses.
+ * Time, as sling's workflows and its AWS core see it. Every wait, retry and pause (a rollout's interval)
+ * takes its `now` and `sleep` from a Clock, so a test can pass a fake one and never really sleep.
  */
 export interface Clock {
   /** Epoch milliseconds. */
@@ -41,7 +41,7 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw abortReason(signal)
 }
 
-/** What an aborted wait rejects with: the reason given to `abort()` (Ctrl-C gives "Interrupted by SIGINT"). */
+/** What an aborted wait rejects with: the reason given to `abort()` (Ctrl-C gives an AbortError, see interrupt.ts). */
 export function abortReason(signal: AbortSignal | undefined): Error {
   const reason: unknown = signal?.reason
   if (reason instanceof Error) return reason
