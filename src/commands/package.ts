@@ -5,6 +5,7 @@ import {BaseCommand} from '../lib/base-command.js'
 import {loadConfig} from '../lib/config/load.js'
 import type {PackageResult} from '../lib/package/package.js'
 import {packageFunctions} from '../lib/package/package.js'
+import {reportPackage} from '../lib/package/report.js'
 
 export default class Package extends BaseCommand<PackageResult> {
   static summary = 'Bundle functions and build layers into deterministic zips, within Lambda\'s limits.'
@@ -27,8 +28,11 @@ export default class Package extends BaseCommand<PackageResult> {
     concurrency: Flags.integer({summary: 'How many functions to package at once (default: CPUs, 2–8).', min: 1, max: 64, env: 'SLING_CONCURRENCY'}),
   }
 
+  private analyze = false
+
   async run(): Promise<PackageResult> {
     const {argv, flags} = await this.parse(Package)
+    this.analyze = flags.analyze
     const config = await loadConfig({file: flags.config, stage: flags.stage})
     return packageFunctions(
       {
@@ -39,7 +43,11 @@ export default class Package extends BaseCommand<PackageResult> {
         analyze: flags.analyze,
         concurrency: flags.concurrency,
       },
-      {output: this.output(flags)},
+      {output: this.output(flags), signal: this.interrupts.signal, onInterrupt: this.interrupts.onInterrupt},
     )
+  }
+
+  protected override render(result: PackageResult): void {
+    reportPackage(result, this.output(), {analyze: this.analyze})
   }
 }

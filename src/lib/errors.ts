@@ -4,7 +4,10 @@ export const ExitCode = {
   Failure: 1,
   Usage: 2,
   FunctionError: 3,
+  /** Ctrl-C (SIGINT): 128 + 2. */
   Interrupted: 130,
+  /** SIGTERM (kill, docker stop, CI cancelling a job): 128 + 15. */
+  Terminated: 143,
 } as const
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode]
 

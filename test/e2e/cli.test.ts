@@ -5,11 +5,12 @@ import {expect, test} from 'vitest'
 import {ROOT, runCli, tempDir} from '../helpers/cli.js'
 
 /** The module specifiers a sling invocation resolved, via test/helpers/trace-imports.mjs. */
-async function importsOf(args: string[]): Promise<string[]> {
+async function importsOf(args: string[] | ((dir: string) => string[])): Promise<string[]> {
   const {dir, cleanup} = await tempDir()
   try {
     const trace = path.join(dir, 'imports.txt')
-    const result = await runCli(args, {env: {NODE_OPTIONS: `--import ${path.join(ROOT, 'test/helpers/trace-imports.mjs')}`, SLING_TRACE_IMPORTS: trace}})
+    const argv = typeof args === 'function' ? args(dir) : args
+    const result = await runCli(argv, {env: {NODE_OPTIONS: `--import ${path.join(ROOT, 'test/helpers/trace-imports.mjs')}`, SLING_TRACE_IMPORTS: trace}})
     expect(result.code).toBe(0)
     return (await readFile(trace, 'utf8')).split('\n')
   } finally {
@@ -23,12 +24,29 @@ test.each([[['--help']], [['package', '--help']], [['local', 'serve', '--help']]
   expect(imports.filter((s) => s.includes('@aws-sdk/') || s === 'esbuild' || s.includes('archiver'))).toEqual([])
 })
 
-test('help lists the commands and the global flags', async () => {
+test('sling package builds without loading the AWS SDK', async () => {
+  const imports = await importsOf((dir) => ['package', 'api', '--config', path.join(ROOT, 'examples/hello-api/sling.config.json'), '--out-dir', path.join(dir, 'build')])
+  expect(imports).toContain('esbuild') // the trace saw the build
+  expect(imports.filter((s) => s.includes('@aws-sdk/'))).toEqual([])
+})
+
+test('help lists the commands and the global flags; commands that make no AWS call take no AWS flags', async () => {
   const root = await runCli(['--help'])
   expect(root.stdout).toContain('package')
   expect(root.stdout).toContain('local')
+  const listed = (flag: string): RegExp => new RegExp(`^ +${flag}\\b`, 'm') // a line of the flags list
   const pkg = await runCli(['package', '--help'])
-  for (const flag of ['--region', '--profile', '--endpoint-url', '--local', '--stage', '--config', '--json', '--verbose']) expect(pkg.stdout).toContain(flag)
+  for (const flag of ['--stage', '--config', '--json', '--verbose']) expect(pkg.stdout).toMatch(listed(flag))
+  for (const flag of ['--region', '--profile', '--endpoint-url', '--local']) expect(pkg.stdout).not.toMatch(listed(flag))
+  const serve = await runCli(['local', 'serve', '--help'])
+  expect(serve.stdout).toMatch(listed('--region')) // the region it tells clients to use
+  for (const flag of ['--profile', '--endpoint-url', '--local']) expect(serve.stdout).not.toMatch(listed(flag))
+})
+
+test.each([['--region', 'eu-west-1'], ['--profile', 'work'], ['--endpoint-url', 'http://127.0.0.1:9'], ['--local']])('sling package %s is a usage error, not silently ignored', async (...flag) => {
+  const result = await runCli(['package', ...flag])
+  expect(result.code).toBe(2)
+  expect(result.stderr).toContain(flag[0])
 })
 
 test('an unknown flag is a usage error: exit 2, the flag named, nothing on stdout', async () => {

@@ -20,9 +20,12 @@ export default class LocalServe extends BaseCommand<void> {
     'fault-latency': Flags.integer({summary: 'Milliseconds added to every call.', min: 0, env: 'SLING_LOCAL_FAULT_LATENCY_MS'}),
     'fault-seed': Flags.integer({summary: 'Seed that makes the injected faults reproducible.', env: 'SLING_LOCAL_FAULT_SEED'}),
     'fault-ops': Flags.string({summary: 'Only inject faults into these services/operations (e.g. s3,lambda:Invoke).', env: 'SLING_LOCAL_FAULT_OPS'}),
+    // The only AWS flag the server uses: the region it tells clients to sign for.
+    region: Flags.string({summary: 'Region printed in AWS_REGION for clients (default: AWS_REGION, then us-east-1).'}),
   }
 
-  protected override handlesSignals = true
+  // Ctrl-C and SIGTERM are how a server is stopped: it shuts down and exits 0.
+  protected override readonly interruptMode = 'graceful'
 
   async run(): Promise<void> {
     const {flags} = await this.parse(LocalServe)
@@ -33,10 +36,8 @@ export default class LocalServe extends BaseCommand<void> {
       seed: flags['fault-seed'],
       ops: flags['fault-ops']?.split(',').map((op) => op.trim()).filter(Boolean),
     }
-    const stopped = new Promise<void>((resolve) => {
-      process.once('SIGINT', () => resolve())
-      process.once('SIGTERM', () => resolve())
-    })
+    const {signal} = this.interrupts
+    const stopped = new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), {once: true})))
     await serveLocalCloud(
       {
         storeDir: flags.store,

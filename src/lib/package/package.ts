@@ -4,17 +4,16 @@ import path from 'node:path'
 import type {FunctionConfig, LayerConfig, ProjectConfig} from '../config/load.js'
 import {displayPath} from '../paths.js'
 import {ExitCode, UserError} from '../errors.js'
-import {interruptSignal, onInterrupt} from '../interrupt.js'
 import type {Output} from '../output.js'
 import {bundleModules} from './analyze.js'
 import {bundleFunction, entryExports} from './bundle.js'
 import {collectFiles, mapLimit, toPosix} from './files.js'
 import {collectLayerFiles} from './layer.js'
+import {reportLeftOut} from './left-out.js'
 import type {Contributor, LimitReport} from './limits.js'
 import {checkConfigLimits, checkUnzipped, groupByPackage, limitReport, zippedWarning} from './limits.js'
 import type {ManifestFunction, ManifestLayer} from './manifest.js'
 import {MANIFEST_FILE} from './manifest.js'
-import {reportLeftOut, reportPackage} from './report.js'
 import {removeStaleTemps, Staging} from './staging.js'
 import type {ZipEntry} from './zip.js'
 import {entrySize} from './zip.js'
@@ -37,9 +36,9 @@ export interface PackageOptions {
 
 export interface PackageDeps {
   readonly output: Output
-  /** Aborts the build (Ctrl-C). @default the process's interrupt signal */
+  /** Aborts the build (Ctrl-C: the command passes its Interrupts' signal). @default never aborted */
   readonly signal?: AbortSignal
-  /** Registers a cleanup run before the process exits on Ctrl-C. @default onInterrupt from interrupt.ts */
+  /** Registers a cleanup run before the process exits on Ctrl-C (the command's Interrupts). @default none is run */
   readonly onInterrupt?: (cleanup: () => Promise<void>) => () => void
   /** Called at each step of writing and committing the build; tests interrupt or inspect there. */
   readonly checkpoint?: (step: string) => void | Promise<void>
@@ -106,8 +105,8 @@ export async function packageFunctions(options: PackageOptions, deps: PackageDep
   }
   const removed = await removeStaleTemps(outDir)
   if (removed.length > 0) output.debug(`Removed temporary files of interrupted runs: ${removed.join(', ')}`)
-  const signal = deps.signal ?? interruptSignal
-  const staging = new Staging({outDir, signal, onInterrupt: deps.onInterrupt ?? onInterrupt, checkpoint: deps.checkpoint})
+  const signal = deps.signal ?? new AbortController().signal
+  const staging = new Staging({outDir, signal, onInterrupt: deps.onInterrupt ?? (() => () => undefined), checkpoint: deps.checkpoint})
   const manifestLayers: Record<string, ManifestLayer | undefined> = {}
   const manifestFunctions: Record<string, ManifestFunction | undefined> = {}
   const context: Context = {config, outDir, output, warn, analyze: options.analyze ?? false, staging}
@@ -125,9 +124,7 @@ export async function packageFunctions(options: PackageOptions, deps: PackageDep
     throw error
   }
   await staging.commit({functions: manifestFunctions, layers: manifestLayers})
-  const result: PackageResult = {status: 'packaged', outDir, manifest: path.join(outDir, MANIFEST_FILE), functions: built.functions, layers: built.layers, warnings}
-  reportPackage(result, output, {analyze: context.analyze})
-  return result
+  return {status: 'packaged', outDir, manifest: path.join(outDir, MANIFEST_FILE), functions: built.functions, layers: built.layers, warnings}
 }
 
 interface Context {
