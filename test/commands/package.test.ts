@@ -31,12 +31,11 @@ test('sling package renders the size table on stdout; with --json only the docum
 test('the package workflow renders nothing: the command does', async () => {
   const {dir, cleanup} = await tempDir('sling-cmd-package-')
   try {
-    const output = silentOutput({result: vi.fn(), table: vi.fn(), success: vi.fn()})
+    const rendered = vi.fn()
+    const output = silentOutput({result: rendered, table: rendered, success: rendered})
     const result = await packageFunctions({config: await loadConfig({file: EXAMPLE}), functions: ['api'], outDir: dir}, {output})
     expect(result.status).toBe('packaged')
-    expect(output.result).not.toHaveBeenCalled()
-    expect(output.table).not.toHaveBeenCalled()
-    expect(output.success).not.toHaveBeenCalled()
+    expect(rendered).not.toHaveBeenCalled()
   } finally {
     await cleanup()
   }
