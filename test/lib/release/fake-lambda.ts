@@ -1,3 +1,4 @@
+import type {Mock} from 'vitest'
 import {vi} from 'vitest'
 
 import type {LambdaApi} from '../../../src/lib/aws/lambda.js'
@@ -16,7 +17,7 @@ export interface FakeFunction {
 }
 
 export type FakeLambda = {
-  [K in keyof ReleaseLambda]: ReleaseLambda[K] & ReturnType<typeof vi.fn>
+  [K in keyof ReleaseLambda]: Mock<ReleaseLambda[K]>
 } & {readonly fn: FakeFunction}
 
 type ReleaseLambda = Pick<
