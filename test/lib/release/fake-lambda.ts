@@ -22,7 +22,7 @@ export type FakeLambda = {
 
 type ReleaseLambda = Pick<
   LambdaApi,
-  'deleteAlias' | 'deleteVersion' | 'getAlias' | 'getFunction' | 'listAliases' | 'listEventSourceMappings' | 'listProvisionedConcurrency' | 'listVersions' | 'pointAlias'
+  'deleteAlias' | 'deleteVersion' | 'getAlias' | 'getFunction' | 'getProvisionedConcurrency' | 'listAliases' | 'listEventSourceMappings' | 'listProvisionedConcurrency' | 'listVersions' | 'pointAlias'
 >
 
 export function aVersion(version: string, overrides: Partial<VersionInfo> = {}): VersionInfo {
@@ -100,6 +100,11 @@ export function fakeLambda(fn: Partial<FakeFunction> = {}): FakeLambda {
       await tick()
       // Like AWS, answers about exactly the (qualified) ARN asked.
       return state.mappings.filter((m) => m.functionArn === functionName)
+    },
+    async getProvisionedConcurrency(name, qualifier) {
+      await tick()
+      need(name)
+      return state.provisioned.find((p) => p.qualifier === qualifier)
     },
     async listProvisionedConcurrency(name) {
       await tick()
