@@ -178,3 +178,23 @@ function stoppedAt(target: Target, version: string, deleted: readonly string[], 
     cause: error, exitCode: error.exitCode, hints: [...error.hints, 'Running the same command again starts from what is left.'], details: {deleted},
   })
 }
+
+/** Why a version is kept, in words: for the confirmation prompt and the plan on a terminal. */
+export function describeKeepReason(reason: KeepReason): string {
+  switch (reason.kind) {
+    case 'newest':
+      return 'one of the newest (--keep)'
+    case 'alias':
+      return `alias "${reason.alias}" points to it (${reason.percent}% of its traffic)`
+    case 'routing':
+      return `alias "${reason.alias}" routes ${reason.percent}% of its traffic to it`
+    case 'rollback':
+      return `"sling rollback" would return alias "${reason.alias}" to it`
+    case 'rollout':
+      return `a rollout to it is in progress on alias "${reason.alias}"`
+    case 'mapping':
+      return `event source mapping ${reason.uuid}${reason.eventSourceArn ? ` (${reason.eventSourceArn})` : ''} invokes it`
+    case 'provisioned':
+      return `it has provisioned concurrency (${reason.requested})`
+  }
+}
