@@ -124,6 +124,8 @@ async function planPrune(target: Target, keep: number, {lambda, signal}: PruneDe
 /** What an alias needs kept: its versions, where rollback would return it, the version a rollout is rolling out. */
 function aliasReasons(alias: AliasInfo): [string, KeepReason][] {
   const found: [string, KeepReason][] = aliasWeights(alias).map(({version, percent, routed}) => [version, {kind: routed ? 'routing' : 'alias', alias: alias.name, percent}])
+  // A 0% entry routes nothing, but Lambda still refuses to delete a version the routing names.
+  for (const [version, share] of Object.entries(alias.routing)) if (share === 0) found.push([version, {kind: 'routing', alias: alias.name, percent: 0}])
   const previous = previousVersion(alias)
   if (previous.status === 'recorded') found.push([previous.version, {kind: 'rollback', alias: alias.name}])
   const {state} = decodeDescription(alias.description)

@@ -104,6 +104,12 @@ describe('pruneVersions keeps whatever is in use', () => {
     expect(result.plan.versions.find((v) => v.version === '3')?.reasons).toEqual([{kind: 'rollout', alias: 'live'}])
   })
 
+  test('a version named in routing at 0% is kept too (Lambda would refuse to delete it)', async () => {
+    const lambda = fakeLambda({versions: versions(1, 2, 3), aliases: new Map([['live', anAlias('live', '3', {routing: {'1': 0}})]])})
+    const result = await pruneVersions({target, keep: 0, dryRun: true}, {lambda, output: silentOutput(), confirm: yes()})
+    expect(result.plan.toDelete).toEqual(['2'])
+  })
+
   test('--keep 0 still keeps every version in use', async () => {
     const lambda = fakeLambda({versions: versions(1, 2), aliases: new Map([['live', anAlias('live', '2')]])})
     const result = await pruneVersions({target, keep: 0}, {lambda, output: silentOutput(), confirm: yes()})
