@@ -33,7 +33,7 @@ export function createAliasOps(core: LambdaCore): AliasOps {
       } while (marker)
       return aliases
     },
-    async pointAlias(name, alias, target, {revisionId, signal} = {}) {
+    async pointAlias(name, alias, target, {revisionId, expectAbsent = false, signal} = {}) {
       const subject = {functionName: name, alias}
       const input = {
         FunctionName: name, Name: alias, FunctionVersion: target.version, Description: target.description,
@@ -43,6 +43,7 @@ export function createAliasOps(core: LambdaCore): AliasOps {
       let previous = await ops.getAlias(name, alias, {signal})
       // The caller's own earlier read: refuse before sending anything if the alias has moved since.
       if (revisionId !== undefined && previous?.revisionId !== revisionId) throw concurrentChange(subject, context)
+      if (expectAbsent && previous) throw concurrentChange(subject, context)
       if (!previous) {
         try {
           return {previous, alias: toAliasInfo(await client.send(new CreateAliasCommand(input), {abortSignal: signal}))}
@@ -50,6 +51,7 @@ export function createAliasOps(core: LambdaCore): AliasOps {
           throwIfAborted(signal)
           // ResourceConflictException: someone created it in between. Update theirs, with its RevisionId, like any other.
           if (errorName(error) !== 'ResourceConflictException') throw translate(error, subject, context)
+          if (expectAbsent) throw concurrentChange(subject, context, error)
         }
         previous = await ops.getAlias(name, alias, {signal})
         if (!previous) throw concurrentChange(subject, context)

@@ -6,6 +6,7 @@ import type {AwsErrorContext} from './errors.js'
 import {createAliasOps} from './lambda-aliases.js'
 import {createLambdaCore} from './lambda-core.js'
 import {createFunctionOps} from './lambda-functions.js'
+import {createMappingOps} from './lambda-mappings.js'
 import {createSettingOps} from './lambda-settings.js'
 import type {ConflictRetryPolicy} from './retry.js'
 import type {
@@ -14,11 +15,13 @@ import type {
   AliasInfo,
   AliasTarget,
   EventInvokeConfig,
+  EventSourceMappingInfo,
   FunctionChange,
   FunctionInfo,
   InvokeResult,
   LayerVersionInfo,
   NewFunction,
+  ProvisionedConcurrencyConfig,
   ProvisionedConcurrencyInfo,
   VersionInfo,
 } from './types.js'
@@ -56,14 +59,22 @@ export interface LambdaApi {
   /**
    * Points the alias at `target` (creating it if needed), sending the alias's RevisionId so a change
    * someone else made in between is refused, not overwritten. With `revisionId` (from an earlier read
-   * or `pointAlias`), also refuses when the alias changed since then: a rollout's next step.
+   * or `pointAlias`), also refuses when the alias changed since then: a rollout's next step. With
+   * `expectAbsent` (the caller read no alias), refuses when one exists by then instead of updating it.
    */
-  pointAlias(name: string, alias: string, target: AliasTarget, options?: CallOptions & {readonly revisionId?: string | undefined}): Promise<AliasChange>
+  pointAlias(name: string, alias: string, target: AliasTarget, options?: PointAliasOptions): Promise<AliasChange>
   deleteAlias(name: string, alias: string, options?: CallOptions): Promise<'deleted' | 'absent'>
   getProvisionedConcurrency(name: string, qualifier: string, options?: CallOptions): Promise<ProvisionedConcurrencyInfo | undefined>
   /** Sets provisioned concurrency on a version or alias and waits until it is READY. */
   putProvisionedConcurrency(name: string, qualifier: string, count: number, options?: CallOptions): Promise<ProvisionedConcurrencyInfo>
   deleteProvisionedConcurrency(name: string, qualifier: string, options?: CallOptions): Promise<'deleted' | 'absent'>
+  /** Provisioned concurrency on each of the function's versions and aliases (every page). */
+  listProvisionedConcurrency(name: string, options?: CallOptions): Promise<ProvisionedConcurrencyConfig[]>
+  /**
+   * Event source mappings that invoke `functionName` (a name or ARN, every page). With a qualified ARN
+   * (…:function:NAME:3) it asks about that version or alias; nothing (not an error) when it doesn't exist.
+   */
+  listEventSourceMappings(functionName: string, options?: CallOptions): Promise<EventSourceMappingInfo[]>
   getEventInvokeConfig(name: string, options?: QualifiedOptions): Promise<EventInvokeConfig | undefined>
   /** Replaces the asynchronous-invocation settings: unset fields go back to AWS's defaults. */
   putEventInvokeConfig(name: string, config: EventInvokeConfig, options?: QualifiedOptions): Promise<EventInvokeConfig>
@@ -81,6 +92,13 @@ export interface CreateFunctionOptions extends CallOptions {
    * @default false
    */
   readonly newRole?: boolean | undefined
+}
+
+export interface PointAliasOptions extends CallOptions {
+  /** The alias's RevisionId from the caller's own read: refuse if it changed since. */
+  readonly revisionId?: string | undefined
+  /** The caller's read found no alias (so built the change from nothing): refuse if one exists now. @default false */
+  readonly expectAbsent?: boolean | undefined
 }
 
 export interface NewVersion {
@@ -125,5 +143,5 @@ export interface LambdaApiOptions {
 export function createLambdaApi(client: LambdaClient, context: AwsErrorContext = {}, options: LambdaApiOptions = {}): LambdaApi {
   const {maxWaitSeconds = 600, pollSeconds = 1, conflictRetry = {}, clock = systemClock} = options
   const core = createLambdaCore(client, context, {clock, maxWaitSeconds, pollSeconds, conflictRetry})
-  return {...createFunctionOps(core), ...createAliasOps(core), ...createSettingOps(core)}
+  return {...createFunctionOps(core), ...createAliasOps(core), ...createSettingOps(core), ...createMappingOps(core)}
 }

@@ -128,6 +128,24 @@ export interface ProvisionedConcurrencyInfo {
   readonly statusReason?: string | undefined
 }
 
+/** Provisioned concurrency on one version or alias, as ListProvisionedConcurrencyConfigs lists it. */
+export interface ProvisionedConcurrencyConfig extends ProvisionedConcurrencyInfo {
+  /** The version or alias ARN it is configured on. */
+  readonly arn: string
+  /** The version number or alias name (the ARN's qualifier). */
+  readonly qualifier: string
+}
+
+/** An event source mapping (SQS, Kinesis, DynamoDB, Kafka…) and what it invokes. */
+export interface EventSourceMappingInfo {
+  readonly uuid: string
+  /** The function it invokes: qualified (…:function:NAME:3, …:NAME:live) when it invokes a version or alias. */
+  readonly functionArn: string
+  readonly eventSourceArn?: string | undefined
+  /** Creating, Enabled, Disabled, Updating, Deleting… */
+  readonly state?: string | undefined
+}
+
 /** What happens to asynchronous invocations (PutFunctionEventInvokeConfig). */
 export interface EventInvokeConfig {
   /** 0–2. */
