@@ -1,4 +1,4 @@
-import {throwIfAborted} from '../aws/clock.js'
+import {throwIfAborted} from '../clock.js'
 import type {LambdaApi} from '../aws/lambda.js'
 import {qualifierOf} from '../aws/lambda-mappings.js'
 import type {AliasInfo, VersionInfo} from '../aws/types.js'
