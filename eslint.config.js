@@ -1,5 +1,7 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
+import {importX} from 'eslint-plugin-import-x'
+import {createTypeScriptImportResolver} from 'eslint-import-resolver-typescript'
 
 export default tseslint.config(
   {ignores: ['dist/**', 'node_modules/**', '**/*.mjs', 'examples/**', 'test/fixtures/**', 'bench/fixtures/**', '.sling/**', 'coverage/**', '**/*.js', 'bench/**/*.mjs']},
@@ -18,6 +20,18 @@ export default tseslint.config(
       'no-console': 'error',
       'no-restricted-properties': ['error', {object: 'process', property: 'exit', message: 'Throw a UserError; BaseCommand maps it to an exit code.'}],
     },
+  },
+  {
+    // An import cycle is a design error here (a leaf contract module breaks it): fail the lint on any.
+    // Type-only imports vanish at run time and are not counted.
+    files: ['src/**/*.ts'],
+    plugins: {'import-x': importX},
+    settings: {
+      ...importX.flatConfigs.typescript.settings,
+      'import-x/resolver': undefined,
+      'import-x/resolver-next': [createTypeScriptImportResolver({project: './tsconfig.json'})],
+    },
+    rules: {'import-x/no-cycle': ['error', {ignoreExternal: true}]},
   },
   {files: ['src/lib/output.ts', 'src/lib/local/runtime/**', 'test/**', 'bench/**'], rules: {'no-console': 'off'}},
   {files: ['test/**', 'bench/**'], rules: {'@typescript-eslint/no-unsafe-assignment': 'off', '@typescript-eslint/no-unsafe-member-access': 'off', '@typescript-eslint/no-unsafe-argument': 'off', '@typescript-eslint/no-non-null-assertion': 'off'}},
