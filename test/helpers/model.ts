@@ -1,5 +1,5 @@
 /**
- * Fidelity checks against AWS's own service models (`../shared/aws-models/<service>/service-2.json`,
+ * Fidelity checks against AWS's own service models (the repository's vendored `aws-models/<service>/service-2.json`,
  * or the directory in SLING_AWS_MODELS). Every local-cloud test uses these so that what the local
  * cloud answers is what AWS's model says AWS answers.
  */
@@ -44,9 +44,9 @@ export interface ServiceModel {
   readonly shapes: Record<string, Shape>
 }
 
-/** Where the models live: SLING_AWS_MODELS, else `../shared/aws-models` next to the repository. */
+/** Where the models live: SLING_AWS_MODELS, else the copy vendored in the repository (aws-models/). */
 export function modelsDir(): string {
-  return process.env.SLING_AWS_MODELS ?? path.resolve(ROOT, '../shared/aws-models')
+  return process.env.SLING_AWS_MODELS ?? path.join(ROOT, 'aws-models')
 }
 
 const cache = new Map<string, ServiceModel>()
@@ -57,7 +57,7 @@ export function loadModel(service: string): ServiceModel {
   if (!model) {
     const file = path.join(modelsDir(), service, 'service-2.json')
     if (!existsSync(file)) {
-      throw new Error(`AWS's ${service} service model isn't at ${file}. The fidelity tests read AWS's models from shared/aws-models beside this repository; set SLING_AWS_MODELS to their directory if they are elsewhere.`)
+      throw new Error(`AWS's ${service} service model isn't at ${file}. The fidelity tests read AWS's models from the repository's aws-models/ (refresh them with npm run models), or from SLING_AWS_MODELS when set.`)
     }
     model = JSON.parse(readFileSync(file, 'utf8')) as ServiceModel
     cache.set(service, model)
