@@ -1,7 +1,8 @@
 import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 
-import {isAlive, resolveStoreDir} from './store.js'
+import {resolveStoreDir} from './settings.js'
+import {isAlive} from './store.js'
 
 /** Written by `sling local serve` so other sling processes using the same store find it. */
 export interface ServerRecord {

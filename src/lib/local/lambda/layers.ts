@@ -43,7 +43,7 @@ export const publishLayerVersion: Handler = async (call) => {
   const name = parseLayerName(call.scope, param(call, 'LayerName'))
   checkLayerInput(input)
   if (input.Content === undefined) throw validationError([`Value null at 'content' failed to satisfy constraint: Member must not be null`])
-  const code = await acceptCode(call.scope.context.store, codeInput(input.Content, 'Content'), 'PublishLayerVersion')
+  const code = await acceptCode(call.scope.context, codeInput(input.Content, 'Content'), 'PublishLayerVersion')
   const {store} = call.scope.context
   const collection = layersCollection(call.scope.region)
   const {version} = await store.transaction(async () => {

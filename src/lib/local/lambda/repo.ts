@@ -1,5 +1,5 @@
 /** Reading and changing function documents in the store, always under the store-wide lock. */
-import type {LocalContext} from '../server.js'
+import type {LocalContext} from '../contract.js'
 import type {FunctionRecord, VersionRecord} from './model.js'
 import {functionsCollection} from './model.js'
 import type {FunctionRef, Scope} from './names.js'
