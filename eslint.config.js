@@ -33,6 +33,15 @@ export default tseslint.config(
     },
     rules: {'import-x/no-cycle': ['error', {ignoreExternal: true}]},
   },
+  {
+    // The local cloud's services and codecs lean on the leaf contract.ts: only the composition root
+    // (server.ts) and what starts it know the server, the HTTP side and the list of services.
+    files: ['src/lib/local/**/*.ts'],
+    ignores: ['src/lib/local/server.ts', 'src/lib/local/serve.ts', 'src/lib/local/connect.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {patterns: [{group: ['**/local/server.js', './server.js', '../server.js', '**/dispatch.js', '**/services.js'], message: 'Import contract.ts (request, context, router, hooks) instead: services never reach back into the server.'}]}],
+    },
+  },
   {files: ['src/lib/output.ts', 'src/lib/local/runtime/**', 'test/**', 'bench/**'], rules: {'no-console': 'off'}},
   {files: ['test/**', 'bench/**'], rules: {'@typescript-eslint/no-unsafe-assignment': 'off', '@typescript-eslint/no-unsafe-member-access': 'off', '@typescript-eslint/no-unsafe-argument': 'off', '@typescript-eslint/no-non-null-assertion': 'off'}},
 )

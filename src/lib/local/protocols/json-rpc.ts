@@ -61,9 +61,15 @@ function send(response: ServerResponse, status: number, headers: Record<string, 
   response.end(body)
 }
 
-/** Writes an operation's output (an empty document for operations without one). */
+/** The JSON protocols send timestamps as epoch seconds (fractions for milliseconds), not ISO text. */
+function epochSeconds(this: unknown, key: string, value: unknown): unknown {
+  const raw = (this as Record<string, unknown>)[key]
+  return raw instanceof Date ? raw.getTime() / 1000 : value
+}
+
+/** Writes an operation's output (an empty document for operations without one); Dates become epoch seconds. */
 export function writeJsonResult(response: ServerResponse, protocol: JsonProtocol, output: unknown): void {
-  send(response, 200, {'content-type': contentType(protocol)}, JSON.stringify(output ?? {}))
+  send(response, 200, {'content-type': contentType(protocol)}, JSON.stringify(output ?? {}, epochSeconds))
 }
 
 /**
