@@ -27,7 +27,7 @@ function defaults(): {[Group in keyof LocalHooks]: LocalHooks[Group]} {
 export interface HookRegistry {
   readonly hooks: LocalHooks
   /** Installs the members a service provides, replacing what was there. */
-  provide(provided: ProvidedHooks): void
+  readonly provide: (provided: ProvidedHooks) => void
 }
 
 export function createHooks(): HookRegistry {
