@@ -4,7 +4,7 @@ import type {Readable} from 'node:stream'
 import yauzl from 'yauzl'
 
 import type {LocalContext} from '../contract.js'
-import type {CodeRef} from './model.js'
+import type {CodeRef} from './records.js'
 import {invalidParameter, LambdaError, requestTooLarge} from './protocol.js'
 import {isObject, LIMITS} from './validate.js'
 
