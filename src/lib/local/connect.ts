@@ -28,6 +28,7 @@ export async function connectLocalCloud(options: {readonly storeDir?: string | u
   const storeDir = resolveStoreDir(options.storeDir)
   const running = await findRunningServer(storeDir)
   if (running) return {endpoint: running.endpoint, inProcess: false, close: () => Promise.resolve()}
+  // Loaded only when no server runs: a --local command that finds one never loads the local cloud's services.
   const [{startLocalCloud}, {startMaintenance}] = await Promise.all([import('./server.js'), import('./maintenance.js')])
   const cloud = await startLocalCloud({storeDir})
   // Best effort: a failed clean-up must not fail the command, and a later start tries again.
