@@ -45,6 +45,12 @@ export function decodeQueryInput(model: ServiceModel, shapeName: string | undefi
   if (shapeName === undefined) return {}
   const keys = [...params.keys()]
   const present = (prefix: string): boolean => keys.some((key) => key === prefix || key.startsWith(`${prefix}.`))
+  /** A flattened list's items are named after its member when the member names itself: SQS's `AttributeName.1`. */
+  const flatListName = (ref: ShapeRef, name: string): string => {
+    const shape = shapeOf(model, ref.shape)
+    const item = shape.member?.locationName
+    return shape.type === 'list' && isFlattened(ref, shape) && item !== undefined ? name.replace(/[^.]*$/, item) : name
+  }
   const decode = (ref: ShapeRef, name: string): unknown => {
     const shape = shapeOf(model, ref.shape)
     switch (shape.type) {
@@ -52,15 +58,13 @@ export function decodeQueryInput(model: ServiceModel, shapeName: string | undefi
         const out: Record<string, unknown> = {}
         for (const [member, memberRef] of Object.entries(shape.members ?? {})) {
           const key = `${name}${name ? '.' : ''}${memberRef.locationName ?? member}`
-          if (present(key)) out[member] = decode(memberRef, key)
+          if (present(key) || present(flatListName(memberRef, key))) out[member] = decode(memberRef, key)
         }
         return out
       }
       case 'list': {
         const member = shape.member ?? {shape: ''}
-        // Flattened, the member's own name (when it has one) replaces the list's: SQS's `AttributeName.1`.
-        const flat = member.locationName === undefined ? name : name.replace(/[^.]*$/, member.locationName)
-        const base = isFlattened(ref, shape) ? flat : `${name}.${member.locationName ?? 'member'}`
+        const base = isFlattened(ref, shape) ? flatListName(ref, name) : `${name}.${member.locationName ?? 'member'}`
         const items: unknown[] = []
         for (let i = 1; present(`${base}.${i}`); i++) items.push(decode(member, `${base}.${i}`))
         return items
