@@ -30,6 +30,9 @@ test('list members and nested structures are named by their path; lists and maps
 
 test('map keys and values are checked as AWS words them, and a wrong type is named without further checks', () => {
   const lambda = loadModel('lambda')
+  expect(validateInput(lambda, 'TagResourceRequest', {Resource: 'arn:aws:lambda:us-east-1:000000000000:function:fn', Tags: {team: 'v'.repeat(257)}})).toEqual([
+    at('v'.repeat(257), 'tags', 'Map value must satisfy constraint: [Member must have length less than or equal to 256]'),
+  ])
   expect(validateInput(lambda, 'CreateFunctionRequest', {FunctionName: 'fn', Role: 'arn:aws:iam::000000000000:role/r', Code: {}, Environment: {Variables: {'1BAD': 'x', GOOD: 'y'}}, MemorySize: '128'})).toEqual([
     at('128', 'memorySize', 'Member must be an integer'),
     at('1BAD', 'environment.variables', 'Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+]'),

@@ -104,13 +104,13 @@ export function validateInput(model: ServiceModel, shapeName: string | undefined
   return problems
 }
 
-/** Map keys and values are checked as AWS words them: "Map keys must satisfy constraint: [Member must …]". */
+/** Map keys and values are checked as AWS words them, at the map's path: "Map keys must satisfy constraint: [Member must …]". */
 function mapProblems(keyShape: Shape | undefined, valueShape: Shape | undefined, map: Record<string, unknown>, path: string, problems: string[]): void {
   for (const [key, value] of Object.entries(map)) {
     const keyRules = keyShape ? broken(keyShape, key) : []
     if (keyRules.length > 0) problems.push(`Value '${key}' at '${path}' failed to satisfy constraint: Map keys must satisfy constraint: [${keyRules.join(', ')}]`)
     const valueRules = valueShape ? broken(valueShape, value) : []
-    if (valueRules.length > 0) problems.push(`Value '${shown(value)}' at '${path}.${key}' failed to satisfy constraint: Map value must satisfy constraint: [${valueRules.join(', ')}]`)
+    if (valueRules.length > 0) problems.push(`Value '${shown(value)}' at '${path}' failed to satisfy constraint: Map value must satisfy constraint: [${valueRules.join(', ')}]`)
   }
 }
 
