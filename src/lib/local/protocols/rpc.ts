@@ -86,7 +86,7 @@ export function createRpcRouter<Scope>(service: RpcService<Scope>, context: Loca
         }
         const output = await operation(input, service.scope(request, context))
         if (protocol.kind === 'json') writeJsonResult(response, protocol.json, output)
-        else writeQueryResult(response, protocol.query, model(), name, output ?? undefined)
+        else writeQueryResult(response, protocol.query, model(), name, output)
       } catch (error) {
         if (!(error instanceof ServiceError)) throw error
         writeError(response, error, request)
