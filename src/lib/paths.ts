@@ -5,3 +5,8 @@ export function displayPath(file: string): string {
   const relative = path.relative(process.cwd(), file)
   return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file
 }
+
+/** A relative path with "/" separators (zip entries, manifests, esbuild's metafile keys), whatever the platform. */
+export function toPosix(file: string): string {
+  return file.split(path.sep).join('/')
+}

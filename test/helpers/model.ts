@@ -1,5 +1,5 @@
 /**
- * Fidelity checks against AWS's own service models (`../shared/aws-models/<service>/service-2.json`,
+ * Fidelity checks against AWS's own service models (the repository's vendored `aws-models/<service>/service-2.json`,
  * or the directory in SLING_AWS_MODELS). Every local-cloud test uses these so that what the local
  * cloud answers is what AWS's model says AWS answers.
  */
@@ -8,45 +8,17 @@ import path from 'node:path'
 
 import {expect} from 'vitest'
 
+import type {ServiceModel, Shape} from '../../src/lib/local/model/models.js'
+import {modelPattern} from '../../src/lib/local/model/validate.js'
 import {ROOT} from './cli.js'
 
-interface ShapeRef {
-  readonly shape: string
-}
+/** The same model types the local cloud reads its vendored models with. */
+export type {ServiceModel} from '../../src/lib/local/model/models.js'
+type Operation = ServiceModel['operations'][string] & {readonly http: {readonly method: string; readonly requestUri: string; readonly responseCode?: number}}
 
-interface Shape {
-  readonly type: string
-  readonly members?: Record<string, ShapeRef>
-  readonly required?: readonly string[]
-  readonly member?: ShapeRef
-  readonly key?: ShapeRef
-  readonly value?: ShapeRef
-  readonly enum?: readonly string[]
-  readonly min?: number
-  readonly max?: number
-  readonly pattern?: string
-  readonly streaming?: boolean
-  readonly error?: {readonly httpStatusCode?: number; readonly code?: string; readonly senderFault?: boolean}
-  readonly exception?: boolean
-}
-
-interface Operation {
-  readonly name: string
-  readonly http: {readonly method: string; readonly requestUri: string; readonly responseCode?: number}
-  readonly input?: ShapeRef
-  readonly output?: ShapeRef
-  readonly errors?: readonly ShapeRef[]
-}
-
-export interface ServiceModel {
-  readonly metadata: Record<string, unknown>
-  readonly operations: Record<string, Operation>
-  readonly shapes: Record<string, Shape>
-}
-
-/** Where the models live: SLING_AWS_MODELS, else `../shared/aws-models` next to the repository. */
+/** Where the models live: SLING_AWS_MODELS, else the copy vendored in the repository (aws-models/). */
 export function modelsDir(): string {
-  return process.env.SLING_AWS_MODELS ?? path.resolve(ROOT, '../shared/aws-models')
+  return process.env.SLING_AWS_MODELS ?? path.join(ROOT, 'aws-models')
 }
 
 const cache = new Map<string, ServiceModel>()
@@ -57,7 +29,7 @@ export function loadModel(service: string): ServiceModel {
   if (!model) {
     const file = path.join(modelsDir(), service, 'service-2.json')
     if (!existsSync(file)) {
-      throw new Error(`AWS's ${service} service model isn't at ${file}. The fidelity tests read AWS's models from shared/aws-models beside this repository; set SLING_AWS_MODELS to their directory if they are elsewhere.`)
+      throw new Error(`AWS's ${service} service model isn't at ${file}. The fidelity tests read AWS's models from the repository's aws-models/ (refresh them with npm run models), or from SLING_AWS_MODELS when set.`)
     }
     model = JSON.parse(readFileSync(file, 'utf8')) as ServiceModel
     cache.set(service, model)
@@ -67,8 +39,8 @@ export function loadModel(service: string): ServiceModel {
 
 function operationOf(service: string, operation: string): Operation {
   const op = loadModel(service).operations[operation]
-  if (!op) throw new Error(`The ${service} model has no operation "${operation}".`)
-  return op
+  if (!op?.http) throw new Error(`The ${service} model has no operation "${operation}".`)
+  return op as Operation
 }
 
 /** The operation's HTTP binding as modelled: method, request URI template and success status. */
@@ -137,7 +109,7 @@ export function modelViolations(service: string, shapeName: string, value: unkno
         if (typeof v !== 'string') return wrong('a string')
         if (shape.enum && !shape.enum.includes(v)) problems.push(`${label}: "${v}" is not one of ${name}'s values (${shape.enum.join(', ')})`)
         checkRange(shape, v.length, label, name, 'length', problems)
-        const pattern = compilePattern(shape.pattern)
+        const pattern = shape.pattern === undefined ? undefined : modelPattern(shape.pattern)
         if (pattern && !pattern.test(v)) problems.push(`${label}: "${v}" doesn't match ${name}'s pattern ${shape.pattern}`)
         return
       }
@@ -237,27 +209,6 @@ function failOn(problems: readonly string[], label: string): void {
 function checkRange(shape: Shape, n: number, label: string, name: string, what: string, problems: string[]): void {
   if (shape.min !== undefined && n < shape.min) problems.push(`${label}: ${what} ${n} below ${name}'s min ${shape.min}`)
   if (shape.max !== undefined && n > shape.max) problems.push(`${label}: ${what} ${n} above ${name}'s max ${shape.max}`)
-}
-
-const patterns = new Map<string, RegExp | undefined>()
-
-/** Model patterns are Java regexes matched against the whole string; skip the few JS can't read. */
-function compilePattern(pattern: string | undefined): RegExp | undefined {
-  if (pattern === undefined) return undefined
-  if (!patterns.has(pattern)) {
-    let compiled: RegExp | undefined
-    try {
-      compiled = new RegExp(`^(?:${pattern})$`, 'su')
-    } catch {
-      try {
-        compiled = new RegExp(`^(?:${pattern})$`, 's')
-      } catch {
-        compiled = undefined
-      }
-    }
-    patterns.set(pattern, compiled)
-  }
-  return patterns.get(pattern)
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

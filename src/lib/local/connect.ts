@@ -1,7 +1,8 @@
 import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 
-import {isAlive, resolveStoreDir} from './store.js'
+import {resolveStoreDir} from './settings.js'
+import {isAlive} from './store.js'
 
 /** Written by `sling local serve` so other sling processes using the same store find it. */
 export interface ServerRecord {
@@ -27,6 +28,7 @@ export async function connectLocalCloud(options: {readonly storeDir?: string | u
   const storeDir = resolveStoreDir(options.storeDir)
   const running = await findRunningServer(storeDir)
   if (running) return {endpoint: running.endpoint, inProcess: false, close: () => Promise.resolve()}
+  // Loaded only when no server runs: a --local command that finds one never loads the local cloud's services.
   const [{startLocalCloud}, {startMaintenance}] = await Promise.all([import('./server.js'), import('./maintenance.js')])
   const cloud = await startLocalCloud({storeDir})
   // Best effort: a failed clean-up must not fail the command, and a later start tries again.

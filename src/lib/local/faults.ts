@@ -1,5 +1,5 @@
-import type {LocalRequest, ProtocolError} from './server.js'
-import type {FaultInjector, FaultOptions} from './settings.js'
+import type {FaultInjector, LocalRequest, ProtocolError} from './contract.js'
+import type {FaultOptions} from './settings.js'
 import {sleep} from './store.js'
 
 /** Each protocol's way of saying "slow down" and "something broke", as the real services answer. */

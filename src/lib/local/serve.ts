@@ -3,6 +3,7 @@ import path from 'node:path'
 
 import {DEFAULT_REGION} from '../aws/settings.js'
 import {UserError} from '../errors.js'
+import {writeAtomic} from '../fs.js'
 import type {Output} from '../output.js'
 import type {ServerRecord} from './connect.js'
 import {findRunningServer, SERVER_RECORD} from './connect.js'
@@ -10,9 +11,8 @@ import type {HeldLock} from './file-lock.js'
 import {FileLock} from './file-lock.js'
 import {startMaintenance} from './maintenance.js'
 import {startLocalCloud} from './server.js'
-import type {LocalSettings} from './settings.js'
-import {writeAtomic} from '../fs.js'
-import {resolveStoreDir} from './store.js'
+import type {LocalSettings} from './contract.js'
+import {resolveStoreDir} from './settings.js'
 
 export interface ServeOptions {
   /** @default SLING_LOCAL_STORE, or ".sling/local" */

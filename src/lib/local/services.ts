@@ -1,16 +1,12 @@
+import type {RouterFactory} from './contract.js'
 import {createIamRouter} from './iam/router.js'
 import {createLambdaRouter} from './lambda/router.js'
 import {createLogsRouter} from './logs/router.js'
 import {createS3Router} from './s3/router.js'
-import type {RouterFactory} from './server.js'
 
 /**
- * The service routers the local cloud serves: one per AWS protocol, over the shared store.
- * Adding a service is one line here and one router module.
+ * The services the local cloud serves, each a router over its protocol's codec and the shared store
+ * (server.ts creates them and wires their hooks). Adding a service is one line here and its module:
+ * for an RPC service (JSON or query), a table for protocols/rpc.ts and its operations.
  */
-export const SERVICE_ROUTERS: readonly RouterFactory[] = [
-  createS3Router,
-  createIamRouter,
-  createLogsRouter,
-  createLambdaRouter,
-]
+export const SERVICE_ROUTERS: readonly RouterFactory[] = [createS3Router, createIamRouter, createLogsRouter, createLambdaRouter]

@@ -1,17 +1,13 @@
+/**
+ * Every SLING_LOCAL_* setting is read here and nowhere else (`sling local serve` flags override them;
+ * its --port and --store flags name SLING_LOCAL_PORT and SLING_LOCAL_STORE as their defaults).
+ */
+import path from 'node:path'
+
+import type {FaultInjector, LocalSettings} from './contract.js'
 import {createFaultInjector} from './faults.js'
-import type {LocalRequest, ProtocolError} from './server.js'
 
-/** Decides whether a call gets an injected fault (throttling, 5xx) or added latency before it is served. */
-export interface FaultInjector {
-  /** `operation` is the AWS operation name when the router can tell it (e.g. "PutObject"). */
-  pick(request: LocalRequest, operation?: string): Promise<ProtocolError | undefined>
-}
-
-export interface LocalSettings {
-  /** How long Pending→Active and InProgress→Successful take, so callers must wait as on AWS. */
-  readonly stateDelayMs: number
-  readonly faults: FaultInjector
-}
+export type {FaultInjector, LocalSettings} from './contract.js'
 
 /** What faults to inject; from SLING_LOCAL_FAULT_* or `sling local serve` flags. */
 export interface FaultOptions {
@@ -31,12 +27,35 @@ export const NO_FAULTS: FaultInjector = {pick: () => Promise.resolve(undefined)}
 
 const DEFAULT_STATE_DELAY_MS = 200
 
-/** Settings from the environment (SLING_LOCAL_*); `sling local serve` flags override them. */
+/** Where the local cloud keeps its state unless told otherwise. */
+export const DEFAULT_STORE_DIR = path.join('.sling', 'local')
+
+/** The store directory: `dir` when given, else SLING_LOCAL_STORE, else .sling/local; absolute. */
+export function resolveStoreDir(dir?: string, env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(dir ?? env.SLING_LOCAL_STORE ?? DEFAULT_STORE_DIR)
+}
+
+/**
+ * Settings from the environment: SLING_LOCAL_STATE_DELAY_MS, the fault settings, and the runtime's
+ * SLING_LOCAL_IDLE_TIMEOUT_MS, SLING_LOCAL_MAX_ENVIRONMENTS and SLING_LOCAL_ASYNC_RETRY_MS.
+ */
 export function readLocalSettings(env: NodeJS.ProcessEnv): LocalSettings {
   const delay = Number(env.SLING_LOCAL_STATE_DELAY_MS ?? DEFAULT_STATE_DELAY_MS)
   const options = faultOptionsFromEnv(env)
   const faults = hasFaults(options) ? createFaultInjector(options) : NO_FAULTS
-  return {stateDelayMs: Number.isFinite(delay) && delay >= 0 ? delay : DEFAULT_STATE_DELAY_MS, faults}
+  return {
+    stateDelayMs: Number.isFinite(delay) && delay >= 0 ? delay : DEFAULT_STATE_DELAY_MS,
+    faults,
+    idleTimeoutMs: nonNegative(env.SLING_LOCAL_IDLE_TIMEOUT_MS),
+    maxEnvironments: nonNegative(env.SLING_LOCAL_MAX_ENVIRONMENTS),
+    asyncRetryMs: nonNegative(env.SLING_LOCAL_ASYNC_RETRY_MS),
+  }
+}
+
+/** A number ≥ 0 from a variable; unset or invalid leaves the runtime's default. */
+function nonNegative(text: string | undefined): number | undefined {
+  const value = Number(text)
+  return text !== undefined && Number.isFinite(value) && value >= 0 ? value : undefined
 }
 
 /** SLING_LOCAL_FAULT_THROTTLE, _5XX, _LATENCY_MS, _SEED, _OPS (comma-separated). Invalid values are ignored. */

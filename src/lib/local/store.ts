@@ -11,13 +11,6 @@ import {FileLock, sleep} from './file-lock.js'
 
 export {sleep}
 
-/** Where the local cloud keeps its state unless told otherwise. */
-export const DEFAULT_STORE_DIR = path.join('.sling', 'local')
-
-export function resolveStoreDir(dir?: string): string {
-  return path.resolve(dir ?? process.env.SLING_LOCAL_STORE ?? DEFAULT_STORE_DIR)
-}
-
 /** A stored blob (a code or layer zip, an S3 object body), addressed by its SHA-256. */
 export interface BlobRef {
   /** Hex SHA-256, the blob's file name. */

@@ -5,7 +5,7 @@ import path from 'node:path'
 
 import type {Runtime} from '../config/schema.js'
 import {UserError} from '../errors.js'
-import {toPosix} from './files.js'
+import {toPosix} from '../paths.js'
 
 /**
  * ESM bundles have no `require`, but CommonJS dependencies bundled into them often call

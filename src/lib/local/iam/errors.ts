@@ -1,15 +1,8 @@
-import type {ProtocolError} from '../server.js'
+import {ServiceError} from '../contract.js'
 
-/** An IAM error as the Query protocol carries it (`<ErrorResponse><Error><Type>Sender</Type><Code>…`). */
-export class IamError extends Error implements ProtocolError {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message)
+/** An IAM error as the query protocol carries it (`<ErrorResponse><Error><Type>Sender</Type><Code>…`). */
+export class IamError extends ServiceError {
+  constructor(status: number, code: string, message: string) {
+    super(status, code, message)
   }
 }
-
-/** The Query protocol's parameters: `Tags.member.1.Key=…` flattened, as sent. */
-export type QueryParams = URLSearchParams

@@ -1,8 +1,10 @@
 import {randomBytes} from 'node:crypto'
 
-import type {LocalContext} from '../server.js'
-import type {QueryParams} from './errors.js'
+import type {LocalContext} from '../contract.js'
 import {IamError} from './errors.js'
+
+/** An operation's input, decoded by the query codec as the model shapes it. */
+type Input = Record<string, unknown>
 
 interface Tag {
   readonly Key: string
@@ -31,9 +33,14 @@ const POLICY_ARN = /^arn:aws[\w-]*:iam::(aws|\d{12}):policy\/(?:[\u0021-\u007e]*
 /** IAM names are unique regardless of case, so documents are keyed by the lower-cased name. */
 const roleKey = (name: string): string => name.toLowerCase()
 
-function required(params: QueryParams, name: string): string {
-  const value = params.get(name)
-  if (value === null || value === '') throw new IamError(400, 'ValidationError', `1 validation error detected: Value null at '${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`)
+function optional(input: Input, name: string): string | undefined {
+  const value = input[name]
+  return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined
+}
+
+function required(input: Input, name: string): string {
+  const value = optional(input, name)
+  if (value === undefined || value === '') throw new IamError(400, 'ValidationError', `1 validation error detected: Value null at '${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`)
   return value
 }
 
@@ -62,15 +69,13 @@ async function requireRole(context: LocalContext, name: string): Promise<RoleDoc
   return role
 }
 
-/** The Query protocol's list encoding: `Tags.member.1.Key`, `Tags.member.1.Value`, … */
-function tagsOf(params: QueryParams): Tag[] {
-  const tags: Tag[] = []
-  for (let i = 1; params.has(`Tags.member.${i}.Key`); i++) tags.push({Key: params.get(`Tags.member.${i}.Key`) ?? '', Value: params.get(`Tags.member.${i}.Value`) ?? ''})
-  return tags
+function tagsOf(input: Input): Tag[] {
+  const tags = Array.isArray(input.Tags) ? (input.Tags as Partial<Tag>[]) : []
+  return tags.map((tag) => ({Key: tag.Key ?? '', Value: tag.Value ?? ''}))
 }
 
-/** A role as IAM returns it; the trust policy is URL-encoded, as IAM sends policy documents. */
-function roleXml(role: RoleDoc): Record<string, unknown> {
+/** A role as IAM returns it (the model's Role shape); the trust policy is URL-encoded, as IAM sends policy documents. */
+function roleShape(role: RoleDoc): Record<string, unknown> {
   return {
     Path: role.path,
     RoleName: role.roleName,
@@ -80,20 +85,20 @@ function roleXml(role: RoleDoc): Record<string, unknown> {
     AssumeRolePolicyDocument: encodeURIComponent(role.assumeRolePolicyDocument),
     ...(role.description ? {Description: role.description} : {}),
     MaxSessionDuration: role.maxSessionDuration,
-    ...(role.tags.length ? {Tags: {member: role.tags}} : {}),
+    ...(role.tags.length ? {Tags: role.tags} : {}),
   }
 }
 
-export async function createRole(params: QueryParams, context: LocalContext): Promise<Record<string, unknown>> {
-  const name = validateName(required(params, 'RoleName'))
-  const path = params.get('Path') ?? '/'
+export async function createRole(input: Input, context: LocalContext): Promise<Record<string, unknown>> {
+  const name = validateName(required(input, 'RoleName'))
+  const path = optional(input, 'Path') ?? '/'
   if (!PATH.test(path) || path.length > 512) throw new IamError(400, 'ValidationError', `The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters.`)
-  const document = validatePolicyDocument(required(params, 'AssumeRolePolicyDocument'))
-  const maxSessionDuration = Number(params.get('MaxSessionDuration') ?? 3600)
+  const document = validatePolicyDocument(required(input, 'AssumeRolePolicyDocument'))
+  const maxSessionDuration = Number(optional(input, 'MaxSessionDuration') ?? 3600)
   if (!Number.isInteger(maxSessionDuration) || maxSessionDuration < 3600 || maxSessionDuration > 43_200) {
     throw new IamError(400, 'ValidationError', `1 validation error detected: Value '${maxSessionDuration}' at 'maxSessionDuration' failed to satisfy constraint: Member must have value between 3600 and 43200`)
   }
-  const description = params.get('Description') ?? undefined
+  const description = optional(input, 'Description')
   const role: RoleDoc = {
     path,
     roleName: name,
@@ -103,7 +108,7 @@ export async function createRole(params: QueryParams, context: LocalContext): Pr
     assumeRolePolicyDocument: document,
     ...(description ? {description} : {}),
     maxSessionDuration,
-    tags: tagsOf(params),
+    tags: tagsOf(input),
     attached: [],
     inline: {},
   }
@@ -111,21 +116,21 @@ export async function createRole(params: QueryParams, context: LocalContext): Pr
     if (await context.store.get(ROLES, roleKey(name))) throw new IamError(409, 'EntityAlreadyExists', `Role with name ${name} already exists.`)
     await context.store.put(ROLES, roleKey(name), role)
   })
-  return {Role: roleXml(role)}
+  return {Role: roleShape(role)}
 }
 
-export async function getRole(params: QueryParams, context: LocalContext): Promise<Record<string, unknown>> {
-  return {Role: {...roleXml(await requireRole(context, required(params, 'RoleName'))), RoleLastUsed: {}}}
+export async function getRole(input: Input, context: LocalContext): Promise<Record<string, unknown>> {
+  return {Role: {...roleShape(await requireRole(context, required(input, 'RoleName'))), RoleLastUsed: {}}}
 }
 
-export async function listRoles(params: QueryParams, context: LocalContext): Promise<Record<string, unknown>> {
-  const prefix = params.get('PathPrefix') ?? '/'
+export async function listRoles(input: Input, context: LocalContext): Promise<Record<string, unknown>> {
+  const prefix = optional(input, 'PathPrefix') ?? '/'
   const roles = (await context.store.list<RoleDoc>(ROLES)).filter((role) => role.path.startsWith(prefix))
-  return {Roles: {member: roles.map(roleXml)}, IsTruncated: false}
+  return {Roles: roles.map(roleShape), IsTruncated: false}
 }
 
-export async function deleteRole(params: QueryParams, context: LocalContext): Promise<undefined> {
-  const name = required(params, 'RoleName')
+export async function deleteRole(input: Input, context: LocalContext): Promise<undefined> {
+  const name = required(input, 'RoleName')
   await context.store.transaction(async () => {
     const role = await requireRole(context, name)
     if (role.attached.length > 0) throw new IamError(409, 'DeleteConflict', 'Cannot delete entity, must detach all policies first.')
@@ -143,9 +148,9 @@ async function updateRole(context: LocalContext, name: string, change: (role: Ro
   })
 }
 
-export async function attachRolePolicy(params: QueryParams, context: LocalContext): Promise<undefined> {
-  const name = required(params, 'RoleName')
-  const arn = required(params, 'PolicyArn')
+export async function attachRolePolicy(input: Input, context: LocalContext): Promise<undefined> {
+  const name = required(input, 'RoleName')
+  const arn = required(input, 'PolicyArn')
   const match = POLICY_ARN.exec(arn)
   if (!match) throw new IamError(400, 'InvalidInput', `ARN ${arn} is not valid.`)
   const policyName = match[2] ?? arn
@@ -153,38 +158,38 @@ export async function attachRolePolicy(params: QueryParams, context: LocalContex
   return undefined
 }
 
-export async function detachRolePolicy(params: QueryParams, context: LocalContext): Promise<undefined> {
-  const arn = required(params, 'PolicyArn')
-  await updateRole(context, required(params, 'RoleName'), (role) => {
+export async function detachRolePolicy(input: Input, context: LocalContext): Promise<undefined> {
+  const arn = required(input, 'PolicyArn')
+  await updateRole(context, required(input, 'RoleName'), (role) => {
     if (!role.attached.some((p) => p.PolicyArn === arn)) throw new IamError(404, 'NoSuchEntity', `Policy ${arn} was not found.`)
     return {...role, attached: role.attached.filter((p) => p.PolicyArn !== arn)}
   })
   return undefined
 }
 
-export async function listAttachedRolePolicies(params: QueryParams, context: LocalContext): Promise<Record<string, unknown>> {
-  const role = await requireRole(context, required(params, 'RoleName'))
-  return {AttachedPolicies: {member: role.attached}, IsTruncated: false}
+export async function listAttachedRolePolicies(input: Input, context: LocalContext): Promise<Record<string, unknown>> {
+  const role = await requireRole(context, required(input, 'RoleName'))
+  return {AttachedPolicies: role.attached, IsTruncated: false}
 }
 
-export async function putRolePolicy(params: QueryParams, context: LocalContext): Promise<undefined> {
-  const policyName = validateName(required(params, 'PolicyName'), 'policyName')
-  const document = validatePolicyDocument(required(params, 'PolicyDocument'))
-  await updateRole(context, required(params, 'RoleName'), (role) => ({...role, inline: {...role.inline, [policyName]: document}}))
+export async function putRolePolicy(input: Input, context: LocalContext): Promise<undefined> {
+  const policyName = validateName(required(input, 'PolicyName'), 'policyName')
+  const document = validatePolicyDocument(required(input, 'PolicyDocument'))
+  await updateRole(context, required(input, 'RoleName'), (role) => ({...role, inline: {...role.inline, [policyName]: document}}))
   return undefined
 }
 
-export async function getRolePolicy(params: QueryParams, context: LocalContext): Promise<Record<string, unknown>> {
-  const role = await requireRole(context, required(params, 'RoleName'))
-  const policyName = required(params, 'PolicyName')
+export async function getRolePolicy(input: Input, context: LocalContext): Promise<Record<string, unknown>> {
+  const role = await requireRole(context, required(input, 'RoleName'))
+  const policyName = required(input, 'PolicyName')
   const document = role.inline[policyName]
   if (document === undefined) throw new IamError(404, 'NoSuchEntity', `The role policy with name ${policyName} cannot be found.`)
   return {RoleName: role.roleName, PolicyName: policyName, PolicyDocument: encodeURIComponent(document)}
 }
 
-export async function deleteRolePolicy(params: QueryParams, context: LocalContext): Promise<undefined> {
-  const policyName = required(params, 'PolicyName')
-  await updateRole(context, required(params, 'RoleName'), (role) => {
+export async function deleteRolePolicy(input: Input, context: LocalContext): Promise<undefined> {
+  const policyName = required(input, 'PolicyName')
+  await updateRole(context, required(input, 'RoleName'), (role) => {
     if (!(policyName in role.inline)) throw new IamError(404, 'NoSuchEntity', `The role policy with name ${policyName} cannot be found.`)
     const inline = {...role.inline}
     delete inline[policyName]
@@ -193,7 +198,7 @@ export async function deleteRolePolicy(params: QueryParams, context: LocalContex
   return undefined
 }
 
-export async function listRolePolicies(params: QueryParams, context: LocalContext): Promise<Record<string, unknown>> {
-  const role = await requireRole(context, required(params, 'RoleName'))
-  return {PolicyNames: {member: Object.keys(role.inline).sort()}, IsTruncated: false}
+export async function listRolePolicies(input: Input, context: LocalContext): Promise<Record<string, unknown>> {
+  const role = await requireRole(context, required(input, 'RoleName'))
+  return {PolicyNames: Object.keys(role.inline).sort(), IsTruncated: false}
 }

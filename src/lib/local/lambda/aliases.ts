@@ -3,7 +3,7 @@ import {randomUUID} from 'node:crypto'
 
 import type {Handler} from './call.js'
 import {paginate, param} from './call.js'
-import type {AliasRecord, FunctionRecord} from './model.js'
+import type {AliasRecord, FunctionRecord} from './records.js'
 import type {Scope} from './names.js'
 import {functionArn, parseFunctionRef} from './names.js'
 import {conflict, invalidParameter, notFound, validationError} from './protocol.js'

@@ -1,7 +1,7 @@
 /** The shape of a Lambda operation handler: one parsed call in, one reply out. */
 import type {ServerResponse} from 'node:http'
 
-import type {LocalRequest} from '../server.js'
+import type {LocalRequest} from '../contract.js'
 import {readJson} from './protocol.js'
 import type {LambdaScope} from './repo.js'
 

@@ -3,9 +3,8 @@ import type {Readable} from 'node:stream'
 
 import yauzl from 'yauzl'
 
-import {getBucket, readObject} from '../s3/objects.js'
-import type {Store} from '../store.js'
-import type {CodeRef} from './model.js'
+import type {LocalContext} from '../contract.js'
+import type {CodeRef} from './records.js'
 import {invalidParameter, LambdaError, requestTooLarge} from './protocol.js'
 import {isObject, LIMITS} from './validate.js'
 
@@ -22,14 +21,14 @@ type ZipSource = {readonly buffer: Buffer} | {readonly file: string; open(): Rea
  * check it unzips and fits the unzipped limit (refused as soon as the inflated bytes pass it, whatever
  * the zip declares), and only then stores it.
  */
-export async function acceptCode(store: Store, code: Record<string, unknown>, operation: string): Promise<StoredCode> {
-  const source = await codeSource(store, code, operation)
+export async function acceptCode(context: LocalContext, code: Record<string, unknown>, operation: string): Promise<StoredCode> {
+  const source = await codeSource(context, code, operation)
   const unzippedSize = await inflatedSizeOf(source)
-  const blob = await store.putBlob('buffer' in source ? source.buffer : source.open())
+  const blob = await context.store.putBlob('buffer' in source ? source.buffer : source.open())
   return {sha256: blob.sha256, sha256Base64: blob.sha256Base64, size: blob.size, unzippedSize}
 }
 
-async function codeSource(store: Store, code: Record<string, unknown>, operation: string): Promise<ZipSource> {
+async function codeSource(context: LocalContext, code: Record<string, unknown>, operation: string): Promise<ZipSource> {
   const {ZipFile, S3Bucket, S3Key, S3ObjectVersion, ImageUri} = code
   if (ImageUri !== undefined) throw invalidParameter('The sling local cloud runs zip packages only; container images (ImageUri) are not supported.')
   if (typeof ZipFile === 'string') {
@@ -41,17 +40,12 @@ async function codeSource(store: Store, code: Record<string, unknown>, operation
   }
   if (typeof S3Bucket === 'string' && typeof S3Key === 'string') {
     if (S3ObjectVersion !== undefined) throw invalidParameter('The sling local S3 keeps no object versions; omit S3ObjectVersion.')
-    const object = await readObject(store, S3Bucket, S3Key)
-    if (!object) {
-      const bucketExists = (await getBucket(store, S3Bucket)) !== undefined
-      throw invalidParameter(
-        bucketExists
-          ? `Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The specified key does not exist.`
-          : `Error occurred while GetObject. S3 Error Code: NoSuchBucket. S3 Error Message: The specified bucket does not exist`,
-      )
-    }
-    // An object may be gigabytes: it is read from its file, never into memory.
-    return {file: store.blobPath(object.blob.sha256), open: () => object.open()}
+    // Read through S3's hook: Lambda never reads S3's documents itself.
+    const object = await context.hooks.s3.read(S3Bucket, S3Key)
+    if (object === 'NoSuchKey') throw invalidParameter(`Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The specified key does not exist.`)
+    if (object === 'NoSuchBucket') throw invalidParameter(`Error occurred while GetObject. S3 Error Code: NoSuchBucket. S3 Error Message: The specified bucket does not exist`)
+    // An object may be gigabytes: it is read from its blob file, never into memory.
+    return {file: context.store.blobPath(object.blob.sha256), open: () => object.open()}
   }
   throw invalidParameter('Please provide a source for function code.')
 }

@@ -5,8 +5,8 @@ import type {FunctionConfiguration} from '@aws-sdk/client-lambda'
 
 import {LAMBDA_DEFAULTS, LAMBDA_LIMITS as LIMITS} from '../../lambda/rules.js'
 
-import type {LayerRecord, LayerRef} from './model.js'
-import {layersCollection} from './model.js'
+import type {LayerRecord, LayerRef} from './records.js'
+import {layersCollection} from './records.js'
 import type {Scope} from './names.js'
 import {functionArn, parseLayerVersionArn} from './names.js'
 import {invalidParameter, lambdaTimestamp} from './protocol.js'

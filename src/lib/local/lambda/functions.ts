@@ -7,7 +7,7 @@ import type {Handler, LambdaCall} from './call.js'
 import {paginate, param} from './call.js'
 import {acceptCode, codeInput} from './code.js'
 import {applySettings, checkTotalSize, newConfiguration, resolveLayers} from './config.js'
-import type {FunctionRecord, VersionRecord} from './model.js'
+import type {FunctionRecord, VersionRecord} from './records.js'
 import {functionArn, isVersionNumber, parseFunctionRef} from './names.js'
 import {conflict, invalidParameter, lambdaTimestamp, validationError} from './protocol.js'
 import {changeFunction, findFunction, functionNotFound, listFunctions, loadFunction, putFunction, versionFor} from './repo.js'
@@ -28,7 +28,7 @@ export const createFunction: Handler = async (call) => {
   }
   validateSettings(input)
   const tags = input.Tags === undefined || input.Tags === null ? {} : validateTags(input.Tags)
-  const code = await acceptCode(call.scope.context.store, codeInput(input.Code, 'Code'), 'CreateFunction')
+  const code = await acceptCode(call.scope.context, codeInput(input.Code, 'Code'), 'CreateFunction')
   const layers = await resolveLayers(call.scope, (input.Layers ?? []) as string[])
   checkTotalSize(code.unzippedSize, layers)
   const config = applySettings(newConfiguration(call.scope, ref.name, input, code), input, layers)
@@ -83,7 +83,7 @@ export const updateFunctionCode: Handler = async (call) => {
   const ref = parseFunctionRef(call.scope, param(call, 'FunctionName'))
   if (ref.qualifier) throw invalidParameter('Unsupported function name: UpdateFunctionCode applies to $LATEST only.')
   await loadFunction(call.scope, ref.name) // not found before a code problem, as Lambda answers
-  const code = await acceptCode(call.scope.context.store, input, 'UpdateFunctionCode')
+  const code = await acceptCode(call.scope.context, input, 'UpdateFunctionCode')
   const shown = await changeFunction(call.scope, ref.name, (fn) => {
     const latest = fn.versions.$LATEST as VersionRecord
     assertNotBusy(latest, functionArn(call.scope, fn.name))

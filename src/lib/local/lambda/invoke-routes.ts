@@ -1,16 +1,24 @@
 /** Invoke and InvokeAsync: the target is resolved here and run by the runtime's invoke service (invoke.ts). */
-import type {LocalContext} from '../server.js'
+import type {AsyncInvocation, LocalContext} from '../contract.js'
 import type {Handler} from './call.js'
 import {param} from './call.js'
 import {createInvokeService} from './invoke.js'
 import {resolveInvocationTarget} from './resolve.js'
 
-export function createInvokeRoutes(context: LocalContext): {invoke: Handler; invokeAsync: Handler; close(): Promise<void>} {
+export interface InvokeRoutes {
+  readonly invoke: Handler
+  readonly invokeAsync: Handler
+  /** The lambda.invokeAsync hook: an Event invocation another service asks for. */
+  queueEvent(invocation: AsyncInvocation): Promise<string>
+  close(): Promise<void>
+}
+
+export function createInvokeRoutes(context: LocalContext): InvokeRoutes {
   const service = createInvokeService(context)
   const run: Handler = async (call) => {
     const target = await resolveInvocationTarget(context.store, call.scope.region, param(call, 'FunctionName'), call.query.get('Qualifier') ?? undefined, context.accountId)
     await service.handleInvoke(call.request, call.response, target)
     return {status: 200}
   }
-  return {invoke: run, invokeAsync: run, close: () => service.close()}
+  return {invoke: run, invokeAsync: run, queueEvent: (invocation) => service.invokeAsync(invocation), close: () => service.close()}
 }

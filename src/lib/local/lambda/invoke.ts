@@ -6,12 +6,11 @@
 import {randomUUID} from 'node:crypto'
 import type {ServerResponse} from 'node:http'
 
-import {LogStore} from '../logs/events.js'
 import type {AsyncJob, JobOutcome} from '../runtime/async-queue.js'
 import {AsyncQueue} from '../runtime/async-queue.js'
 import type {FunctionSpec, InvocationResult, LambdaRuntime} from '../runtime/runtime.js'
 import {ConcurrencyLimitError, createLambdaRuntime, isNodeRuntime, logTail} from '../runtime/runtime.js'
-import type {LocalContext, LocalRequest} from '../server.js'
+import type {AsyncInvocation, LocalContext, LocalRequest} from '../contract.js'
 import {functionArn} from './names.js'
 import {readInvokePayload, SYNC_PAYLOAD_LIMIT} from './payload.js'
 import {LambdaError, validationError} from './protocol.js'
@@ -20,27 +19,25 @@ import {resolveInvocationTarget} from './resolve.js'
 
 export interface InvokeService {
   handleInvoke(request: LocalRequest, response: ServerResponse, target: InvocationTarget): Promise<void>
+  /** Queues an Event invocation for another service (the lambda.invokeAsync hook); resolves to its request id. */
+  invokeAsync(invocation: AsyncInvocation): Promise<string>
   close(): Promise<void>
 }
 
 const INVOCATION_TYPES = ['Event', 'RequestResponse', 'DryRun']
 
-/** Tuning from the environment: SLING_LOCAL_IDLE_TIMEOUT_MS, SLING_LOCAL_ASYNC_RETRY_MS, SLING_LOCAL_MAX_ENVIRONMENTS. */
-function numberFromEnv(name: string): number | undefined {
-  const value = Number(process.env[name])
-  return process.env[name] !== undefined && Number.isFinite(value) && value >= 0 ? value : undefined
-}
-
 export function createInvokeService(context: LocalContext): InvokeService {
+  const {settings} = context
   const runtime = createLambdaRuntime({
     store: context.store,
-    idleTimeoutMs: numberFromEnv('SLING_LOCAL_IDLE_TIMEOUT_MS'),
-    maxEnvironments: numberFromEnv('SLING_LOCAL_MAX_ENVIRONMENTS'),
+    idleTimeoutMs: settings.idleTimeoutMs,
+    maxEnvironments: settings.maxEnvironments,
     endpoint: () => context.endpoint(),
   })
-  const queue = new AsyncQueue({store: context.store, retryDelayMs: numberFromEnv('SLING_LOCAL_ASYNC_RETRY_MS'), run: (job, payload) => runQueued(context, runtime, job, payload)})
+  const queue = new AsyncQueue({store: context.store, retryDelayMs: settings.asyncRetryMs, run: (job, payload) => runQueued(context, runtime, job, payload)})
   return {
     handleInvoke: (request, response, target) => handleInvoke(context, runtime, queue, request, response, target),
+    invokeAsync: (invocation) => invokeAsync(context, queue, invocation),
     async close() {
       const closing = queue.close()
       await runtime.close()
@@ -122,8 +119,7 @@ async function handleInvoke(
     return
   }
   if (type === 'Event') {
-    const retries = target.fn.eventInvokeConfigs[target.aliasName ?? target.executedVersion]?.MaximumRetryAttempts ?? 2
-    await queue.enqueue({requestId, region: request.region, functionName: spec.functionName, version: target.executedVersion, invokedFunctionArn: invokedArn(spec, target), maxRetries: retries}, payload)
+    await enqueue(queue, target, spec, requestId, payload)
     reply(response, 202, {'x-amzn-requestid': requestId}, legacyAsync ? JSON.stringify({Status: 202}) : '')
     return
   }
@@ -148,6 +144,22 @@ async function handleInvoke(
   )
 }
 
+/** Queues one Event invocation, retried as the target's event invoke config says (twice by default). */
+async function enqueue(queue: AsyncQueue, target: InvocationTarget, spec: FunctionSpec, requestId: string, payload: Buffer): Promise<void> {
+  const retries = target.fn.eventInvokeConfigs[target.aliasName ?? target.executedVersion]?.MaximumRetryAttempts ?? 2
+  await queue.enqueue({requestId, region: spec.region, functionName: spec.functionName, version: target.executedVersion, invokedFunctionArn: invokedArn(spec, target), maxRetries: retries}, payload)
+}
+
+/** An Event invocation another service asks for (S3 notifications, SQS delivery): checked as Invoke checks it, then queued. */
+async function invokeAsync(context: LocalContext, queue: AsyncQueue, invocation: AsyncInvocation): Promise<string> {
+  const target = await resolveInvocationTarget(context.store, invocation.region, invocation.functionName, invocation.qualifier, context.accountId)
+  const spec = specOf(target, invocation.region)
+  checkInvocable(target, spec)
+  const requestId = randomUUID()
+  await enqueue(queue, target, spec, requestId, Buffer.from(invocation.payload))
+  return requestId
+}
+
 function clientContextOf(request: LocalRequest): {clientContext?: string} {
   const encoded = header(request, 'x-amz-client-context')
   if (!encoded) return {}
@@ -166,7 +178,7 @@ async function run(context: LocalContext, runtime: LambdaRuntime, spec: Function
     throw error
   }
   try {
-    await new LogStore(context.store, spec.region).write(result.logGroup, result.logStream, result.logs)
+    await context.hooks.logs.write(spec.region, result.logGroup, result.logStream, result.logs)
   } catch (error) {
     // The handler ran and produced this result: answering an error now would make SDK retries run it again.
     process.stderr.write(`sling local cloud: couldn't write the log of ${spec.functionName} to ${result.logGroup}: ${error instanceof Error ? error.message : String(error)}\n`)

@@ -4,8 +4,8 @@ import type {LayerVersionsListItem} from '@aws-sdk/client-lambda'
 import type {Handler, LambdaCall} from './call.js'
 import {paginate, param} from './call.js'
 import {acceptCode, codeInput} from './code.js'
-import type {LayerRecord, LayerVersionRecord} from './model.js'
-import {layersCollection} from './model.js'
+import type {LayerRecord, LayerVersionRecord} from './records.js'
+import {layersCollection} from './records.js'
 import {layerArn, layerVersionArn, parseLayerName, parseLayerVersionArn} from './names.js'
 import {lambdaTimestamp, notFound, validationError} from './protocol.js'
 import {zipUrl} from './serve-code.js'
@@ -43,7 +43,7 @@ export const publishLayerVersion: Handler = async (call) => {
   const name = parseLayerName(call.scope, param(call, 'LayerName'))
   checkLayerInput(input)
   if (input.Content === undefined) throw validationError([`Value null at 'content' failed to satisfy constraint: Member must not be null`])
-  const code = await acceptCode(call.scope.context.store, codeInput(input.Content, 'Content'), 'PublishLayerVersion')
+  const code = await acceptCode(call.scope.context, codeInput(input.Content, 'Content'), 'PublishLayerVersion')
   const {store} = call.scope.context
   const collection = layersCollection(call.scope.region)
   const {version} = await store.transaction(async () => {

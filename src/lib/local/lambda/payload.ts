@@ -1,6 +1,6 @@
 /** Invoke's request payload: read within Lambda's payload quotas and refused as Lambda refuses it. */
 import {BodyTooLargeError} from '../body.js'
-import type {LocalRequest} from '../server.js'
+import type {LocalRequest} from '../contract.js'
 import {LambdaError} from './protocol.js'
 
 /** 6 MB for synchronous invocations (RequestResponse, DryRun). */

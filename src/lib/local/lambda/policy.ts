@@ -3,7 +3,7 @@ import {randomUUID} from 'node:crypto'
 
 import type {Handler} from './call.js'
 import {param} from './call.js'
-import type {FunctionRecord, PolicyStatement} from './model.js'
+import type {FunctionRecord, PolicyStatement} from './records.js'
 import type {Scope} from './names.js'
 import {functionArn, parseFunctionRef} from './names.js'
 import {conflict, notFound, validationError} from './protocol.js'

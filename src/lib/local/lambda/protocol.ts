@@ -2,11 +2,14 @@
  * Lambda's REST-JSON wire format: JSON bodies, errors named by the `x-amzn-ErrorType` header with
  * a JSON body `{Type, message|Message}` (the member casing each error shape models), request ids.
  */
-import {randomUUID} from 'node:crypto'
 import type {ServerResponse} from 'node:http'
 
-import type {LocalRequest, ProtocolError} from '../server.js'
 import {BodyTooLargeError} from '../body.js'
+import type {LocalRequest, ProtocolError} from '../contract.js'
+import {ServiceError} from '../contract.js'
+import {sendJsonError} from '../protocols/rest-json.js'
+
+export {sendJson} from '../protocols/rest-json.js'
 
 /** HTTP status per error, from the model's `error.httpStatusCode`. */
 const ERROR_STATUS: Record<string, number> = {
@@ -34,17 +37,9 @@ const ERROR_STATUS: Record<string, number> = {
 const CAPITAL_MESSAGE = new Set(['ResourceNotFoundException', 'ResourceInUseException', 'ServiceException', 'InvalidZipFileException'])
 
 /** A Lambda API error; throw it from a handler and the router writes it as AWS does. */
-export class LambdaError extends Error implements ProtocolError {
-  readonly status: number
-  readonly code: string
-  readonly fields?: Record<string, unknown>
-
+export class LambdaError extends ServiceError {
   constructor(code: string, message: string, fields?: Record<string, unknown>, status?: number) {
-    super(message)
-    this.name = code
-    this.code = code
-    this.status = status ?? ERROR_STATUS[code] ?? 400
-    if (fields) this.fields = fields
+    super(status ?? ERROR_STATUS[code] ?? 400, code, message, fields)
   }
 }
 
@@ -69,42 +64,18 @@ export function validationError(problems: readonly string[]): LambdaError {
 
 /** Writes `error` as Lambda does: x-amzn-ErrorType header and {Type, message} body. */
 export function writeLambdaError(response: ServerResponse, error: ProtocolError): void {
-  if (response.headersSent) {
-    response.end()
-    return
-  }
   const {Reason, retryAfterSeconds, ...fields} = error.fields ?? {}
   const messageKey = CAPITAL_MESSAGE.has(error.code) ? 'Message' : 'message'
   const type = error.status >= 500 ? 'Service' : 'User'
   const body: Record<string, unknown> = {Type: type, [messageKey]: error.message, ...fields}
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    'x-amzn-errortype': error.code,
-    'x-amzn-requestid': randomUUID(),
-  }
+  const headers: Record<string, string> = {}
   if (error.code === 'TooManyRequestsException') {
     body.Reason = Reason ?? 'ReservedFunctionConcurrentInvocationLimitExceeded'
     headers['retry-after'] = typeof retryAfterSeconds === 'string' || typeof retryAfterSeconds === 'number' ? String(retryAfterSeconds) : '1'
   } else if (Reason !== undefined) {
     body.Reason = Reason
   }
-  send(response, error.status, headers, JSON.stringify(body))
-}
-
-/** Sends a JSON result (or an empty body for 204 / undefined). */
-export function sendJson(response: ServerResponse, status: number, body?: unknown, extraHeaders: Record<string, string> = {}): void {
-  const headers: Record<string, string> = {'x-amzn-requestid': randomUUID(), ...extraHeaders}
-  if (body === undefined || status === 204) {
-    send(response, status, headers, '')
-    return
-  }
-  headers['content-type'] = 'application/json'
-  send(response, status, headers, JSON.stringify(body))
-}
-
-function send(response: ServerResponse, status: number, headers: Record<string, string>, text: string): void {
-  response.writeHead(status, {...headers, 'content-length': String(Buffer.byteLength(text))})
-  response.end(text)
+  sendJsonError(response, error.status, error.code, body, headers)
 }
 
 /**

@@ -1,7 +1,7 @@
 /** Reading and changing function documents in the store, always under the store-wide lock. */
-import type {LocalContext} from '../server.js'
-import type {FunctionRecord, VersionRecord} from './model.js'
-import {functionsCollection} from './model.js'
+import type {LocalContext} from '../contract.js'
+import type {FunctionRecord, VersionRecord} from './records.js'
+import {functionsCollection} from './records.js'
 import type {FunctionRef, Scope} from './names.js'
 import {functionArn, isVersionNumber} from './names.js'
 import {notFound} from './protocol.js'

@@ -1,8 +1,8 @@
 /** Which function version an invocation runs: $LATEST, a version, or an alias (with weighted routing). */
 import {LOCAL_ACCOUNT_ID} from '../../aws/settings.js'
 import type {Store} from '../store.js'
-import type {FunctionRecord, VersionRecord} from './model.js'
-import {functionsCollection} from './model.js'
+import type {FunctionRecord, VersionRecord} from './records.js'
+import {functionsCollection} from './records.js'
 import {isVersionNumber, parseFunctionRef} from './names.js'
 import {functionNotFound} from './repo.js'
 import {effectiveConfiguration} from './state.js'

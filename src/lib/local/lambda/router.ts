@@ -1,7 +1,7 @@
 /** The Lambda REST-JSON router: the model's HTTP bindings (method + URI) mapped to handlers. */
 import type {ServerResponse} from 'node:http'
 
-import type {LocalContext, LocalRequest, ProtocolError, ServiceRouter} from '../server.js'
+import type {LocalContext, LocalRequest, ProtocolError, ServiceRouter} from '../contract.js'
 import * as aliases from './aliases.js'
 import type {Handler} from './call.js'
 import {makeCall} from './call.js'
@@ -148,6 +148,7 @@ export function createLambdaRouter(context: LocalContext): ServiceRouter {
       }
     },
     close: () => invoke.close(),
+    provides: {lambda: {invokeAsync: (invocation) => invoke.queueEvent(invocation)}},
   }
 }
 

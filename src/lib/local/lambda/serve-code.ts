@@ -3,7 +3,7 @@ import type {ServerResponse} from 'node:http'
 import {stat} from 'node:fs/promises'
 import {pipeline} from 'node:stream/promises'
 
-import type {LocalContext} from '../server.js'
+import type {LocalContext} from '../contract.js'
 import {notFound} from './protocol.js'
 
 /** The download URL of a stored zip on this server (like AWS's presigned S3 URL, without expiry). */

@@ -7,7 +7,7 @@ import {createHash} from 'node:crypto'
 
 import type {FunctionConfiguration} from '@aws-sdk/client-lambda'
 
-import type {Timing, VersionRecord} from './model.js'
+import type {Timing, VersionRecord} from './records.js'
 import {conflict} from './protocol.js'
 
 /** A new timing: the change settles `delayMs` from now. */

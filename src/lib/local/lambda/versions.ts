@@ -5,7 +5,7 @@ import type {FunctionConfiguration} from '@aws-sdk/client-lambda'
 
 import type {Handler} from './call.js'
 import {paginate, param} from './call.js'
-import type {FunctionRecord, VersionRecord} from './model.js'
+import type {FunctionRecord, VersionRecord} from './records.js'
 import {functionArn, parseFunctionRef} from './names.js'
 import {invalidParameter, lambdaTimestamp} from './protocol.js'
 import type {LambdaScope} from './repo.js'

@@ -1,16 +1,9 @@
-import type {ProtocolError} from '../server.js'
+import {ServiceError} from '../contract.js'
 
 /** A CloudWatch Logs API error (`__type` in the JSON 1.1 body). */
-export class LogsError extends Error implements ProtocolError {
-  readonly status: number
-  constructor(
-    readonly code: string,
-    message: string,
-    status = 400,
-  ) {
-    super(message)
-    this.name = code
-    this.status = status
+export class LogsError extends ServiceError {
+  constructor(code: string, message: string, status = 400) {
+    super(status, code, message)
   }
 }
 

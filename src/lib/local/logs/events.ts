@@ -8,6 +8,7 @@
 import {appendFile, mkdir, readFile, rm} from 'node:fs/promises'
 import path from 'node:path'
 
+import type {LogEvent} from '../contract.js'
 import type {Store} from '../store.js'
 import {fileName, pathSegment} from '../store.js'
 
@@ -24,8 +25,8 @@ export interface LogStreamDoc {
   readonly creationTime: number
 }
 
-/** One stored event. */
-export interface StoredEvent {
+/** One stored event, with the time CloudWatch Logs took it in. */
+export interface LogEventRecord {
   readonly timestamp: number
   readonly message: string
   readonly ingestionTime: number
@@ -84,7 +85,7 @@ export class LogStore {
   }
 
   /** Appends events to a stream (one write). */
-  async append(group: string, stream: string, events: readonly {timestamp: number; message: string}[]): Promise<void> {
+  async append(group: string, stream: string, events: readonly LogEvent[]): Promise<void> {
     if (events.length === 0) return
     const ingestionTime = Date.now()
     const file = this.eventsFile(group, stream)
@@ -94,7 +95,7 @@ export class LogStore {
   }
 
   /** Every event of a stream in the order written, without those the retention policy expired. */
-  async readEvents(group: string, stream: string, retentionInDays?: number): Promise<StoredEvent[]> {
+  async readEvents(group: string, stream: string, retentionInDays?: number): Promise<LogEventRecord[]> {
     let text: string
     try {
       text = await readFile(this.eventsFile(group, stream), 'utf8')
@@ -103,7 +104,7 @@ export class LogStore {
       throw error
     }
     const oldest = retentionInDays ? Date.now() - retentionInDays * 86_400_000 : 0
-    const events: StoredEvent[] = []
+    const events: LogEventRecord[] = []
     for (const line of text.split('\n')) {
       if (line === '') continue
       try {
@@ -120,7 +121,7 @@ export class LogStore {
    * Writes what Lambda writes for a function: creates the log group and the stream when missing
    * (Lambda does, given the permission), then appends.
    */
-  async write(group: string, stream: string, events: readonly {timestamp: number; message: string}[]): Promise<void> {
+  async write(group: string, stream: string, events: readonly LogEvent[]): Promise<void> {
     if (!(await this.getGroup(group)) || !(await this.getStream(group, stream))) {
       // Checked again under the lock: a CreateLogGroup or PutRetentionPolicy in between must not be overwritten.
       await this.store.transaction(async () => {

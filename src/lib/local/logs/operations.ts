@@ -1,6 +1,6 @@
 /** The CloudWatch Logs operations the local cloud answers, by name; input and output as the model shapes them. */
 import {groupNotFound, invalidParameter, LogsError, streamNotFound} from './errors.js'
-import type {LogGroupDoc, LogStore, StoredEvent} from './events.js'
+import type {LogGroupDoc, LogStore, LogEventRecord} from './events.js'
 import {logGroupArn} from './events.js'
 import {compileFilterPattern, FilterPatternError} from './filter.js'
 
@@ -288,7 +288,7 @@ async function getLogEvents(input: Input, scope: LogsScope): Promise<unknown> {
     to = Math.min(token?.index ?? events.length, events.length)
     from = Math.max(0, to - limit)
   }
-  const slice: StoredEvent[] = events.slice(from, to)
+  const slice: LogEventRecord[] = events.slice(from, to)
   return {
     events: slice.map((event) => ({timestamp: event.timestamp, message: event.message, ingestionTime: event.ingestionTime})),
     nextForwardToken: position('f', to),

@@ -20,8 +20,8 @@ import {format, types} from 'node:util'
 import {Worker} from 'node:worker_threads'
 
 import {splitMessage} from './log-buffer.js'
-import type {ErrorPayload, InvokeMessage, WorkerMessage} from './protocol.js'
-import {LOG_BUFFER_LIMIT_BYTES, LOG_EVENT_LIMIT_BYTES, WATCHDOG_SLOTS} from './protocol.js'
+import type {ErrorPayload, InvokeMessage, WorkerMessage} from './ipc.js'
+import {LOG_BUFFER_LIMIT_BYTES, LOG_EVENT_LIMIT_BYTES, WATCHDOG_SLOTS} from './ipc.js'
 import type {WatchdogData} from './watchdog.js'
 
 type Handler = (event: unknown, context: Record<string, unknown>, callback: (error?: unknown, result?: unknown) => void) => unknown

@@ -6,11 +6,11 @@ import {bootstrapPath, lambdaEnvironment, logStreamName} from './launch.js'
 import type {LogEvent} from './log-buffer.js'
 import {LogBuffer, readLines} from './log-buffer.js'
 import {MemoryWatch} from './memory.js'
-import type {ErrorPayload, InvokeMessage, WorkerMessage} from './protocol.js'
-import {LOG_EVENT_LIMIT_BYTES, OUT_OF_MEMORY_SIGNAL} from './protocol.js'
+import type {ErrorPayload, InvokeMessage, WorkerMessage} from './ipc.js'
+import {LOG_EVENT_LIMIT_BYTES, OUT_OF_MEMORY_SIGNAL} from './ipc.js'
 
 export type {LogEvent} from './log-buffer.js'
-export {LOG_BUFFER_LIMIT_BYTES, LOG_EVENT_LIMIT_BYTES} from './protocol.js'
+export {LOG_BUFFER_LIMIT_BYTES, LOG_EVENT_LIMIT_BYTES} from './ipc.js'
 
 /** What the runtime needs to know about the function version it runs. */
 export interface FunctionSpec {

@@ -5,15 +5,14 @@
  */
 import type {Readable} from 'node:stream'
 
-import {LOG_BUFFER_LIMIT_BYTES, LOG_EVENT_LIMIT_BYTES} from './protocol.js'
+import type {LogEvent} from '../contract.js'
 
-export {LOG_BUFFER_LIMIT_BYTES, LOG_EVENT_LIMIT_BYTES} from './protocol.js'
+import {LOG_BUFFER_LIMIT_BYTES, LOG_EVENT_LIMIT_BYTES} from './ipc.js'
 
-/** One CloudWatch Logs event. */
-export interface LogEvent {
-  readonly timestamp: number
-  readonly message: string
-}
+export {LOG_BUFFER_LIMIT_BYTES, LOG_EVENT_LIMIT_BYTES} from './ipc.js'
+
+/** One CloudWatch Logs event (the contract's type: what the logs.write hook takes). */
+export type {LogEvent} from '../contract.js'
 
 /** Where to cut `bytes` so that the first part is at most `max` bytes and no UTF-8 character is cut in two. */
 export function utf8Cut(bytes: Uint8Array, max: number): number {

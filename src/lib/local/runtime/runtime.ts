@@ -5,10 +5,10 @@ import {prepareCode} from './code.js'
 import type {FunctionSpec, LogEvent, RawInvocation} from './environment.js'
 import {ExecutionEnvironment} from './environment.js'
 import {tailBytes} from './log-buffer.js'
-import type {ErrorPayload} from './protocol.js'
+import type {ErrorPayload} from './ipc.js'
 
 export type {FunctionSpec, LogEvent} from './environment.js'
-export type {ErrorPayload} from './protocol.js'
+export type {ErrorPayload} from './ipc.js'
 
 /** One call of a function. */
 export interface InvocationRequest {

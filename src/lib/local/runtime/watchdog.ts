@@ -10,7 +10,7 @@
  */
 import {workerData} from 'node:worker_threads'
 
-import {OUT_OF_MEMORY_SIGNAL, WATCHDOG_SLOTS} from './protocol.js'
+import {OUT_OF_MEMORY_SIGNAL, WATCHDOG_SLOTS} from './ipc.js'
 
 export interface WatchdogData {
   /** The local cloud's pid, as it was when it started the worker. */

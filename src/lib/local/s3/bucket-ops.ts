@@ -1,7 +1,7 @@
 import {DEFAULT_REGION} from '../../aws/settings.js'
 import type {BucketDoc, ObjectDoc} from './objects.js'
 import {BUCKETS, getBucket, listObjects as listObjectDocs} from './objects.js'
-import type {S3Call} from './router.js'
+import type {S3Call} from './call.js'
 import {noSuchBucket, readXml, S3Error, sendEmpty, sendXml} from './xml.js'
 
 /** The canonical user every local bucket and object belongs to. */

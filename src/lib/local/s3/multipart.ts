@@ -8,7 +8,8 @@ import {checksumBase64, isChecksumAlgorithm} from './checksums.js'
 import type {ObjectDoc} from './objects.js'
 import {putObjectDoc} from './objects.js'
 import {checksumHeaders, objectAttributes, receiveBody} from './object-ops.js'
-import type {S3Call} from './router.js'
+import type {S3Call} from './call.js'
+import {announce} from './call.js'
 import {noSuchUpload, readXml, S3Error, sendEmpty, sendXml} from './xml.js'
 
 interface UploadDoc extends Pick<ObjectDoc, 'contentType' | 'metadata' | 'headers'> {
@@ -115,6 +116,7 @@ export async function completeMultipartUpload(call: S3Call): Promise<void> {
   const doc: ObjectDoc = {key: call.key, blob, size: blob.size, etag, lastModified: new Date().toISOString(), contentType: upload.contentType, metadata: upload.metadata, headers: upload.headers, checksums, partsCount: parts.length}
   await putObjectDoc(store, call.bucket, doc)
   await removeUpload(store, upload.uploadId)
+  await announce(call, 'created', {key: call.key, event: 'ObjectCreated:CompleteMultipartUpload', size: doc.size, etag})
   const checksumFields = Object.fromEntries(Object.entries(checksums).map(([name, value]) => [`Checksum${name.toUpperCase()}`, value]))
   sendXml(call.response, 200, 'CompleteMultipartUploadResult', {
     Location: `${call.context.endpoint()}/${call.bucket}/${encodeURI(call.key)}`,

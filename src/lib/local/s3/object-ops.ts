@@ -3,7 +3,7 @@ import type {Readable, Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
 import {BodyTooLargeError, byteLimit} from '../body.js'
-import type {LocalRequest} from '../server.js'
+import type {LocalRequest} from '../contract.js'
 import type {BlobRef, Store} from '../store.js'
 import {requireBucket} from './bucket-ops.js'
 import type {ChecksumAlgorithm} from './checksums.js'
@@ -11,7 +11,8 @@ import {BodyDigest, CHECKSUM_ALGORITHMS, isChecksumAlgorithm} from './checksums.
 import {AwsChunkedDecoder, isAwsChunked} from './chunked.js'
 import type {ObjectDoc} from './objects.js'
 import {deleteObjectDoc, getObject as getObjectDoc, putObjectDoc} from './objects.js'
-import type {S3Call} from './router.js'
+import type {S3Call} from './call.js'
+import {announce} from './call.js'
 import {httpDate, noSuchKey, readXml, S3Error, sendEmpty, sendXml} from './xml.js'
 
 /** The largest object a PutObject, and the largest part an UploadPart, may carry: 5 GiB. */
@@ -122,6 +123,7 @@ export async function putObject(call: S3Call): Promise<void> {
   }
   const body = await receiveBody(request, context.store)
   await putObjectDoc(context.store, bucket, {key, ...body, lastModified: new Date().toISOString(), ...objectAttributes(request)})
+  await announce(call, 'created', {key, event: 'ObjectCreated:Put', size: body.size, etag: body.etag})
   sendEmpty(call.response, 200, {etag: body.etag, ...checksumHeaders(body.checksums, 'FULL_OBJECT')})
 }
 
@@ -136,6 +138,7 @@ export async function copyObject(call: S3Call): Promise<void> {
   const replace = header(request, 'x-amz-metadata-directive') === 'REPLACE'
   const doc: ObjectDoc = {...from, key: call.key, lastModified: new Date().toISOString(), ...(replace ? objectAttributes(request) : {})}
   await putObjectDoc(context.store, call.bucket, doc)
+  await announce(call, 'created', {key: doc.key, event: 'ObjectCreated:Copy', size: doc.size, etag: doc.etag})
   sendXml(call.response, 200, 'CopyObjectResult', {ETag: doc.etag, LastModified: doc.lastModified})
 }
 
@@ -221,6 +224,7 @@ function parseRange(value: string | undefined, size: number): {start: number; en
 export async function deleteObject(call: S3Call): Promise<void> {
   await requireBucket(call)
   await deleteObjectDoc(call.context.store, call.bucket, call.key)
+  await announce(call, 'removed', {key: call.key, event: 'ObjectRemoved:Delete'})
   sendEmpty(call.response, 204)
 }
 
@@ -233,7 +237,10 @@ export async function deleteObjects(call: S3Call): Promise<void> {
     throw new S3Error(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema.')
   }
   const keys = objects.map((object) => object.Key ?? '')
-  for (const key of keys) await deleteObjectDoc(call.context.store, call.bucket, key)
+  for (const key of keys) {
+    await deleteObjectDoc(call.context.store, call.bucket, key)
+    await announce(call, 'removed', {key, event: 'ObjectRemoved:Delete'})
+  }
   const quiet = request?.Quiet === 'true'
   sendXml(call.response, 200, 'DeleteResult', quiet ? {} : {Deleted: keys.map((Key) => ({Key}))})
 }

@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto'
-import type {Readable} from 'node:stream'
 
+import type {LocalS3Object} from '../contract.js'
 import type {BlobRef, Store} from '../store.js'
 
 /** A bucket as the local S3 keeps it. Bucket names are global, as on S3. */
@@ -63,14 +63,8 @@ export async function listObjects(store: Store, bucket: string): Promise<ObjectD
   return docs.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)))
 }
 
-/** An object stored in the local S3, for other local services (Lambda code and layers from S3). */
-export interface StoredObject {
-  readonly blob: BlobRef
-  readonly size: number
-  readonly etag: string
-  readonly contentType: string
-  /** The bytes, streamed from the store. */
-  open(): Readable
+/** An object of the local S3 as other services read it (the s3.read hook), with its bytes in memory on demand. */
+export interface S3ObjectHandle extends LocalS3Object {
   /** The bytes, in memory. */
   bytes(): Promise<Buffer>
 }
@@ -79,10 +73,17 @@ export interface StoredObject {
  * Reads an object of the local S3 (e.g. Lambda's CreateFunction with S3Bucket/S3Key). Undefined when
  * the bucket or the key doesn't exist.
  */
-export async function readObject(store: Store, bucket: string, key: string): Promise<StoredObject | undefined> {
+export async function readObject(store: Store, bucket: string, key: string): Promise<S3ObjectHandle | undefined> {
+  const found = await findObject(store, bucket, key)
+  return typeof found === 'string' ? undefined : found
+}
+
+/** An object, or which of bucket and key is missing (what the s3.read hook answers). */
+export async function findObject(store: Store, bucket: string, key: string): Promise<S3ObjectHandle | 'NoSuchBucket' | 'NoSuchKey'> {
   // The bucket name comes from another service's request: only a bucket that exists names a collection.
-  const doc = (await getBucket(store, bucket)) ? await getObject(store, bucket, key) : undefined
-  if (!doc) return undefined
+  if (!(await getBucket(store, bucket))) return 'NoSuchBucket'
+  const doc = await getObject(store, bucket, key)
+  if (!doc) return 'NoSuchKey'
   return {
     blob: doc.blob,
     size: doc.size,

@@ -1,22 +1,14 @@
 import type {ServerResponse} from 'node:http'
 
-import type {LocalContext, LocalRequest, ProtocolError, ServiceRouter} from '../server.js'
+import type {LocalContext, LocalRequest, ProtocolError, ServiceRouter} from '../contract.js'
 import {createBucket, deleteBucket, getBucketLocation, headBucket, listBuckets, listObjects} from './bucket-ops.js'
 import {abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listParts, uploadPart} from './multipart.js'
 import {copyObject, deleteObject, deleteObjects, getObject, putObject} from './object-ops.js'
+import type {Handler} from './call.js'
+import {findObject} from './objects.js'
 import {S3Error, sendS3Error} from './xml.js'
 
-/** One S3 call, addressed path-style: `/{Bucket}/{Key+}?{subresource}`. */
-export interface S3Call {
-  readonly request: LocalRequest
-  readonly response: ServerResponse
-  readonly context: LocalContext
-  readonly bucket: string
-  readonly key: string
-  readonly query: URLSearchParams
-}
-
-type Handler = (call: S3Call) => Promise<void>
+export type {S3Call} from './call.js'
 
 const HANDLERS: Record<string, Handler> = {
   ListBuckets: listBuckets,
@@ -120,6 +112,7 @@ export function createS3Router(context: LocalContext): ServiceRouter {
   return {
     service: 's3',
     operation: operationOf,
+    provides: {s3: {read: (bucket, key) => findObject(context.store, bucket, key)}},
     writeError,
     async handle(request, response) {
       try {

@@ -1,24 +1,18 @@
 import {randomBytes} from 'node:crypto'
 import type {ServerResponse} from 'node:http'
 
-import {XMLBuilder, XMLParser} from 'fast-xml-parser'
-
 import {BodyTooLargeError} from '../body.js'
-import type {LocalRequest, ProtocolError} from '../server.js'
+import type {LocalRequest, ProtocolError} from '../contract.js'
+import {ServiceError} from '../contract.js'
+import {sendXmlError, xmlDocument, xmlParser} from '../protocols/rest-xml.js'
 
 export const S3_NS = 'http://s3.amazonaws.com/doc/2006-03-01/'
-const builder = new XMLBuilder({ignoreAttributes: false, suppressEmptyNode: false})
-const parser = new XMLParser({ignoreAttributes: true, parseTagValue: false, isArray: (name) => ['Part', 'Object'].includes(name)})
+const parse = xmlParser(['Part', 'Object'])
 
-/** An S3 error with its code and status; routers turn it into `<Error>` XML. */
-export class S3Error extends Error implements ProtocolError {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly fields?: Record<string, unknown>,
-  ) {
-    super(message)
+/** An S3 error with its status and code; the router writes it as an `<Error>` document. */
+export class S3Error extends ServiceError {
+  constructor(status: number, code: string, message: string, fields?: Record<string, unknown>) {
+    super(status, code, message, fields)
   }
 }
 
@@ -33,7 +27,7 @@ export function requestIds(): {'x-amz-request-id': string; 'x-amz-id-2': string}
 
 /** Renders `body` as S3's XML: one root element in the S3 namespace (arrays repeat their element). */
 export function toXml(root: string, body: Record<string, unknown>, namespace = true): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${String(builder.build({[root]: namespace ? {'@_xmlns': S3_NS, ...body} : body}))}`
+  return xmlDocument(root, body, namespace ? S3_NS : undefined)
 }
 
 export function sendXml(response: ServerResponse, status: number, root: string, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
@@ -50,15 +44,8 @@ export function sendEmpty(response: ServerResponse, status: number, headers: Rec
 /** S3's error document; HEAD responses carry no body, so the SDK names the error after the status. */
 export function sendS3Error(response: ServerResponse, error: ProtocolError, method: string, resource: string): void {
   const ids = requestIds()
-  const xml = toXml('Error', {Code: error.code, Message: error.message, ...error.fields, Resource: resource, RequestId: ids['x-amz-request-id'], HostId: ids['x-amz-id-2']}, false)
-  const retry = error.status === 503 ? {'retry-after': '1'} : {}
-  if (method === 'HEAD') {
-    response.writeHead(error.status, {...ids, ...retry})
-    response.end()
-    return
-  }
-  response.writeHead(error.status, {...ids, ...retry, 'content-type': 'application/xml', 'content-length': String(Buffer.byteLength(xml))})
-  response.end(xml)
+  const fields = {Code: error.code, Message: error.message, ...error.fields, Resource: resource, RequestId: ids['x-amz-request-id'], HostId: ids['x-amz-id-2']}
+  sendXmlError(response, error.status, fields, ids, method)
 }
 
 /**
@@ -82,7 +69,7 @@ export async function readXml(request: LocalRequest): Promise<Record<string, unk
 export function parseXml(text: string): Record<string, unknown> {
   if (text.trim() === '') return {}
   try {
-    return parser.parse(text) as Record<string, unknown>
+    return parse(text)
   } catch {
     throw new S3Error(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema.')
   }

@@ -1,0 +1,186 @@
+/**
+ * The local cloud's shared contract: what the HTTP layer hands a service (request, context), what a
+ * service hands back (router, protocol error), and the typed hooks through which services talk to each
+ * other. A leaf: it imports no module of the local cloud at run time, so every service and codec can lean
+ * on it without a cycle (the server, services.ts and the codecs import it; it imports none of them).
+ */
+import type {IncomingHttpHeaders, IncomingMessage, ServerResponse} from 'node:http'
+import type {Readable} from 'node:stream'
+
+import type {BlobRef, Store} from './store.js'
+
+/** One incoming AWS call, with what the local cloud needs to route it. */
+export interface LocalRequest {
+  readonly method: string
+  readonly url: URL
+  readonly headers: IncomingHttpHeaders
+  /** The AWS service the caller signed for (SigV4 credential scope), e.g. "lambda", "logs", "s3", "iam". */
+  readonly service: string
+  /** The region the caller signed for; state is kept per region. */
+  readonly region: string
+  readonly raw: IncomingMessage
+  /**
+   * The whole body, buffered once (later calls share the first call's result and limit). It rejects
+   * with a `BodyTooLargeError` as soon as the declared Content-Length or the bytes received pass
+   * `limit`: no more than `limit` bytes are ever held, and the server discards the rest of the body
+   * once the router has answered (in its protocol) so the client reads that answer.
+   */
+  body(limit: number): Promise<Buffer>
+  /**
+   * The body as a stream, for bodies too large to buffer (S3 objects): its consumer enforces the
+   * limit. Destroying it stops reading without resetting the connection; it errors if the client
+   * disconnects before the end.
+   */
+  stream(): Readable
+}
+
+/** An error in the shape a protocol expects; each router knows how to write its own. */
+export interface ProtocolError {
+  readonly status: number
+  /** The error's shape name in the service model (e.g. "ResourceNotFoundException", "NoSuchEntity"). */
+  readonly code: string
+  readonly message: string
+  /** Extra modelled fields (e.g. Lambda's Type, retryAfterSeconds). */
+  readonly fields?: Record<string, unknown>
+}
+
+/** A refusal a service's operation throws; its router writes it in the protocol the caller used. */
+export class ServiceError extends Error implements ProtocolError {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields?: Record<string, unknown>,
+  ) {
+    super(message)
+    this.name = code
+  }
+}
+
+/** Decides whether a call gets an injected fault (throttling, 5xx) or added latency before it is served. */
+export interface FaultInjector {
+  /** `operation` is the AWS operation name when the router can tell it (e.g. "PutObject"). */
+  pick(request: LocalRequest, operation?: string): Promise<ProtocolError | undefined>
+}
+
+/** The local cloud's settings: SLING_LOCAL_* (read in settings.ts only) or `sling local serve` flags. */
+export interface LocalSettings {
+  /** How long Pending→Active and InProgress→Successful take, so callers must wait as on AWS. */
+  readonly stateDelayMs: number
+  readonly faults: FaultInjector
+  /** How long a warm execution environment waits for its next invocation (SLING_LOCAL_IDLE_TIMEOUT_MS). */
+  readonly idleTimeoutMs?: number | undefined
+  /** Execution environments kept at once (SLING_LOCAL_MAX_ENVIRONMENTS). */
+  readonly maxEnvironments?: number | undefined
+  /** The delay before an asynchronous invocation is retried (SLING_LOCAL_ASYNC_RETRY_MS). */
+  readonly asyncRetryMs?: number | undefined
+}
+
+// --- hooks: how services reach each other --------------------------------------------------------------
+
+/** One log event as a service writes it (a line of a function's output). */
+export interface LogEvent {
+  readonly timestamp: number
+  readonly message: string
+}
+
+/** One data point of a CloudWatch metric (Lambda's Invocations, Errors, Duration, Throttles…). */
+export interface MetricDatum {
+  readonly region: string
+  readonly namespace: string
+  readonly name: string
+  readonly dimensions: Readonly<Record<string, string>>
+  readonly value: number
+  readonly unit: string
+  /** Epoch milliseconds. */
+  readonly timestamp: number
+}
+
+/** An Event (asynchronous) invocation another service asks Lambda for (S3 notifications, SQS delivery). */
+export interface AsyncInvocation {
+  readonly region: string
+  /** A name, a partial or full ARN, qualified or not. */
+  readonly functionName: string
+  readonly qualifier?: string
+  readonly payload: string
+}
+
+/** An object of the local S3, read by another service (Lambda's code from S3Bucket/S3Key). */
+export interface LocalS3Object {
+  readonly blob: BlobRef
+  readonly size: number
+  readonly etag: string
+  readonly contentType: string
+  /** The bytes, streamed from the store. */
+  open(): Readable
+}
+
+/** What happened to an object, as S3 event notifications name it. */
+export interface ObjectChange {
+  readonly region: string
+  readonly bucket: string
+  readonly key: string
+  /** "ObjectCreated:Put", "ObjectCreated:Copy", "ObjectCreated:CompleteMultipartUpload", "ObjectRemoved:Delete"… */
+  readonly event: string
+  readonly size?: number
+  readonly etag?: string
+}
+
+/**
+ * The typed seams between services. A service never reads another's storage: it calls a hook, which
+ * the service owning the data provides (services.ts wires them; see hooks.ts for what answers when no
+ * service provides one).
+ */
+export interface LocalHooks {
+  readonly logs: {
+    /** Appends events to a log stream, creating the group and stream when missing (what Lambda does). */
+    write(region: string, group: string, stream: string, events: readonly LogEvent[]): Promise<void>
+  }
+  readonly metrics: {
+    /** Records a metric data point (a no-op until the local cloud serves CloudWatch). */
+    record(datum: MetricDatum): Promise<void>
+  }
+  readonly lambda: {
+    /** Queues an Event invocation, as Lambda's Invoke with InvocationType Event does; resolves to its request id. */
+    invokeAsync(invocation: AsyncInvocation): Promise<string>
+  }
+  readonly s3: {
+    /** An object of the local S3, or why there is none. */
+    read(bucket: string, key: string): Promise<LocalS3Object | 'NoSuchBucket' | 'NoSuchKey'>
+    /** S3 calls these after an object is stored or removed (S3 event notifications will listen). */
+    objectCreated(change: ObjectChange): Promise<void>
+    objectRemoved(change: ObjectChange): Promise<void>
+  }
+}
+
+/** What a service may provide: any member of any hook group. */
+export type ProvidedHooks = {readonly [Group in keyof LocalHooks]?: Partial<LocalHooks[Group]>}
+
+/** What every service router shares: one store, one account, the settings, the hooks. */
+export interface LocalContext {
+  readonly store: Store
+  readonly accountId: string
+  readonly settings: LocalSettings
+  readonly hooks: LocalHooks
+  /** The base URL callers reach this server at (set once listening). */
+  endpoint(): string
+}
+
+/** One AWS service over its wire protocol(s) (REST-JSON, JSON 1.0/1.1, REST-XML, query). */
+export interface ServiceRouter {
+  /** The SigV4 signing name this router answers for. */
+  readonly service: string
+  /** The X-Amz-Target prefix of its JSON protocol ("Logs_20140328"), to route a request that isn't signed. */
+  readonly targetPrefix?: string
+  handle(request: LocalRequest, response: ServerResponse): Promise<void>
+  /** Writes `error` as this protocol's error response (in the protocol the request used). */
+  writeError(response: ServerResponse, error: ProtocolError, request: LocalRequest): void
+  /** Stops background work (warm workers, queues). */
+  close?(): Promise<void>
+  /** The AWS operation a request calls, when cheap to tell (lets SLING_LOCAL_FAULT_OPS select operations). */
+  operation?(request: LocalRequest): string | undefined
+  /** The hooks this service answers for the others (e.g. Lambda's invokeAsync). */
+  readonly provides?: ProvidedHooks
+}
+
+export type RouterFactory = (context: LocalContext) => ServiceRouter | Promise<ServiceRouter>
