@@ -24,9 +24,19 @@ import type {FunctionChange, FunctionInfo, NewFunction, VersionInfo} from './typ
 
 type FunctionOps = Pick<LambdaApi, 'createFunction' | 'deleteFunction' | 'deleteVersion' | 'getFunction' | 'invoke' | 'latestVersion' | 'listVersions' | 'publishVersion' | 'update'>
 
-/** How long a just-created role may take to become usable by Lambda, and how often to try again. */
+/**
+ * Lambda's answer while a new role hasn't propagated through IAM. InvalidParameterValueException also means a
+ * bad handler, environment or subnet, which waiting won't fix, and AWS gives this case no code of its own: its
+ * message is the only way to tell it apart.
+ */
+function isRoleNotReady(error: unknown): boolean {
+  return errorName(error) === 'InvalidParameterValueException' && /role defined for the function cannot be assumed by Lambda/i.test((error as Error).message)
+}
+
+/** How long a just-created role may take to become usable by Lambda; retries back off from 1 s to 8 s. */
 const ROLE_PROPAGATION_MS = 60_000
-const ROLE_RETRY_MS = 3000
+const ROLE_RETRY_FIRST_MS = 1000
+const ROLE_RETRY_MAX_MS = 8000
 
 export function createFunctionOps(core: LambdaCore): FunctionOps {
   const {client, context, options} = core
@@ -40,14 +50,16 @@ export function createFunctionOps(core: LambdaCore): FunctionOps {
       Architectures: spec.architecture ? [spec.architecture] : undefined, Tags: spec.tags ? {...spec.tags} : undefined, ...settingsInput(spec),
     }
     const deadline = clock.now() + ROLE_PROPAGATION_MS
+    let delay = ROLE_RETRY_FIRST_MS
     for (;;) {
       try {
         await client.send(new CreateFunctionCommand(input), {abortSignal: signal})
         return
       } catch (error) {
         throwIfAborted(signal)
-        if (newRole && errorName(error) === 'InvalidParameterValueException' && clock.now() < deadline) {
-          await clock.sleep(ROLE_RETRY_MS, signal)
+        if (newRole && isRoleNotReady(error) && clock.now() < deadline) {
+          await clock.sleep(Math.min(delay, Math.max(0, deadline - clock.now())), signal)
+          delay = Math.min(delay * 2, ROLE_RETRY_MAX_MS)
           continue
         }
         // ResourceConflictException here means "already exists": not something to retry.

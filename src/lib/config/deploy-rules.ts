@@ -35,5 +35,5 @@ export function checkDeploySettings(key: string, fn: FunctionOverride, written: 
 
 /** `fn` without the zip-only settings (from `defaults`), for an image function. */
 export function withoutZipFields(fn: FunctionOverride): FunctionOverride {
-  return Object.fromEntries(Object.entries(fn).filter(([field]) => !ZIP_ONLY_FIELDS.includes(field as Field))) as FunctionOverride
+  return Object.fromEntries(Object.entries(fn).filter(([field]) => !ZIP_ONLY_FIELDS.includes(field as Field)))
 }

@@ -93,7 +93,7 @@ export const DESTINATION_ARN_PATTERN = /^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9-])+:
  * A container image in Amazon ECR, by tag or digest: the only images Lambda runs (the model leaves ImageUri
  * unconstrained; Lambda refuses any other registry with "Source image … is not valid").
  */
-export const ECR_IMAGE_URI_PATTERN = /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/[a-z0-9][a-z0-9._\/-]*(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/
+export const ECR_IMAGE_URI_PATTERN = /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/[a-z0-9][a-z0-9._/-]*(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/
 /** FunctionCode.S3Bucket (3–63 characters, not ending in a dot). */
 export const BUCKET_NAME_PATTERN = /^[0-9A-Za-z.\-_]*(?<!\.)$/
 /** IAM role names (the IAM model's roleNameType). */

@@ -116,12 +116,30 @@ test('createFunction with a new role retries while IAM propagates it, and only t
   const clock = fakeClock()
   await api(clock).createFunction({name: 'hello', role: 'r', code: {zipFile: new Uint8Array([1])}}, {newRole: true})
   expect(lambdaMock).toHaveReceivedCommandTimes(CreateFunctionCommand, 3)
-  expect(clock.sleeps).toEqual([3000, 3000])
+  expect(clock.sleeps).toEqual([1000, 2000]) // backing off, in fake time
 
   lambdaMock.reset()
   lambdaMock.on(CreateFunctionCommand).rejects(roleNotReady())
   expect(await rejectionOf(api().createFunction({name: 'hello', role: 'r', code: {zipFile: new Uint8Array([1])}}))).toMatchObject({code: 'InvalidParameterValueException'})
   expect(lambdaMock).toHaveReceivedCommandTimes(CreateFunctionCommand, 1)
+})
+
+test('the propagation retry gives up after a minute, and never retries another InvalidParameterValueException', async () => {
+  const roleNotReady = () => new InvalidParameterValueException({message: 'The role defined for the function cannot be assumed by Lambda.', $metadata: {httpStatusCode: 400}})
+  lambdaMock.on(CreateFunctionCommand).rejects(roleNotReady())
+  const clock = fakeClock()
+  const error = await rejectionOf(api(clock).createFunction({name: 'hello', role: 'r', code: {zipFile: new Uint8Array([1])}}, {newRole: true}))
+  expect(error).toMatchObject({code: 'InvalidParameterValueException', message: expect.stringContaining('cannot be assumed by Lambda') as string})
+  expect(clock.elapsed()).toBe(60_000)
+  expect(clock.sleeps.slice(0, 5)).toEqual([1000, 2000, 4000, 8000, 8000])
+
+  lambdaMock.reset()
+  const badHandler = new InvalidParameterValueException({message: 'Value index is invalid for handler.', $metadata: {httpStatusCode: 400}})
+  lambdaMock.on(CreateFunctionCommand).rejects(badHandler)
+  const other = fakeClock()
+  expect(await rejectionOf(api(other).createFunction({name: 'hello', role: 'r', code: {zipFile: new Uint8Array([1])}}, {newRole: true}))).toMatchObject({code: 'InvalidParameterValueException'})
+  expect(lambdaMock).toHaveReceivedCommandTimes(CreateFunctionCommand, 1)
+  expect(other.sleeps).toEqual([])
 })
 
 test('update waits until the function is idle, applies the change, then waits until it is applied', async () => {
