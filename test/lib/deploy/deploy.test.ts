@@ -1,7 +1,7 @@
 import {afterEach, expect, test} from 'vitest'
 
 import type {NewFunction} from '../../../src/lib/aws/types.js'
-import {deploy} from '../../../src/lib/deploy/deploy.js'
+import {deploy, diff} from '../../../src/lib/deploy/deploy.js'
 import type {DeployOptions} from '../../../src/lib/deploy/deploy.js'
 import {UserError} from '../../../src/lib/errors.js'
 import {rejectionOf} from '../../helpers/aws.js'
@@ -383,4 +383,21 @@ test('a function whose read fails is reported failed; the others still deploy', 
   }
   const result = await run({functions: {a: API, b: API}}, deps)
   expect(result.functions.map((f) => [f.key, f.action, f.error?.code])).toEqual([['a', 'created', undefined], ['b', 'failed', 'AccessDenied']])
+})
+
+test('diff reads like deploy and writes nothing: per function what would change, environment values masked', async () => {
+  const deps = testDeps()
+  const project = await aProject({functions: {api: {...API, environment: {TOKEN: 'secret-1'}}, worker: API}})
+  cleanups.push(project.cleanup)
+  await deploy({config: project.config, region: REGION}, deps)
+  const changed = await aProject({functions: {api: {...API, environment: {TOKEN: 'secret-2'}, timeout: 9}, worker: API, fresh: API}})
+  cleanups.push(changed.cleanup)
+  deps.lambda.log.calls.length = 0
+  const result = await diff({config: changed.config}, deps)
+  expect(deps.lambda.log.writes()).toEqual([])
+  expect(result.status).toBe('different')
+  expect(result.functions.map((f) => [f.key, f.action])).toEqual([['api', 'update'], ['worker', 'unchanged'], ['fresh', 'create']])
+  expect(result.functions[0]?.configuration).toEqual([{field: 'timeout', from: 3, to: 9}, {field: 'environment', added: [], removed: [], changed: ['TOKEN']}])
+  expect(JSON.stringify(result)).not.toContain('secret')
+  expect((await diff({config: project.config}, deps)).status).toBe('same')
 })
