@@ -53,7 +53,7 @@ function checkRuntime(plan: FunctionPlan, today: string): void {
       hints: [`Set functions.${plan.key}.runtime to a supported runtime${life.replacedBy ? ` such as ${life.replacedBy}` : ''} (see "runtime" in the README's configuration reference).`],
     })
   }
-  if (plan.action === 'update' && status === 'blocked') {
+  if (plan.action === 'update' && status === 'blocked' && (plan.configuration.length > 0 || plan.code !== undefined)) {
     throw new UserError('RuntimeNotAccepted', `Lambda no longer updates functions with ${runtime}${life.blockUpdate ? ` (since ${life.blockUpdate})` : ''}, so function ${plan.key} (${plan.name}) can't be deployed with it.`, {
       exitCode: ExitCode.Usage,
       hints: [`Set functions.${plan.key}.runtime to a supported runtime.`],

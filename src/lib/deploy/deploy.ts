@@ -73,7 +73,16 @@ const DEFAULT_CONCURRENCY = 4
 export async function deploy(options: DeployOptions, deps: DeployDeps): Promise<DeployResult> {
   const {output, signal} = deps
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY
-  const prepared = await prepare({...options, concurrency}, prepareDeps(deps))
+  let prepared: PreparedDeploy
+  try {
+    prepared = await prepare({...options, concurrency}, prepareDeps(deps))
+  } catch (error) {
+    // Interrupted while packaging or reading: nothing was written, so every function is untouched.
+    if (!signal?.aborted) throw error
+    const keys = options.functions?.length ? options.functions : options.config.functions.map((fn) => fn.key)
+    const skipped = options.config.functions.filter((fn) => keys.includes(fn.key)).map((fn) => functionResult({fn, artifact: undefined}, undefined))
+    return summarize(skipped, [], true)
+  }
   const plans = prepared.functions.flatMap((p) => p.plan ?? [])
   await checkBeforeWrites({
     plans, today: new Date((deps.clock ?? systemClock).now()).toISOString().slice(0, 10),

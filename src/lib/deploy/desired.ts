@@ -54,10 +54,11 @@ export function desiredFunction(fn: FunctionConfig, inputs: DesiredInputs): Desi
   const managed = new Set(fn.setFields.flatMap((field) => SETTING_OF[field] ?? []))
   if (!image) for (const owned of ['runtime', 'handler'] as const) managed.add(owned)
   const settings: FunctionSettings = {
-    ...(image ? {imageConfig: fn.imageConfig ?? {}} : {runtime: fn.runtime, handler: inputs.artifact?.handler}),
-    role: fn.role ?? inputs.role, memorySize: fn.memorySize, timeout: fn.timeout, description: fn.description ?? '', environment: fn.environment,
+    // Settings without a default stay undefined: a new function gets Lambda's own, and none is sent for them.
+    ...(image ? {imageConfig: fn.imageConfig} : {runtime: fn.runtime, handler: inputs.artifact?.handler}),
+    role: fn.role ?? inputs.role, memorySize: fn.memorySize, timeout: fn.timeout, description: fn.description, environment: fn.environment,
     layers: image ? undefined : [...inputs.layerArns], ephemeralStorage: fn.ephemeralStorage, tracing: fn.tracing, deadLetterTargetArn: fn.deadLetterTargetArn,
-    vpcConfig: fn.vpcConfig ?? {subnetIds: [], securityGroupIds: []}, loggingConfig: withLoggingDefaults(fn.loggingConfig ?? {}, fn.name),
+    vpcConfig: fn.vpcConfig, loggingConfig: fn.loggingConfig && withLoggingDefaults(fn.loggingConfig, fn.name),
   }
   const code: DesiredCode = image ? {kind: 'image', imageUri: fn.image ?? ''} : {kind: 'zip', file: inputs.artifact?.file ?? '', codeSha256: inputs.artifact?.codeSha256 ?? '', size: inputs.artifact?.size ?? 0}
   const alias = fn.alias

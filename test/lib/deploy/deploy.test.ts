@@ -401,3 +401,18 @@ test('diff reads like deploy and writes nothing: per function what would change,
   expect(JSON.stringify(result)).not.toContain('secret')
   expect((await diff({config: project.config}, deps)).status).toBe('same')
 })
+
+test('an interrupt during the reads returns every function untouched, having written nothing', async () => {
+  const controller = new AbortController()
+  const deps = testDeps({signal: controller.signal})
+  const getFunction = deps.lambda.getFunction.bind(deps.lambda)
+  deps.lambda.getFunction = async (name, options) => {
+    controller.abort(new Error('Interrupted by SIGINT'))
+    await getFunction(name, options)
+    throw options?.signal?.reason as Error // the SDK rejects an aborted request with the signal's reason
+  }
+  const result = await run({functions: {a: API, b: API}}, deps)
+  expect(result).toMatchObject({status: 'interrupted', interrupted: true})
+  expect(result.functions.map((f) => [f.key, f.action, f.progress])).toEqual([['a', 'skipped', 'untouched'], ['b', 'skipped', 'untouched']])
+  expect(deps.lambda.log.writes()).toEqual([])
+})
