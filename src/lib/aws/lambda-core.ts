@@ -108,6 +108,18 @@ export function isSettled(fn: FunctionInfo): boolean {
   return judge(fn, 'idle') === 'done'
 }
 
+/**
+ * Functions from before Lambda reported states, and endpoints that don't report them, have no State or
+ * LastUpdateStatus: the waiters would wait for them to the deadline. Nothing in progress is reported, so they
+ * are settled.
+ */
+function withStates(output: unknown): unknown {
+  const settle = (c: FunctionConfiguration): FunctionConfiguration => ({...c, State: c.State ?? 'Active', LastUpdateStatus: c.LastUpdateStatus ?? (c.State === 'Pending' ? 'InProgress' : 'Successful')})
+  const read = output as GetFunctionCommandOutput & FunctionConfiguration
+  if (read.Configuration) return {...read, Configuration: settle(read.Configuration)}
+  return 'FunctionName' in read || 'Version' in read ? settle(read) : output
+}
+
 /** A read inside a waiter that failed for good (access denied, not found): waiting longer wouldn't help. */
 class ReadFailed extends Error {
   constructor(readonly cause: unknown) {
@@ -129,7 +141,7 @@ async function waitWithSdk(client: LambdaClient, goal: SettleGoal, input: {Funct
       if (property !== 'send') return Reflect.get(target, property, receiver) as unknown
       return async (command: Parameters<LambdaClient['send']>[0]) => {
         try {
-          return await target.send(command, {abortSignal: signal})
+          return withStates(await target.send(command, {abortSignal: signal}))
         } catch (error) {
           failure = error
           stop.abort()

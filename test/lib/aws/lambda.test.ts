@@ -172,6 +172,14 @@ test('update skips the wait before the change when the caller has just read the 
   expect(sent()).toEqual(['GetFunction', 'UpdateFunctionConfiguration', 'GetFunction'])
 })
 
+test('a function that reports no State or LastUpdateStatus (older functions, other endpoints) counts as settled', async () => {
+  lambdaMock.on(GetFunctionCommand).resolves({Configuration: {FunctionName: 'hello', FunctionArn: ARN, RevisionId: 'r1'}})
+  lambdaMock.on(UpdateFunctionConfigurationCommand).resolves({})
+  const updated = await api(undefined, {maxWaitSeconds: 3600}).update('hello', {kind: 'configuration', settings: {timeout: 9}})
+  expect(updated).toMatchObject({state: 'Active', lastUpdateStatus: 'Successful'})
+  expect(sent()).toEqual(['GetFunction', 'UpdateFunctionConfiguration', 'GetFunction'])
+})
+
 test('a read that fails for good stops a wait at once instead of retrying until the deadline', async () => {
   const denied = Object.assign(new Error('User is not authorized to perform: lambda:GetFunction'), {name: 'AccessDeniedException', $metadata: {httpStatusCode: 403}})
   lambdaMock.on(GetFunctionCommand).resolvesOnce(fn()).rejects(denied)
