@@ -56,7 +56,9 @@ export interface PreparedDeploy {
 export async function prepare(options: PrepareOptions, deps: PrepareDeps): Promise<PreparedDeploy> {
   const chosen = chooseFunctions(options.config, options.functions ?? []).map((fn) => ({...fn, publish: options.publish ?? fn.publish, alias: options.alias ?? fn.alias}))
   const zipKeys = chosen.filter((fn) => fn.image === undefined).map((fn) => fn.key)
-  const packaged = zipKeys.length === 0 ? undefined : await deps.packageFunctions({config: options.config, functions: zipKeys, outDir: options.outDir}, {output: deps.output, ...(deps.signal ? {signal: deps.signal} : {})})
+  // stdout is for deploy's result: the package's own table stays off it (its progress and warnings still show).
+  const packageOutput: Output = {...deps.output, table: () => undefined, result: () => undefined}
+  const packaged = zipKeys.length === 0 ? undefined : await deps.packageFunctions({config: options.config, functions: zipKeys, outDir: options.outDir}, {output: packageOutput, ...(deps.signal ? {signal: deps.signal} : {})})
   const layerArtifacts = packaged?.layers ?? []
   const layers = await mapLimit(layerArtifacts, options.concurrency, async (artifact) => {
     const layer = options.config.layers.find((l) => l.key === artifact.key)

@@ -1,9 +1,13 @@
+import {mkdir, writeFile} from 'node:fs/promises'
+import path from 'node:path'
+
 import {afterEach, expect, test} from 'vitest'
 
 import type {NewFunction} from '../../../src/lib/aws/types.js'
 import {deploy, diff} from '../../../src/lib/deploy/deploy.js'
 import type {DeployOptions} from '../../../src/lib/deploy/deploy.js'
 import {UserError} from '../../../src/lib/errors.js'
+import {silentOutput} from '../../../src/lib/output.js'
 import {rejectionOf} from '../../helpers/aws.js'
 import {REGION, sha256} from './fakes.js'
 import type {TestDeps} from './helpers.js'
@@ -415,4 +419,18 @@ test('an interrupt during the reads returns every function untouched, having wri
   expect(result).toMatchObject({status: 'interrupted', interrupted: true})
   expect(result.functions.map((f) => [f.key, f.action, f.progress])).toEqual([['a', 'skipped', 'untouched'], ['b', 'skipped', 'untouched']])
   expect(deps.lambda.log.writes()).toEqual([])
+})
+
+test('deploy packages with the real `sling package` core, and keeps its table off stdout (stdout is for the result)', async () => {
+  const project = await aProject({functions: {api: {entry: 'src/api.mjs', role: ROLE}}})
+  cleanups.push(project.cleanup)
+  await mkdir(path.join(project.dir, 'src'), {recursive: true})
+  await writeFile(path.join(project.dir, 'src/api.mjs'), 'export const handler = async () => ({statusCode: 200})\n')
+  const stdout: string[] = []
+  const deps = testDeps({packageFunctions: undefined, output: silentOutput({result: (text) => void stdout.push(text), table: () => void stdout.push('table')})})
+  const result = await deploy({config: project.config, region: REGION}, deps)
+  expect(stdout).toEqual([])
+  const spec = deps.lambda.log.calls.find((c) => c.op === 'createFunction')?.args[0] as NewFunction
+  expect(spec.handler).toBe('index.handler')
+  expect(result.functions[0]).toMatchObject({action: 'created', codeSha256: sha256((spec.code as {zipFile: Uint8Array}).zipFile)})
 })
