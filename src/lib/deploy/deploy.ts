@@ -71,18 +71,23 @@ const DEFAULT_CONCURRENCY = 4
 
 /** Deploys the chosen functions (all by default) and returns, per function, what happened. */
 export async function deploy(options: DeployOptions, deps: DeployDeps): Promise<DeployResult> {
-  const {output, signal} = deps
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY
-  let prepared: PreparedDeploy
+  let prepared: PreparedDeploy | undefined
+  let decision: RoleDecision | undefined
   try {
     prepared = await prepare({...options, concurrency}, prepareDeps(deps))
+    decision = await readyToWrite(prepared, options, deps)
   } catch (error) {
-    // Interrupted while packaging or reading: nothing was written, so every function is untouched.
-    if (!signal?.aborted) throw error
-    const keys = options.functions?.length ? options.functions : options.config.functions.map((fn) => fn.key)
-    const skipped = options.config.functions.filter((fn) => keys.includes(fn.key)).map((fn) => functionResult({fn, artifact: undefined}, undefined))
-    return summarize(skipped, [], true)
+    // Interrupted while packaging, reading or checking: nothing was written, so every function is untouched.
+    if (!deps.signal?.aborted) throw error
   }
+  if (!prepared || deps.signal?.aborted) return untouched(options, prepared)
+  return write(prepared, decision, options, deps, concurrency)
+}
+
+/** The checks before any write, and the role decision (a question, when a new function has no role). */
+async function readyToWrite(prepared: PreparedDeploy, options: DeployOptions, deps: DeployDeps): Promise<RoleDecision | undefined> {
+  const {output, signal} = deps
   const plans = prepared.functions.flatMap((p) => p.plan ?? [])
   await checkBeforeWrites({
     plans, today: new Date((deps.clock ?? systemClock).now()).toISOString().slice(0, 10),
@@ -90,10 +95,16 @@ export async function deploy(options: DeployOptions, deps: DeployDeps): Promise<
     layerUploadBytes: prepared.layers.filter((l) => l.plan.action === 'publish').reduce((sum, l) => sum + l.artifact.zippedSize, 0),
   }, deps, {signal})
   const roleless = plans.filter((plan) => plan.action === 'create' && plan.desired.settings.role === undefined).map((plan) => plan.key)
+  if (roleless.length === 0) return undefined
   const confirm = deps.confirm ?? ((message: string) => output.confirm(message, {assumeYes: false, flag: '--create-role'}))
-  const decision = roleless.length === 0 ? undefined : await decideRole({roleName: options.config.deployment.roleName, createRole: options.createRole ?? false, functions: roleless}, {...deps, confirm}, {signal})
-  if (signal?.aborted) return summarize(prepared.functions.map((p) => (p.error === undefined ? functionResult(p, undefined) : failedResult(p, p.error))), layerResults(prepared, new Map(), new Map()), true)
-  return write(prepared, decision, options, deps, concurrency)
+  return decideRole({roleName: options.config.deployment.roleName, createRole: options.createRole ?? false, functions: roleless}, {...deps, confirm}, {signal})
+}
+
+/** The result of a deploy interrupted before its first write. */
+function untouched(options: DeployOptions, prepared: PreparedDeploy | undefined): DeployResult {
+  if (prepared) return summarize(prepared.functions.map((p) => (p.error === undefined ? functionResult(p, undefined) : failedResult(p, p.error))), layerResults(prepared, new Map(), new Map()), true)
+  const keys = options.functions?.length ? options.functions : options.config.functions.map((fn) => fn.key)
+  return summarize(options.config.functions.filter((fn) => keys.includes(fn.key)).map((fn) => functionResult({fn, artifact: undefined}, undefined)), [], true)
 }
 
 /** The writes: role, layers, then every function's plan, `concurrency` at a time. */
