@@ -5,7 +5,7 @@
  */
 import {readFile} from 'node:fs/promises'
 
-import type {CallOptions} from '../aws/clock.js'
+import type {CallOptions} from '../aws/lambda.js'
 import type {S3Api} from '../aws/s3.js'
 import type {StsApi} from '../aws/sts.js'
 import type {CodeSource} from '../aws/types.js'

@@ -4,8 +4,7 @@
  * storage and unreserved concurrency. Memory, timeout, environment names and package sizes were checked
  * when the config loaded and the package was built.
  */
-import type {CallOptions} from '../aws/clock.js'
-import {throwIfAborted} from '../aws/clock.js'
+import type {CallOptions} from '../aws/lambda.js'
 import type {LambdaApi} from '../aws/lambda.js'
 import type {AccountSettings} from '../aws/types.js'
 import {ExitCode, UserError} from '../errors.js'
@@ -34,7 +33,7 @@ export async function checkBeforeWrites(inputs: CheckInputs, {lambda, output}: {
   try {
     account = await lambda.getAccountSettings(options)
   } catch (error) {
-    throwIfAborted(options.signal)
+    options.signal?.throwIfAborted() // an interrupt isn't a missing permission
     output.debug(`Skipped the account limit checks: GetAccountSettings failed (${(error as Error).message}).`)
     return
   }

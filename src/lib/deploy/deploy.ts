@@ -4,8 +4,6 @@
  * function's plan, several at once. One function's failure neither stops nor hides the others; an interrupt
  * lets the write in flight finish, starts nothing new, and returns what was done.
  */
-import type {Clock} from '../aws/clock.js'
-import {systemClock} from '../aws/clock.js'
 import type {IamApi} from '../aws/iam.js'
 import type {LambdaApi} from '../aws/lambda.js'
 import type {S3Api} from '../aws/s3.js'
@@ -55,8 +53,8 @@ export interface DeployDeps {
   readonly iam: IamApi
   readonly sts: StsApi
   readonly output: Output
-  /** "Today" for runtime deprecation dates. @default systemClock */
-  readonly clock?: Clock | undefined
+  /** "Today" for runtime deprecation dates (any Clock will do). @default Date.now */
+  readonly clock?: {readonly now: () => number} | undefined
   /** Ctrl-C: the write in flight finishes, nothing new starts, the partial result is returned. */
   readonly signal?: AbortSignal | undefined
   /** Asks before creating the execution role. @default output.confirm, which needs a terminal (or --create-role) */
@@ -90,7 +88,7 @@ async function readyToWrite(prepared: PreparedDeploy, options: DeployOptions, de
   const {output, signal} = deps
   const plans = prepared.functions.flatMap((p) => p.plan ?? [])
   await checkBeforeWrites({
-    plans, today: new Date((deps.clock ?? systemClock).now()).toISOString().slice(0, 10),
+    plans, today: new Date(deps.clock?.now() ?? Date.now()).toISOString().slice(0, 10),
     unzippedSizes: new Map(prepared.functions.flatMap((p) => (p.artifact ? [[p.fn.key, p.artifact.totalUnzippedSize] as const] : []))),
     layerUploadBytes: prepared.layers.filter((l) => l.plan.action === 'publish').reduce((sum, l) => sum + l.artifact.zippedSize, 0),
   }, deps, {signal})

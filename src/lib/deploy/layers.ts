@@ -5,8 +5,7 @@
  * the latest version has this content. A latest version without that mark (published by another tool) costs
  * one GetLayerVersion, which has the exact CodeSha256.
  */
-import type {CallOptions} from '../aws/clock.js'
-import {throwIfAborted} from '../aws/clock.js'
+import type {CallOptions} from '../aws/lambda.js'
 import type {LambdaApi} from '../aws/lambda.js'
 import type {LayerConfig} from '../config/load.js'
 import {LAMBDA_LIMITS} from '../lambda/rules.js'
@@ -58,7 +57,7 @@ export function pendingLayerArn(plan: LayerPlan): string {
 /** Publishes the layer's zip (through S3 when large) and returns the new version's ARN. */
 export async function publishLayer(layer: LayerConfig, artifact: ZipArtifact, deps: {readonly lambda: LambdaApi; readonly artifacts: ArtifactStore; readonly output: Output}, options: CallOptions = {}): Promise<string> {
   const content = await deps.artifacts.codeFor(artifact, `layers/${layer.name}`, options)
-  throwIfAborted(options.signal)
+  options.signal?.throwIfAborted()
   // No signal on the write itself: once started, it finishes (an interrupt stops what comes after).
   const published = await deps.lambda.publishLayerVersion({
     name: layer.name, content, description: layerDescription(layer.description, artifact.codeSha256),

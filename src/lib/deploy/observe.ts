@@ -3,7 +3,7 @@
  * concurrency in one answer), plus one read per extra feature the config uses, and only for a function
  * that exists: its asynchronous-invocation settings, its provisioned concurrency, and its alias.
  */
-import type {CallOptions} from '../aws/clock.js'
+import type {CallOptions} from '../aws/lambda.js'
 import type {LambdaApi} from '../aws/lambda.js'
 import type {DesiredFunction} from './desired.js'
 import type {FunctionPlan, Observed} from './plan.js'

@@ -3,7 +3,7 @@
  * terminal, --create-role elsewhere), with nothing but the basic logging policy, and tags it so a later deploy
  * knows it may reuse it. A role of the same name that sling didn't create is never taken over.
  */
-import type {CallOptions} from '../aws/clock.js'
+import type {CallOptions} from '../aws/lambda.js'
 import type {IamApi} from '../aws/iam.js'
 import {basicExecutionPolicyArn, LAMBDA_TRUST_POLICY} from '../aws/iam.js'
 import {partitionOf} from '../aws/sts.js'

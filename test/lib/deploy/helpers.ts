@@ -74,7 +74,7 @@ export function testDeps(overrides: Partial<TestDeps> = {}): TestDeps {
   return {
     lambda: fakeLambda(), s3: fakeS3(), iam: fakeIam(), sts: fakeSts(), output, lines, build,
     packageFunctions: fakePackage(build), confirm: () => Promise.resolve(true), describeCommit: () => Promise.resolve('abc1234'),
-    clock: {now: () => Date.UTC(2026, 11, 10), sleep: async () => {}},
+    clock: {now: () => Date.UTC(2026, 11, 10)},
     ...overrides,
   }
 }
