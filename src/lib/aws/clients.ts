@@ -5,6 +5,8 @@ import type {LambdaClient} from '@aws-sdk/client-lambda'
 import type {S3Client} from '@aws-sdk/client-s3'
 import type {STSClient} from '@aws-sdk/client-sts'
 
+import type {CallTally} from './calls.js'
+import {countCalls, createCallCounter} from './calls.js'
 import type {AwsSettings} from './settings.js'
 import {DEFAULT_REGION} from './settings.js'
 
@@ -21,6 +23,8 @@ export interface AwsClients {
   /** IAM is global; the client still needs a region to sign (any region of the partition works). */
   iam(): Promise<IAMClient>
   sts(): Promise<STSClient>
+  /** The requests sent so far through these clients, by operation. */
+  calls(): CallTally
   /** Stops an in-process local cloud started for this command, and releases the clients. */
   close(): Promise<void>
 }
@@ -67,10 +71,12 @@ export async function createAwsClients(settings: AwsSettings): Promise<AwsClient
     ...(local ? {credentials: {accessKeyId: 'sling-local', secretAccessKey: 'sling-local'}} : {}),
   }
   const built: {close(): void}[] = []
-  const once = <T extends {destroy(): void}>(make: () => Promise<T>): (() => Promise<T>) => {
+  const counter = createCallCounter()
+  const once = <T extends {destroy(): void} & Parameters<typeof countCalls>[0]>(make: () => Promise<T>): (() => Promise<T>) => {
     let client: Promise<T> | undefined
     return () => {
       client ??= make().then((c) => {
+        countCalls(c, counter)
         built.push({close: () => c.destroy()})
         return c
       })
@@ -88,6 +94,7 @@ export async function createAwsClients(settings: AwsSettings): Promise<AwsClient
     cloudwatch: once(async () => new (await import('@aws-sdk/client-cloudwatch')).CloudWatchClient(config)),
     iam: once(async () => new (await import('@aws-sdk/client-iam')).IAMClient(config)),
     sts: once(async () => new (await import('@aws-sdk/client-sts')).STSClient(config)),
+    calls: () => counter.tally(),
     async close() {
       for (const client of built) client.close()
       await stopLocal?.()

@@ -119,7 +119,8 @@ function documentText(document: PolicyDocument): string {
 function toRoleInfo(role: Role | undefined): RoleInfo {
   // IAM returns the trust policy URL-encoded (RFC 3986) in the Query protocol's XML.
   const encoded = role?.AssumeRolePolicyDocument ?? ''
-  return {name: role?.RoleName ?? '', arn: role?.Arn ?? '', roleId: role?.RoleId ?? '', trustPolicy: safeDecode(encoded), description: role?.Description || undefined}
+  const tags = Object.fromEntries((role?.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']))
+  return {name: role?.RoleName ?? '', arn: role?.Arn ?? '', roleId: role?.RoleId ?? '', trustPolicy: safeDecode(encoded), description: role?.Description || undefined, tags}
 }
 
 function safeDecode(text: string): string {

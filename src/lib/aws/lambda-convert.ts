@@ -1,14 +1,17 @@
 import type {
   AliasConfiguration,
+  ApplicationLogLevel,
   FunctionCode,
   FunctionConfiguration,
   FunctionEventInvokeConfig,
   GetAccountSettingsCommandOutput,
   GetProvisionedConcurrencyConfigCommandOutput,
+  LayerVersionsListItem,
   Runtime,
+  SystemLogLevel,
 } from '@aws-sdk/client-lambda'
 
-import type {AccountSettings, AliasInfo, CodeSource, EventInvokeConfig, FunctionInfo, FunctionSettings, ProvisionedConcurrencyInfo, VersionInfo} from './types.js'
+import type {AccountSettings, AliasInfo, CodeSource, EventInvokeConfig, FunctionInfo, FunctionSettings, LayerVersionSummary, ProvisionedConcurrencyInfo, VersionInfo} from './types.js'
 
 // Between the SDK's shapes and sling's own (types.ts): the only place that knows both.
 
@@ -18,14 +21,35 @@ export function codeInput(code: CodeSource): FunctionCode {
   return {S3Bucket: code.s3Bucket, S3Key: code.s3Key, S3ObjectVersion: code.s3ObjectVersion}
 }
 
-export function settingsInput(s: FunctionSettings): Partial<FunctionConfiguration> & {Environment?: {Variables: Record<string, string>}; Layers?: string[]} {
+type SettingsInput = Pick<
+  FunctionConfiguration,
+  'Runtime' | 'Handler' | 'Role' | 'MemorySize' | 'Timeout' | 'Description' | 'EphemeralStorage' | 'TracingConfig' | 'DeadLetterConfig' | 'LoggingConfig'
+> & {
+  Environment?: {Variables: Record<string, string>}
+  Layers?: string[]
+  VpcConfig?: {SubnetIds: string[]; SecurityGroupIds: string[]; Ipv6AllowedForDualStack?: boolean | undefined}
+  ImageConfig?: {Command?: string[] | undefined; EntryPoint?: string[] | undefined; WorkingDirectory?: string | undefined}
+}
+
+/** The settings as CreateFunction / UpdateFunctionConfiguration take them; an unset setting is left out. */
+export function settingsInput(s: FunctionSettings): SettingsInput {
+  const {vpcConfig: vpc, loggingConfig: logging, imageConfig: image} = s
   return {
     Runtime: s.runtime as Runtime | undefined, Handler: s.handler, Role: s.role, MemorySize: s.memorySize, Timeout: s.timeout, Description: s.description,
     Environment: s.environment ? {Variables: {...s.environment}} : undefined, Layers: s.layers ? [...s.layers] : undefined,
+    EphemeralStorage: s.ephemeralStorage === undefined ? undefined : {Size: s.ephemeralStorage},
+    TracingConfig: s.tracing === undefined ? undefined : {Mode: s.tracing},
+    DeadLetterConfig: s.deadLetterTargetArn === undefined ? undefined : {TargetArn: s.deadLetterTargetArn},
+    VpcConfig: vpc ? {SubnetIds: [...vpc.subnetIds], SecurityGroupIds: [...vpc.securityGroupIds], Ipv6AllowedForDualStack: vpc.ipv6AllowedForDualStack} : undefined,
+    LoggingConfig: logging
+      ? {LogFormat: logging.logFormat, ApplicationLogLevel: logging.applicationLogLevel as ApplicationLogLevel | undefined, SystemLogLevel: logging.systemLogLevel as SystemLogLevel | undefined, LogGroup: logging.logGroup}
+      : undefined,
+    ImageConfig: image ? {Command: image.command ? [...image.command] : undefined, EntryPoint: image.entryPoint ? [...image.entryPoint] : undefined, WorkingDirectory: image.workingDirectory} : undefined,
   }
 }
 
 export function toFunctionInfo(c: FunctionConfiguration, extra: {code?: {ImageUri?: string}; tags?: Readonly<Record<string, string>>; reservedConcurrency?: number} = {}): FunctionInfo {
+  const image = c.ImageConfigResponse?.ImageConfig
   return {
     name: c.FunctionName ?? '', arn: c.FunctionArn ?? '', version: c.Version ?? '$LATEST', packageType: c.PackageType === 'Image' ? 'Image' : 'Zip',
     runtime: c.Runtime, handler: c.Handler, role: c.Role ?? '', codeSha256: c.CodeSha256 ?? '', codeSize: c.CodeSize ?? 0, imageUri: extra.code?.ImageUri,
@@ -33,6 +57,12 @@ export function toFunctionInfo(c: FunctionConfiguration, extra: {code?: {ImageUr
     architecture: c.Architectures?.[0] === 'arm64' ? 'arm64' : 'x86_64', layers: (c.Layers ?? []).map((layer) => layer.Arn ?? ''), tags: extra.tags ?? {},
     state: c.State, stateReason: c.StateReason, lastUpdateStatus: c.LastUpdateStatus, lastUpdateStatusReason: c.LastUpdateStatusReason,
     revisionId: c.RevisionId, lastModified: c.LastModified, reservedConcurrency: extra.reservedConcurrency,
+    ephemeralStorage: c.EphemeralStorage?.Size, tracing: c.TracingConfig?.Mode, deadLetterTargetArn: c.DeadLetterConfig?.TargetArn || undefined,
+    vpcConfig: c.VpcConfig ? {subnetIds: c.VpcConfig.SubnetIds ?? [], securityGroupIds: c.VpcConfig.SecurityGroupIds ?? [], ipv6AllowedForDualStack: c.VpcConfig.Ipv6AllowedForDualStack} : undefined,
+    loggingConfig: c.LoggingConfig
+      ? {logFormat: c.LoggingConfig.LogFormat, applicationLogLevel: c.LoggingConfig.ApplicationLogLevel, systemLogLevel: c.LoggingConfig.SystemLogLevel, logGroup: c.LoggingConfig.LogGroup}
+      : undefined,
+    imageConfig: image ? {command: image.Command, entryPoint: image.EntryPoint, workingDirectory: image.WorkingDirectory} : undefined,
   }
 }
 
@@ -75,4 +105,8 @@ export function toAccountSettings(s: GetAccountSettingsCommandOutput): AccountSe
     },
     usage: {totalCodeSize: s.AccountUsage?.TotalCodeSize ?? 0, functionCount: s.AccountUsage?.FunctionCount ?? 0},
   }
+}
+
+export function toLayerVersionSummary(v: LayerVersionsListItem): LayerVersionSummary {
+  return {arn: v.LayerVersionArn ?? '', version: v.Version ?? 0, description: v.Description || undefined, createdDate: v.CreatedDate}
 }

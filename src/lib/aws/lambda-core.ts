@@ -1,5 +1,5 @@
-import {GetFunctionCommand} from '@aws-sdk/client-lambda'
-import type {LambdaClient} from '@aws-sdk/client-lambda'
+import {GetFunctionCommand, waitUntilFunctionActiveV2, waitUntilFunctionUpdatedV2, waitUntilPublishedVersionActive} from '@aws-sdk/client-lambda'
+import type {FunctionConfiguration, GetFunctionCommandOutput, LambdaClient} from '@aws-sdk/client-lambda'
 
 import {UserError} from '../errors.js'
 import type {CallOptions, Clock} from '../clock.js'
@@ -10,7 +10,6 @@ import {toFunctionInfo} from './lambda-convert.js'
 import type {ConflictRetryPolicy} from './retry.js'
 import {isUpdateInProgress, retryConflicts} from './retry.js'
 import type {FunctionInfo} from './types.js'
-import {pollUntil} from './wait.js'
 
 /** What a call is about: named in error messages. */
 export interface Subject {
@@ -18,13 +17,19 @@ export interface Subject {
   readonly alias?: string | undefined
 }
 
-/** What a wait waits for: `idle` before a change, `active` after a create, `updated` after an update. */
-export type SettleGoal = 'idle' | 'active' | 'updated'
+/**
+ * What a wait waits for: `idle` before a change, `active` after a create, `updated` after an update,
+ * `published` for a new version (with its number as the qualifier).
+ */
+export type SettleGoal = 'idle' | 'active' | 'updated' | 'published'
 
 export interface LambdaCoreOptions {
   readonly clock: Clock
   readonly maxWaitSeconds: number
+  /** The SDK waiters' first pause (minDelay), in seconds. */
   readonly pollSeconds: number
+  /** The SDK waiters' longest pause (maxDelay), in seconds. */
+  readonly maxPollSeconds: number
   readonly conflictRetry: ConflictRetryPolicy
 }
 
@@ -37,7 +42,7 @@ export interface LambdaCore {
   send<T>(subject: Subject, request: (abortSignal: AbortSignal | undefined) => Promise<T>, options: CallOptions & {readonly busy: boolean}): Promise<T>
   /** The function (or a version or alias of it) with its tags and reserved concurrency; undefined when absent. */
   read(name: string, qualifier: string | undefined, options: CallOptions): Promise<FunctionInfo | undefined>
-  /** Polls until no change is being applied; after a create or update, a failed one is an error. */
+  /** Waits until no change is being applied; after a create, update or publish, a failed one is an error. */
   settle(name: string, goal: SettleGoal, options: CallOptions & {readonly qualifier?: string | undefined}): Promise<FunctionInfo>
 }
 
@@ -67,15 +72,22 @@ export function createLambdaCore(client: LambdaClient, context: AwsErrorContext,
       }
     },
     async settle(name, goal, {qualifier, signal}) {
-      const read = async (): Promise<FunctionInfo> => {
-        const fn = await core.read(name, qualifier, {signal})
-        if (!fn) throw translate(Object.assign(new Error('Function not found'), {name: 'ResourceNotFoundException'}), {functionName: name}, context)
-        return fn
+      const what = qualifier ? `${name}:${qualifier}` : name
+      throwIfAborted(signal) // the waiter reads once before it looks at its signal
+      try {
+        const done = await waitWithSdk(client, goal, {FunctionName: name, Qualifier: qualifier}, options, signal)
+        if (done) return done
+      } catch (error) {
+        throwIfAborted(signal)
+        if (error instanceof ReadFailed) throw translate(error.cause, {functionName: name}, context)
+        if (!['TimeoutError', 'Error'].includes(errorName(error) ?? '')) throw error
       }
-      const plan = {maxWaitMs: options.maxWaitSeconds * 1000, minDelayMs: options.pollSeconds * 1000, maxDelayMs: Math.max(options.pollSeconds, 10) * 1000}
-      const {outcome, last} = await pollUntil(read, (fn) => judge(fn, goal), plan, {clock, signal})
-      if (outcome === 'done') return last
-      throw stuckError(qualifier ? `${name}:${qualifier}` : name, goal, outcome, last, options.maxWaitSeconds)
+      // The waiter gave up (time out) or saw a failure: read once more to say where it is stuck, and why.
+      const last = await core.read(name, qualifier, {signal})
+      if (!last) throw translate(Object.assign(new Error('Function not found'), {name: 'ResourceNotFoundException'}), {functionName: name}, context)
+      const verdict = judge(last, goal)
+      if (verdict === 'done') return last // e.g. a Failed earlier update, which doesn't stop the next change
+      throw stuckError(what, goal, verdict === 'failed' ? 'failed' : 'timedOut', last, options.maxWaitSeconds)
     },
   }
   return core
@@ -91,12 +103,78 @@ function judge(fn: FunctionInfo, goal: SettleGoal): 'done' | 'failed' | 'pending
   return 'done'
 }
 
+/** True when Lambda would accept a change now: nothing is being created or applied. */
+export function isSettled(fn: FunctionInfo): boolean {
+  return judge(fn, 'idle') === 'done'
+}
+
+/**
+ * Functions from before Lambda reported states, and endpoints that don't report them, have no State or
+ * LastUpdateStatus: the waiters would wait for them to the deadline. Nothing in progress is reported, so they
+ * are settled.
+ */
+function withStates(output: unknown): unknown {
+  const settle = (c: FunctionConfiguration): FunctionConfiguration => ({...c, State: c.State ?? 'Active', LastUpdateStatus: c.LastUpdateStatus ?? (c.State === 'Pending' ? 'InProgress' : 'Successful')})
+  const read = output as GetFunctionCommandOutput & FunctionConfiguration
+  if (read.Configuration) return {...read, Configuration: settle(read.Configuration)}
+  return 'FunctionName' in read || 'Version' in read ? settle(read) : output
+}
+
+/** A read inside a waiter that failed for good (access denied, not found): waiting longer wouldn't help. */
+class ReadFailed extends Error {
+  constructor(readonly cause: unknown) {
+    super('read failed')
+  }
+}
+
+/**
+ * Waits with the SDK's waiters: `idle` and `updated` on LastUpdateStatus (waitUntilFunctionUpdatedV2), `active`
+ * on State (waitUntilFunctionActiveV2), `published` on the version's State (waitUntilPublishedVersionActive).
+ * Returns the function as the waiter's last read saw it. The waiters treat any failed read as "try again",
+ * so reads go through a client that stops the wait at the first error the SDK itself didn't retry away.
+ */
+async function waitWithSdk(client: LambdaClient, goal: SettleGoal, input: {FunctionName: string; Qualifier?: string | undefined}, options: LambdaCoreOptions, signal: AbortSignal | undefined): Promise<FunctionInfo | undefined> {
+  const stop = new AbortController()
+  let failure: unknown
+  const watched = new Proxy(client, {
+    get(target, property, receiver) {
+      if (property !== 'send') return Reflect.get(target, property, receiver) as unknown
+      return async (command: Parameters<LambdaClient['send']>[0]) => {
+        try {
+          return withStates(await target.send(command, {abortSignal: signal}))
+        } catch (error) {
+          failure = error
+          stop.abort()
+          throw error
+        }
+      }
+    },
+  })
+  const params = {
+    client: watched, maxWaitTime: options.maxWaitSeconds, minDelay: options.pollSeconds, maxDelay: Math.max(options.pollSeconds, options.maxPollSeconds),
+    abortSignal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal,
+  }
+  try {
+    if (goal === 'published') {
+      const result = await waitUntilPublishedVersionActive(params, input)
+      return toFunctionInfo(result.reason as FunctionConfiguration)
+    }
+    const wait = goal === 'active' ? waitUntilFunctionActiveV2 : waitUntilFunctionUpdatedV2
+    const result = await wait(params, input)
+    const read = result.reason as GetFunctionCommandOutput
+    return toFunctionInfo(read.Configuration ?? {}, {code: read.Code, tags: read.Tags, reservedConcurrency: read.Concurrency?.ReservedConcurrentExecutions})
+  } catch (error) {
+    if (failure !== undefined && !signal?.aborted) throw new ReadFailed(failure)
+    throw error
+  }
+}
+
 /** Says which state the function is stuck in and AWS's reason, instead of "timed out". */
 function stuckError(name: string, goal: SettleGoal, outcome: 'failed' | 'timedOut', fn: FunctionInfo, maxWaitSeconds: number): UserError {
   const byState = fn.state === 'Pending' || fn.state === 'Failed'
   const stuck = byState ? `state ${fn.state ?? 'unknown'}` : `update status ${fn.lastUpdateStatus ?? 'unknown'}`
   const why = (byState ? fn.stateReason : fn.lastUpdateStatusReason) ?? 'AWS gave no reason'
-  const aim = {idle: 'finish its previous update', active: 'become Active', updated: 'finish updating'}[goal]
+  const aim = {idle: 'finish its previous update', active: 'become Active', updated: 'finish updating', published: 'become Active'}[goal]
   if (outcome === 'failed') {
     return new UserError('FunctionFailed', `Function "${name}" failed to ${aim} (${stuck}): ${why}.`, {
       hints: ['Fix the cause above (role, layers, subnets, image) and deploy again.'],

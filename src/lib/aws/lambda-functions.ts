@@ -4,7 +4,6 @@ import {
   DeleteFunctionConcurrencyCommand,
   InvokeCommand,
   ListVersionsByFunctionCommand,
-  PublishLayerVersionCommand,
   PublishVersionCommand,
   PutFunctionConcurrencyCommand,
   TagResourceCommand,
@@ -12,22 +11,32 @@ import {
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda'
-import type {Runtime} from '@aws-sdk/client-lambda'
+import type {FunctionConfiguration} from '@aws-sdk/client-lambda'
 
 import {UserError} from '../errors.js'
 import {throwIfAborted} from '../clock.js'
-import {errorName, toUserError} from './errors.js'
-import {codeInput, settingsInput, toVersionInfo} from './lambda-convert.js'
+import {errorName} from './errors.js'
+import {codeInput, settingsInput, toFunctionInfo, toVersionInfo} from './lambda-convert.js'
 import type {LambdaCore} from './lambda-core.js'
-import {translate} from './lambda-core.js'
+import {isSettled, translate} from './lambda-core.js'
 import type {LambdaApi} from './lambda.js'
 import type {FunctionChange, FunctionInfo, NewFunction, VersionInfo} from './types.js'
 
-type FunctionOps = Pick<LambdaApi, 'createFunction' | 'deleteFunction' | 'deleteVersion' | 'getFunction' | 'invoke' | 'listVersions' | 'publishLayerVersion' | 'publishVersion' | 'update'>
+type FunctionOps = Pick<LambdaApi, 'createFunction' | 'deleteFunction' | 'deleteVersion' | 'getFunction' | 'invoke' | 'latestVersion' | 'listVersions' | 'publishVersion' | 'update'>
 
-/** How long a just-created role may take to become usable by Lambda, and how often to try again. */
+/**
+ * Lambda's answer while a new role hasn't propagated through IAM. InvalidParameterValueException also means a
+ * bad handler, environment or subnet, which waiting won't fix, and AWS gives this case no code of its own: its
+ * message is the only way to tell it apart.
+ */
+function isRoleNotReady(error: unknown): boolean {
+  return errorName(error) === 'InvalidParameterValueException' && /role defined for the function cannot be assumed by Lambda/i.test((error as Error).message)
+}
+
+/** How long a just-created role may take to become usable by Lambda; retries back off from 1 s to 8 s. */
 const ROLE_PROPAGATION_MS = 60_000
-const ROLE_RETRY_MS = 3000
+const ROLE_RETRY_FIRST_MS = 1000
+const ROLE_RETRY_MAX_MS = 8000
 
 export function createFunctionOps(core: LambdaCore): FunctionOps {
   const {client, context, options} = core
@@ -41,14 +50,16 @@ export function createFunctionOps(core: LambdaCore): FunctionOps {
       Architectures: spec.architecture ? [spec.architecture] : undefined, Tags: spec.tags ? {...spec.tags} : undefined, ...settingsInput(spec),
     }
     const deadline = clock.now() + ROLE_PROPAGATION_MS
+    let delay = ROLE_RETRY_FIRST_MS
     for (;;) {
       try {
         await client.send(new CreateFunctionCommand(input), {abortSignal: signal})
         return
       } catch (error) {
         throwIfAborted(signal)
-        if (newRole && errorName(error) === 'InvalidParameterValueException' && clock.now() < deadline) {
-          await clock.sleep(ROLE_RETRY_MS, signal)
+        if (newRole && isRoleNotReady(error) && clock.now() < deadline) {
+          await clock.sleep(Math.min(delay, Math.max(0, deadline - clock.now())), signal)
+          delay = Math.min(delay * 2, ROLE_RETRY_MAX_MS)
           continue
         }
         // ResourceConflictException here means "already exists": not something to retry.
@@ -95,8 +106,9 @@ export function createFunctionOps(core: LambdaCore): FunctionOps {
       await create(spec, newRole, signal)
       return core.settle(spec.name, 'active', {signal})
     },
-    async update(name, change, {signal} = {}) {
-      const before = await core.settle(name, 'idle', {signal}) // Lambda refuses a change while another is applied
+    async update(name, change, {signal, settled} = {}) {
+      // Lambda refuses a change while another is applied.
+      const before = settled && isSettled(settled) ? settled : await core.settle(name, 'idle', {signal})
       await apply(name, change, before, signal)
       // Code and configuration start an update that can fail; tags and concurrency take effect at once.
       return core.settle(name, change.kind === 'code' || change.kind === 'configuration' ? 'updated' : 'idle', {signal})
@@ -111,12 +123,23 @@ export function createFunctionOps(core: LambdaCore): FunctionOps {
         throw translate(error, {functionName: name}, context)
       }
     },
-    async publishVersion(name, {codeSha256, revisionId, description}, {signal} = {}) {
-      await core.settle(name, 'idle', {signal})
+    async publishVersion(name, {codeSha256, revisionId, description}, {signal, settled} = {}) {
+      if (!settled || !isSettled(settled)) await core.settle(name, 'idle', {signal})
       const published = await core.send({functionName: name}, (abortSignal) => client.send(new PublishVersionCommand({FunctionName: name, CodeSha256: codeSha256, RevisionId: revisionId, Description: description}), {abortSignal}), {busy: true, signal})
       // A new version is Pending until Lambda has prepared it (SnapStart can take minutes): invoking it would fail.
-      const version = await core.settle(name, 'active', {qualifier: published.Version ?? '$LATEST', signal})
+      const version = published.State === 'Active' ? toFunctionInfo(published) : await core.settle(name, 'published', {qualifier: published.Version ?? '$LATEST', signal})
       return {...toVersionInfo(published), revisionId: version.revisionId}
+    },
+    async latestVersion(name, {signal} = {}) {
+      // Lambda lists versions oldest first, so the newest is on the last page.
+      let newest: FunctionConfiguration | undefined
+      let marker: string | undefined
+      do {
+        const page = await core.send({functionName: name}, (abortSignal) => client.send(new ListVersionsByFunctionCommand({FunctionName: name, Marker: marker}), {abortSignal}), {busy: false, signal})
+        for (const v of page.Versions ?? []) if (v.Version && v.Version !== '$LATEST' && Number(v.Version) > Number(newest?.Version ?? 0)) newest = v
+        marker = page.NextMarker
+      } while (marker)
+      return newest && toFunctionInfo(newest)
     },
     async listVersions(name, {signal} = {}) {
       const versions: VersionInfo[] = []
@@ -156,21 +179,6 @@ export function createFunctionOps(core: LambdaCore): FunctionOps {
         functionError: result.FunctionError,
         logTail: result.LogResult === undefined ? undefined : Buffer.from(result.LogResult, 'base64').toString('utf8'),
       }
-    },
-    async publishLayerVersion(layer, {signal} = {}) {
-      const content = 'zipFile' in layer.content ? {ZipFile: layer.content.zipFile} : {S3Bucket: layer.content.s3Bucket, S3Key: layer.content.s3Key, S3ObjectVersion: layer.content.s3ObjectVersion}
-      let result
-      try {
-        result = await client.send(new PublishLayerVersionCommand({
-          LayerName: layer.name, Content: content, Description: layer.description,
-          CompatibleRuntimes: layer.compatibleRuntimes ? [...layer.compatibleRuntimes] as Runtime[] : undefined,
-          CompatibleArchitectures: layer.compatibleArchitectures ? [...layer.compatibleArchitectures] : undefined,
-        }), {abortSignal: signal})
-      } catch (error) {
-        throwIfAborted(signal)
-        throw toUserError(error, context) // about a layer, not a function: no "function not found" here
-      }
-      return {arn: result.LayerVersionArn ?? '', layerArn: result.LayerArn ?? '', version: result.Version ?? 0, codeSha256: result.Content?.CodeSha256 ?? '', codeSize: result.Content?.CodeSize ?? 0}
     },
   }
 }

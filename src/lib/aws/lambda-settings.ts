@@ -52,7 +52,7 @@ export function createSettingOps(core: LambdaCore): SettingOps {
       // Environments are prepared in the background: READY can take minutes, and FAILED says why.
       const read = async (): Promise<ProvisionedConcurrencyInfo> =>
         (await ops.getProvisionedConcurrency(name, qualifier, {signal})) ?? {requested: count, allocated: 0, available: 0, status: 'FAILED', statusReason: 'the configuration was deleted while sling waited'}
-      const plan = {maxWaitMs: options.maxWaitSeconds * 1000, minDelayMs: options.pollSeconds * 1000, maxDelayMs: Math.max(options.pollSeconds, 10) * 1000}
+      const plan = {maxWaitMs: options.maxWaitSeconds * 1000, minDelayMs: options.pollSeconds * 1000, maxDelayMs: Math.max(options.pollSeconds, options.maxPollSeconds) * 1000}
       const verdict = (p: ProvisionedConcurrencyInfo): PollVerdict => (p.status === 'READY' ? 'done' : p.status === 'FAILED' ? 'failed' : 'pending')
       const {outcome, last} = await pollUntil(read, verdict, plan, {clock: options.clock, signal})
       if (outcome === 'done') return last

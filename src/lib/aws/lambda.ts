@@ -6,6 +6,7 @@ import type {AwsErrorContext} from './errors.js'
 import {createAliasOps} from './lambda-aliases.js'
 import {createLambdaCore} from './lambda-core.js'
 import {createFunctionOps} from './lambda-functions.js'
+import {createLayerOps} from './lambda-layers.js'
 import {createMappingOps} from './lambda-mappings.js'
 import {createSettingOps} from './lambda-settings.js'
 import type {ConflictRetryPolicy} from './retry.js'
@@ -20,6 +21,7 @@ import type {
   FunctionInfo,
   InvokeResult,
   LayerVersionInfo,
+  LayerVersionSummary,
   NewFunction,
   ProvisionedConcurrencyConfig,
   ProvisionedConcurrencyInfo,
@@ -43,14 +45,16 @@ export interface LambdaApi {
    * been applied. Returns the function as it is then: its RevisionId and CodeSha256 are the ones to
    * pass to the next change or to `publishVersion`.
    */
-  update(name: string, change: FunctionChange, options?: CallOptions): Promise<FunctionInfo>
+  update(name: string, change: FunctionChange, options?: SettledOptions): Promise<FunctionInfo>
   /** Deletes the function with all its versions and aliases. */
   deleteFunction(name: string, options?: CallOptions): Promise<'deleted' | 'absent'>
   /**
    * Publishes $LATEST as a version, only if its code is `codeSha256` (and, with `revisionId`, only if
    * nothing changed since); waits until the version is Active.
    */
-  publishVersion(name: string, version: NewVersion, options?: CallOptions): Promise<VersionInfo>
+  publishVersion(name: string, version: NewVersion, options?: SettledOptions): Promise<VersionInfo>
+  /** The newest published version with its configuration (following every page of ListVersionsByFunction), or undefined when none is. */
+  latestVersion(name: string, options?: CallOptions): Promise<FunctionInfo | undefined>
   /** Published versions (not $LATEST), in the order AWS lists them (oldest first). */
   listVersions(name: string, options?: CallOptions): Promise<VersionInfo[]>
   deleteVersion(name: string, version: string, options?: CallOptions): Promise<'deleted' | 'absent'>
@@ -83,6 +87,18 @@ export interface LambdaApi {
   getAccountSettings(options?: CallOptions): Promise<AccountSettings>
   invoke(name: string, payload: string | Uint8Array, options?: InvokeOptions): Promise<InvokeResult>
   publishLayerVersion(layer: NewLayerVersion, options?: CallOptions): Promise<LayerVersionInfo>
+  /** The layer's newest version (one ListLayerVersions call: Lambda lists newest first), or undefined when it has none. */
+  latestLayerVersion(name: string, options?: CallOptions): Promise<LayerVersionSummary | undefined>
+  /** One layer version with its content's CodeSha256, or undefined when it doesn't exist. */
+  getLayerVersion(name: string, version: number, options?: CallOptions): Promise<LayerVersionInfo | undefined>
+}
+
+export interface SettledOptions extends CallOptions {
+  /**
+   * The function as the caller has just read it (GetFunction, or the result of the previous change). When it
+   * shows no change in progress, the wait before the change is skipped: that read already was that wait.
+   */
+  readonly settled?: FunctionInfo | undefined
 }
 
 export interface CreateFunctionOptions extends CallOptions {
@@ -131,8 +147,10 @@ export interface NewLayerVersion {
 export interface LambdaApiOptions {
   /** Longest wait for a function, version or provisioned concurrency to be ready, in seconds. @default 600 */
   readonly maxWaitSeconds?: number
-  /** First poll interval of those waits, in seconds; it doubles up to 10 s. @default 1 */
+  /** First pause of those waits (the SDK waiters' minDelay), in seconds; pauses grow, with jitter, up to `maxPollSeconds`. @default 1 */
   readonly pollSeconds?: number
+  /** Longest pause of those waits (the SDK waiters' maxDelay), in seconds. @default 10 */
+  readonly maxPollSeconds?: number
   /** How "update in progress" conflicts are retried (throttling is the SDK's job). */
   readonly conflictRetry?: ConflictRetryPolicy
   /** Where waits and retries take the time and their pauses from. @default systemClock */
@@ -141,7 +159,7 @@ export interface LambdaApiOptions {
 
 /** The Lambda API over an SDK client. `context` (region, endpoint) goes into error messages. */
 export function createLambdaApi(client: LambdaClient, context: AwsErrorContext = {}, options: LambdaApiOptions = {}): LambdaApi {
-  const {maxWaitSeconds = 600, pollSeconds = 1, conflictRetry = {}, clock = systemClock} = options
-  const core = createLambdaCore(client, context, {clock, maxWaitSeconds, pollSeconds, conflictRetry})
-  return {...createFunctionOps(core), ...createAliasOps(core), ...createSettingOps(core), ...createMappingOps(core)}
+  const {maxWaitSeconds = 600, pollSeconds = 1, maxPollSeconds = 10, conflictRetry = {}, clock = systemClock} = options
+  const core = createLambdaCore(client, context, {clock, maxWaitSeconds, pollSeconds, maxPollSeconds, conflictRetry})
+  return {...createFunctionOps(core), ...createAliasOps(core), ...createSettingOps(core), ...createLayerOps(core), ...createMappingOps(core)}
 }

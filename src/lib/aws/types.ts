@@ -37,6 +37,40 @@ export interface FunctionInfo {
   readonly lastModified?: string | undefined
   /** Reserved concurrency (PutFunctionConcurrency); undefined when none is reserved. */
   readonly reservedConcurrency?: number | undefined
+  /** Size of /tmp in MB (Lambda reports 512 when it was never set). */
+  readonly ephemeralStorage?: number | undefined
+  /** X-Ray tracing mode (absent means PassThrough). */
+  readonly tracing?: TracingMode | undefined
+  readonly deadLetterTargetArn?: string | undefined
+  /** Absent, or with empty lists, when the function isn't connected to a VPC. */
+  readonly vpcConfig?: VpcSettings | undefined
+  readonly loggingConfig?: LoggingSettings | undefined
+  /** Container image functions: overrides of the image's CMD, ENTRYPOINT and WORKDIR. */
+  readonly imageConfig?: ImageSettings | undefined
+}
+
+export type TracingMode = 'Active' | 'PassThrough'
+
+/** The VPC a function is connected to (VpcConfig). */
+export interface VpcSettings {
+  readonly subnetIds: readonly string[]
+  readonly securityGroupIds: readonly string[]
+  readonly ipv6AllowedForDualStack?: boolean | undefined
+}
+
+/** Where and how a function's logs go (LoggingConfig). Levels apply to the JSON format only. */
+export interface LoggingSettings {
+  readonly logFormat?: 'Text' | 'JSON' | undefined
+  readonly applicationLogLevel?: string | undefined
+  readonly systemLogLevel?: string | undefined
+  readonly logGroup?: string | undefined
+}
+
+/** Overrides of a container image's settings (ImageConfig). */
+export interface ImageSettings {
+  readonly command?: readonly string[] | undefined
+  readonly entryPoint?: readonly string[] | undefined
+  readonly workingDirectory?: string | undefined
 }
 
 /** The settings sling manages on a function (Lambda API names, camelCase). Unset fields are left alone. */
@@ -50,6 +84,13 @@ export interface FunctionSettings {
   readonly environment?: Readonly<Record<string, string>> | undefined
   /** Layer version ARNs; an empty list removes every layer. */
   readonly layers?: readonly string[] | undefined
+  readonly ephemeralStorage?: number | undefined
+  readonly tracing?: TracingMode | undefined
+  readonly deadLetterTargetArn?: string | undefined
+  /** Empty lists disconnect the function from its VPC. */
+  readonly vpcConfig?: VpcSettings | undefined
+  readonly loggingConfig?: LoggingSettings | undefined
+  readonly imageConfig?: ImageSettings | undefined
 }
 
 /**
@@ -193,6 +234,14 @@ export interface LayerVersionInfo {
   readonly codeSize: number
 }
 
+/** A layer version as ListLayerVersions lists it: no CodeSha256 there (GetLayerVersion has it). */
+export interface LayerVersionSummary {
+  readonly arn: string
+  readonly version: number
+  readonly description?: string | undefined
+  readonly createdDate?: string | undefined
+}
+
 /** An object stored in S3. */
 export interface StoredObject {
   readonly bucket: string
@@ -271,6 +320,7 @@ export interface RoleInfo {
   /** The trust (assume-role) policy, as JSON text. */
   readonly trustPolicy: string
   readonly description?: string | undefined
+  readonly tags: Readonly<Record<string, string>>
 }
 
 /** An IAM policy document: JSON text, or an object sling serialises. */

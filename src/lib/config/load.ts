@@ -4,14 +4,22 @@ import path from 'node:path'
 import {ExitCode, UserError} from '../errors.js'
 import {LAMBDA_LIMITS} from '../lambda/rules.js'
 import {displayPath} from '../paths.js'
+import {checkDeploySettings, withoutZipFields} from './deploy-rules.js'
 import {formatIssues, suggest} from './issues.js'
 import type {FunctionOverride, RawConfig, RawLayer, ResolvedFunction, ResolvedLayer} from './schema.js'
 import {ConfigSchema, ResolvedFunctionSchema, ResolvedLayerSchema} from './schema.js'
 
 export const DEFAULT_CONFIG_FILE = 'sling.config.json'
 
-/** One function with every default applied (the schema's) and its paths (`entry`, `source`) made absolute. */
-export type FunctionConfig = Readonly<ResolvedFunction>
+/** A setting a user writes on a function (in `defaults`, a stage, or the function itself). */
+export type FunctionField = keyof FunctionOverride
+
+/**
+ * One function with every default applied (the schema's) and its paths (`entry`, `source`) made absolute.
+ * `setFields` are the settings some level of the config actually wrote: deploy manages only those on a
+ * function that exists (a default is what a new function gets, not a reason to change an existing one).
+ */
+export type FunctionConfig = Readonly<ResolvedFunction> & {readonly setFields: readonly FunctionField[]}
 
 /** One layer with every default applied and its paths (`packageJson`, `directory`) made absolute. */
 export type LayerConfig = Readonly<ResolvedLayer>
@@ -26,6 +34,15 @@ export interface ProjectConfig {
   readonly region: string | undefined
   readonly functions: readonly FunctionConfig[]
   readonly layers: readonly LayerConfig[]
+  readonly deployment: DeploymentConfig
+}
+
+/** The top-level "deployment" section, resolved. */
+export interface DeploymentConfig {
+  /** S3 bucket for artifacts too large to upload in the request; undefined: the one sling creates. */
+  readonly bucket: string | undefined
+  /** The execution role sling creates (with the user's consent) for functions with no "role". */
+  readonly roleName: string
 }
 
 export interface LoadConfigOptions {
@@ -100,17 +117,27 @@ function resolveConfig(config: RawConfig, file: string, stageName: string | unde
   const prefix = stageName === undefined ? service : `${service}-${stageName}`
   const functions = Object.entries(config.functions).map(([key, declared]) => {
     // Lowest precedence first; maps merge key by key. As written these carry no defaults, so none sets what it doesn't name.
+    // Maps merge key by key; every other setting (objects and lists included) is replaced whole by a later level.
     const levels = [config.defaults, stage?.defaults, declared, stage?.functions?.[key]]
     const merged = Object.assign({}, ...levels) as FunctionOverride
     const environment = Object.assign({}, ...levels.map((level) => level?.environment)) as Record<string, string>
     const tags = Object.assign({}, ...levels.map((level) => level?.tags)) as Record<string, string>
-    return resolveFunction(key, {...merged, environment, tags}, {dir, prefix, file})
+    const own = [declared, stage?.functions?.[key]]
+    return resolveFunction(key, {...merged, environment, tags}, {dir, prefix, file}, {all: fieldsOf(levels), own: fieldsOf(own)})
   })
   const layers = Object.entries(config.layers ?? {}).map(([key, layer]) => resolveLayer(key, layer, {dir, prefix: service, file}))
   checkUniqueNames(file, 'functions', functions)
   checkUniqueNames(file, 'layers', layers)
   checkLayers(file, functions, layers)
-  return {file, dir, service, stage: stageName, region: stage?.region ?? config.region, functions, layers}
+  const roleName = `${config.deployment?.rolePrefix ?? 'sling'}-${service}`
+  checkNameLength(file, 'role', 'deployment.rolePrefix', roleName, LAMBDA_LIMITS.roleNameMax)
+  const deployment = {bucket: config.deployment?.bucket, roleName}
+  return {file, dir, service, stage: stageName, region: stage?.region ?? config.region, functions, layers, deployment}
+}
+
+/** The settings written in any of `levels`, sorted. */
+function fieldsOf(levels: readonly (FunctionOverride | undefined)[]): FunctionField[] {
+  return [...new Set(levels.flatMap((level) => Object.keys(level ?? {}) as FunctionField[]))].sort()
 }
 
 /** A config that declares nothing would package nothing ("Packaged 0 artifacts"), which is never what was meant. */
@@ -129,9 +156,11 @@ interface ResolveContext {
   readonly file: string
 }
 
-function resolveFunction(key: string, fn: FunctionOverride, context: ResolveContext): FunctionConfig {
+function resolveFunction(key: string, fn: FunctionOverride, context: ResolveContext, written: {all: FunctionField[]; own: FunctionField[]}): FunctionConfig {
   const name = fn.name ?? `${context.prefix}-${key}`
   checkNameLength(context.file, 'function', key, name, LAMBDA_LIMITS.functionNameMax)
+  const setFields = checkDeploySettings(key, fn, written, context.file)
+  if (fn.image !== undefined) return {...ResolvedFunctionSchema.parse({...withoutZipFields(fn), key, name}), source: context.dir, setFields}
   const resolved = ResolvedFunctionSchema.parse({...fn, key, name})
   if (resolved.bundle && resolved.entry === undefined) {
     throw new UserError('ConfigInvalid', `${displayPath(context.file)}: functions.${key}.entry is missing (expected a .ts, .js or .mjs file).`, {
@@ -140,7 +169,7 @@ function resolveFunction(key: string, fn: FunctionOverride, context: ResolveCont
     })
   }
   const entry = resolved.entry === undefined ? undefined : path.resolve(context.dir, resolved.entry)
-  return {...resolved, entry, source: path.resolve(context.dir, resolved.source)}
+  return {...resolved, entry, source: path.resolve(context.dir, resolved.source), setFields}
 }
 
 function resolveLayer(key: string, layer: RawLayer, context: ResolveContext): LayerConfig {
@@ -151,11 +180,12 @@ function resolveLayer(key: string, layer: RawLayer, context: ResolveContext): La
   return {...resolved, packageJson: absolute(resolved.packageJson), directory: absolute(resolved.directory)}
 }
 
-function checkNameLength(file: string, kind: 'function' | 'layer', key: string, name: string, max: number): void {
+function checkNameLength(file: string, kind: 'function' | 'layer' | 'role', key: string, name: string, max: number): void {
   if (name.length <= max) return
-  throw new UserError('ConfigInvalid', `${displayPath(file)}: the derived ${kind} name "${name}" is ${name.length} characters; Lambda allows at most ${max}.`, {
+  const fix = {function: `Set functions.${key}.name`, layer: `Set layers.${key}.name`, role: 'Set a shorter deployment.rolePrefix'}[kind]
+  throw new UserError('ConfigInvalid', `${displayPath(file)}: the derived ${kind} name "${name}" is ${name.length} characters; ${kind === 'role' ? 'IAM' : 'Lambda'} allows at most ${max}.`, {
     exitCode: ExitCode.Usage,
-    hints: [`Set ${kind === 'function' ? 'functions' : 'layers'}.${key}.name, or a shorter "service".`],
+    hints: [`${fix}, or a shorter "service".`],
   })
 }
 

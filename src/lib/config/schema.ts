@@ -1,6 +1,7 @@
 import {z} from 'zod'
 
 import type {Runtime as LambdaRuntime} from '../lambda/rules.js'
+import {DeployFunctionFields, DeploymentSchema} from './deploy-fields.js'
 import {
   runtimeStatus,
   ARCHITECTURES,
@@ -74,6 +75,7 @@ const FunctionFields = {
   bundleAwsSdk: z.boolean().describe('Bundle @aws-sdk/* instead of using the copy in the Node.js runtime.').default(false),
   include: Globs.describe('Extra files to add to the zip (globs relative to the config file).').default([]),
   exclude: Globs.describe('Files to leave out of the zip (globs).').default([]),
+  ...DeployFunctionFields,
 }
 
 const LayerFields = {
@@ -130,6 +132,7 @@ export const ConfigSchema = z.strictObject({
   functions: z.record(z.string().regex(LAYER_NAME_PATTERN, NAME_RULE), FunctionOverrideSchema),
   layers: z.record(z.string().regex(LAYER_NAME_PATTERN, NAME_RULE), LayerSchema).optional(),
   stages: z.record(z.string().regex(LAYER_NAME_PATTERN), StageSchema).optional(),
+  deployment: DeploymentSchema.optional().describe('Where sling deploy puts large artifacts, and the execution role it may create.'),
 })
 
 export type RawConfig = z.infer<typeof ConfigSchema>

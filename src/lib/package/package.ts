@@ -159,7 +159,16 @@ function select(config: ProjectConfig, fnKeys: readonly string[], layerKeys: rea
       hints: [all.length > 0 ? `Declared: ${all.map((item) => item.key).join(', ')}.` : `Declare it under "${kind === 'function' ? 'functions' : 'layers'}".`],
     })
   }
-  const functions = fnKeys.length === 0 && layerKeys.length > 0 ? [] : fnKeys.length === 0 ? [...config.functions] : [...new Set(fnKeys)].map((key) => find('function', config.functions, key))
+  // Container image functions have nothing to package: sling deploys their image as it is.
+  const zipFunctions = config.functions.filter((fn) => fn.image === undefined)
+  const functions = fnKeys.length === 0 && layerKeys.length > 0 ? [] : fnKeys.length === 0 ? zipFunctions : [...new Set(fnKeys)].map((key) => find('function', config.functions, key))
+  const image = functions.find((fn) => fn.image !== undefined)
+  if (image) {
+    throw new UserError('NothingToPackage', `Function ${image.key} is a container image (${image.image ?? ''}): sling deploys images as they are and doesn't build them.`, {
+      exitCode: ExitCode.Usage,
+      hints: ['Build and push the image with docker, then run "sling deploy".'],
+    })
+  }
   const wanted = new Set(layerKeys.map((key) => find('layer', config.layers, key).key))
   if (fnKeys.length === 0 && layerKeys.length === 0) for (const layer of config.layers) wanted.add(layer.key)
   for (const fn of functions) for (const ref of fn.layers) if (!ref.startsWith('arn:')) wanted.add(ref)

@@ -3,6 +3,7 @@ import path from 'node:path'
 
 import {afterEach, expect, test} from 'vitest'
 
+import {formatCallTally} from '../../../src/lib/aws/calls.js'
 import {createAwsClients} from '../../../src/lib/aws/clients.js'
 import {startLocalCloud} from '../../../src/lib/local/server.js'
 import {tempDir} from '../../helpers/cli.js'
@@ -101,4 +102,18 @@ test('an explicit endpoint wins over --local', async () => {
   const clients = await createAwsClients({local: true, endpointUrl: 'http://127.0.0.1:9', region: 'us-west-2'})
   cleanups.push(() => clients.close())
   expect(clients.endpoint).toBe('http://127.0.0.1:9')
+})
+
+test('the clients count each request once, by service and operation, reads apart from writes', async () => {
+  const dir = await store()
+  const clients = await createAwsClients({local: true, localStore: dir})
+  cleanups.push(() => clients.close())
+  const {GetFunctionCommand, ListFunctionsCommand} = await import('@aws-sdk/client-lambda')
+  const {CreateBucketCommand} = await import('@aws-sdk/client-s3')
+  const lambda = await clients.lambda()
+  await lambda.send(new GetFunctionCommand({FunctionName: 'absent'})).catch(() => undefined)
+  await lambda.send(new ListFunctionsCommand({}))
+  await (await clients.s3()).send(new CreateBucketCommand({Bucket: 'counted'}))
+  expect(clients.calls()).toEqual({reads: 2, writes: 1, byOperation: {'Lambda.GetFunction': 1, 'Lambda.ListFunctions': 1, 'S3.CreateBucket': 1}})
+  expect(formatCallTally(clients.calls())).toBe('AWS calls: 2 reads, 1 write (Lambda.GetFunction ×1, Lambda.ListFunctions ×1, S3.CreateBucket ×1)')
 })

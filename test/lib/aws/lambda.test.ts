@@ -3,6 +3,7 @@ import {
   DeleteFunctionCommand,
   DeleteFunctionConcurrencyCommand,
   GetFunctionCommand,
+  GetFunctionConfigurationCommand,
   InvalidParameterValueException,
   InvokeCommand,
   LambdaClient,
@@ -49,8 +50,11 @@ const fn = (c: Partial<FunctionConfiguration> = {}): GetFunctionCommandOutput =>
   $metadata: {},
 })
 
+/** Waits use the SDK's waiters, which sleep on real timers: tests give them pauses of milliseconds. */
+const QUICK_WAITS = {pollSeconds: 0.001, maxPollSeconds: 0.002}
+
 function api(clock: FakeClock = fakeClock(), options: LambdaApiOptions = {}): ReturnType<typeof createLambdaApi> {
-  return createLambdaApi(new LambdaClient({region: 'eu-west-1'}), {region: 'eu-west-1'}, {clock, conflictRetry: {attempts: 3, baseDelayMs: 1000}, ...options})
+  return createLambdaApi(new LambdaClient({region: 'eu-west-1'}), {region: 'eu-west-1'}, {clock, conflictRetry: {attempts: 3, baseDelayMs: 1000}, ...QUICK_WAITS, ...options})
 }
 
 /** The commands sent, in order, by class name. */
@@ -81,8 +85,9 @@ test('createFunction sends the settings under their Lambda names and waits until
   const spec = {name: 'hello', role: 'arn:aws:iam::1:role/r', runtime: 'nodejs22.x', handler: 'index.handler', memorySize: 256, timeout: 10, environment: {A: '1'}, layers: ['arn:l:1'], architecture: 'arm64' as const, tags: {team: 'x'}, code: {s3Bucket: 'b', s3Key: 'k.zip'}}
   const created = await api(clock).createFunction(spec)
   expect(created).toMatchObject({state: 'Active', revisionId: 'r2'})
+  // The SDK's waitUntilFunctionActiveV2 read until Active; its last read is the result, with no read after it.
   expect(sent()).toEqual(['CreateFunction', 'GetFunction', 'GetFunction'])
-  expect(clock.sleeps).toEqual([1000])
+  expect(clock.sleeps).toEqual([])
   expect(lambdaMock).toHaveReceivedCommandWith(CreateFunctionCommand, {
     FunctionName: 'hello', Role: 'arn:aws:iam::1:role/r', Runtime: 'nodejs22.x', Handler: 'index.handler', MemorySize: 256, Timeout: 10, PackageType: 'Zip',
     Environment: {Variables: {A: '1'}}, Layers: ['arn:l:1'], Architectures: ['arm64'], Tags: {team: 'x'}, Code: {S3Bucket: 'b', S3Key: 'k.zip'},
@@ -111,12 +116,30 @@ test('createFunction with a new role retries while IAM propagates it, and only t
   const clock = fakeClock()
   await api(clock).createFunction({name: 'hello', role: 'r', code: {zipFile: new Uint8Array([1])}}, {newRole: true})
   expect(lambdaMock).toHaveReceivedCommandTimes(CreateFunctionCommand, 3)
-  expect(clock.sleeps).toEqual([3000, 3000])
+  expect(clock.sleeps).toEqual([1000, 2000]) // backing off, in fake time
 
   lambdaMock.reset()
   lambdaMock.on(CreateFunctionCommand).rejects(roleNotReady())
   expect(await rejectionOf(api().createFunction({name: 'hello', role: 'r', code: {zipFile: new Uint8Array([1])}}))).toMatchObject({code: 'InvalidParameterValueException'})
   expect(lambdaMock).toHaveReceivedCommandTimes(CreateFunctionCommand, 1)
+})
+
+test('the propagation retry gives up after a minute, and never retries another InvalidParameterValueException', async () => {
+  const roleNotReady = () => new InvalidParameterValueException({message: 'The role defined for the function cannot be assumed by Lambda.', $metadata: {httpStatusCode: 400}})
+  lambdaMock.on(CreateFunctionCommand).rejects(roleNotReady())
+  const clock = fakeClock()
+  const error = await rejectionOf(api(clock).createFunction({name: 'hello', role: 'r', code: {zipFile: new Uint8Array([1])}}, {newRole: true}))
+  expect(error).toMatchObject({code: 'InvalidParameterValueException', message: expect.stringContaining('cannot be assumed by Lambda') as string})
+  expect(clock.elapsed()).toBe(60_000)
+  expect(clock.sleeps.slice(0, 5)).toEqual([1000, 2000, 4000, 8000, 8000])
+
+  lambdaMock.reset()
+  const badHandler = new InvalidParameterValueException({message: 'Value index is invalid for handler.', $metadata: {httpStatusCode: 400}})
+  lambdaMock.on(CreateFunctionCommand).rejects(badHandler)
+  const other = fakeClock()
+  expect(await rejectionOf(api(other).createFunction({name: 'hello', role: 'r', code: {zipFile: new Uint8Array([1])}}, {newRole: true}))).toMatchObject({code: 'InvalidParameterValueException'})
+  expect(lambdaMock).toHaveReceivedCommandTimes(CreateFunctionCommand, 1)
+  expect(other.sleeps).toEqual([])
 })
 
 test('update waits until the function is idle, applies the change, then waits until it is applied', async () => {
@@ -133,7 +156,37 @@ test('update waits until the function is idle, applies the change, then waits un
   expect(lambdaMock).toHaveReceivedCommandWith(UpdateFunctionCodeCommand, {FunctionName: 'hello', ZipFile: Buffer.from('zip'), RevisionId: 'r1', Architectures: ['arm64']})
   // The settled function: its RevisionId is the one for the next change or publishVersion.
   expect(updated).toMatchObject({codeSha256: 'new=', revisionId: 'r3', lastUpdateStatus: 'Successful'})
-  expect(clock.sleeps).toEqual([1000, 1000]) // fake time: nothing really slept
+  expect(clock.sleeps).toEqual([]) // the SDK waiters pause on their own timers, not the clock
+})
+
+test('update skips the wait before the change when the caller has just read the function settled', async () => {
+  lambdaMock.on(GetFunctionCommand).resolves(fn({RevisionId: 'r3'}))
+  lambdaMock.on(UpdateFunctionConfigurationCommand).resolves({})
+  const settled = await api().getFunction('hello')
+  lambdaMock.resetHistory()
+  await api().update('hello', {kind: 'configuration', settings: {timeout: 9}, revisionId: 'r3'}, {settled})
+  expect(sent()).toEqual(['UpdateFunctionConfiguration', 'GetFunction'])
+  lambdaMock.resetHistory()
+  // A read that shows an update in progress is no reason to skip it.
+  await api().update('hello', {kind: 'configuration', settings: {timeout: 9}}, {settled: {...settled!, lastUpdateStatus: 'InProgress'}})
+  expect(sent()).toEqual(['GetFunction', 'UpdateFunctionConfiguration', 'GetFunction'])
+})
+
+test('a function that reports no State or LastUpdateStatus (older functions, other endpoints) counts as settled', async () => {
+  lambdaMock.on(GetFunctionCommand).resolves({Configuration: {FunctionName: 'hello', FunctionArn: ARN, RevisionId: 'r1'}})
+  lambdaMock.on(UpdateFunctionConfigurationCommand).resolves({})
+  const updated = await api(undefined, {maxWaitSeconds: 3600}).update('hello', {kind: 'configuration', settings: {timeout: 9}})
+  expect(updated).toMatchObject({state: 'Active', lastUpdateStatus: 'Successful'})
+  expect(sent()).toEqual(['GetFunction', 'UpdateFunctionConfiguration', 'GetFunction'])
+})
+
+test('a read that fails for good stops a wait at once instead of retrying until the deadline', async () => {
+  const denied = Object.assign(new Error('User is not authorized to perform: lambda:GetFunction'), {name: 'AccessDeniedException', $metadata: {httpStatusCode: 403}})
+  lambdaMock.on(GetFunctionCommand).resolvesOnce(fn()).rejects(denied)
+  lambdaMock.on(UpdateFunctionCodeCommand).resolves({})
+  const error = await rejectionOf(api(undefined, {maxWaitSeconds: 3600}).update('hello', {kind: 'code', code: {s3Bucket: 'b', s3Key: 'k'}}))
+  expect(error).toMatchObject({code: 'AccessDenied', message: 'AWS denied lambda:GetFunction in eu-west-1.'})
+  expect(sent()).toEqual(['GetFunction', 'UpdateFunctionCode', 'GetFunction'])
 })
 
 test('update sends a configuration change under the Lambda names, with the RevisionId', async () => {
@@ -195,15 +248,12 @@ test('an update that fails says why', async () => {
   expect(error).toMatchObject({code: 'FunctionFailed', message: 'Function "hello" failed to finish updating (update status Failed): Lambda was unable to configure your environment variables because they exceed 4 KB.'})
 })
 
-test('a wait that runs out names the function, the status it is stuck in and why, after fake time only', async () => {
-  const clock = fakeClock()
+test('a wait that runs out reads the function once more and names the status it is stuck in and why', async () => {
   lambdaMock.on(GetFunctionCommand).resolves(fn({LastUpdateStatus: 'InProgress', LastUpdateStatusReason: 'Creating ENIs'}))
-  const error = await rejectionOf(api(clock).update('hello', {kind: 'code', code: {s3Bucket: 'b', s3Key: 'k'}}))
-  expect(error).toMatchObject({code: 'WaitTimedOut', message: 'Function "hello" didn\'t finish its previous update within 600s; it is still in update status InProgress (Creating ENIs).'})
+  const error = await rejectionOf(api(undefined, {maxWaitSeconds: 0.05, pollSeconds: 0.01, maxPollSeconds: 0.01}).update('hello', {kind: 'code', code: {s3Bucket: 'b', s3Key: 'k'}}))
+  expect(error).toMatchObject({code: 'WaitTimedOut', message: 'Function "hello" didn\'t finish its previous update within 0.05s; it is still in update status InProgress (Creating ENIs).'})
   expect(lambdaMock).not.toHaveReceivedCommand(UpdateFunctionCodeCommand)
-  expect(clock.elapsed()).toBe(600_000)
-  // Polls back off: 1 s, 2 s, 4 s, 8 s, then every 10 s; the last pause ends at the deadline.
-  expect(clock.sleeps.slice(0, 6)).toEqual([1000, 2000, 4000, 8000, 10_000, 10_000])
+  expect(sent().length).toBeGreaterThanOrEqual(2) // the waiter's reads, then the one that says where it is stuck
 })
 
 test('update of tags uses the function ARN from the read before the change', async () => {
@@ -225,9 +275,9 @@ test('update of reserved concurrency puts a number and deletes for none', async 
 })
 
 test('an abort stops a wait at once, with the abort reason, and sends nothing more', {timeout: 10_000}, async () => {
-  // The real clock and an hour-long poll: only the abort can end this wait in time.
+  // Hour-long pauses: only the abort can end this wait in time.
   lambdaMock.on(GetFunctionCommand).resolves(fn({LastUpdateStatus: 'InProgress'}))
-  const lambda = api(undefined, {clock: systemClock, pollSeconds: 3600, maxWaitSeconds: 7200})
+  const lambda = api(undefined, {clock: systemClock, pollSeconds: 3600, maxPollSeconds: 3600, maxWaitSeconds: 7200})
   const controller = new AbortController()
   const update = lambda.update('hello', {kind: 'code', code: {s3Bucket: 'b', s3Key: 'k'}}, {signal: controller.signal})
   await new Promise((resolve) => setTimeout(resolve, 50))
@@ -246,13 +296,34 @@ test('an aborted signal stops a call before anything is sent', async () => {
 
 test('publishVersion waits for the function, sends the CodeSha256 and RevisionId, and waits for the version to be Active', async () => {
   lambdaMock.on(GetFunctionCommand, {FunctionName: 'hello', Qualifier: undefined}).resolves(fn())
-  lambdaMock.on(GetFunctionCommand, {FunctionName: 'hello', Qualifier: '7'}).resolvesOnce(fn({Version: '7', State: 'Pending'})).resolves(fn({Version: '7', RevisionId: 'v7'}))
-  lambdaMock.on(PublishVersionCommand).resolves({Version: '7', FunctionArn: `${ARN}:7`, CodeSha256: 'abc='})
+  lambdaMock.on(GetFunctionConfigurationCommand, {FunctionName: 'hello', Qualifier: '7'}).resolvesOnce({Version: '7', State: 'Pending'}).resolves({Version: '7', State: 'Active', RevisionId: 'v7'})
+  lambdaMock.on(PublishVersionCommand).resolves({Version: '7', FunctionArn: `${ARN}:7`, CodeSha256: 'abc=', State: 'Pending'})
   const version = await api().publishVersion('hello', {codeSha256: 'abc=', revisionId: 'r2'})
   expect(version).toMatchObject({version: '7', arn: `${ARN}:7`, codeSha256: 'abc=', revisionId: 'v7'})
-  expect(sent()).toEqual(['GetFunction', 'PublishVersion', 'GetFunction', 'GetFunction'])
+  // waitUntilPublishedVersionActive reads the version's configuration until it is Active.
+  expect(sent()).toEqual(['GetFunction', 'PublishVersion', 'GetFunctionConfiguration', 'GetFunctionConfiguration'])
   expect(lambdaMock).toHaveReceivedCommandWith(PublishVersionCommand, {FunctionName: 'hello', CodeSha256: 'abc=', RevisionId: 'r2'})
-  expect(lambdaMock).toHaveReceivedNthCommandWith(GetFunctionCommand, 3, {FunctionName: 'hello', Qualifier: '7'})
+})
+
+test('publishVersion after a settled read publishes at once, and a version Active on publish needs no wait', async () => {
+  lambdaMock.on(PublishVersionCommand).resolves({Version: '8', FunctionArn: `${ARN}:8`, CodeSha256: 'abc=', State: 'Active', RevisionId: 'v8'})
+  const settled = {name: 'hello', arn: ARN, version: '$LATEST', packageType: 'Zip', role: 'r', codeSha256: 'abc=', codeSize: 1, environment: {}, architecture: 'x86_64', layers: [], tags: {}, state: 'Active', lastUpdateStatus: 'Successful'} as const
+  const version = await api().publishVersion('hello', {codeSha256: 'abc=', revisionId: 'r2', description: 'abc1234'}, {settled})
+  expect(version).toMatchObject({version: '8', revisionId: 'v8'})
+  expect(sent()).toEqual(['PublishVersion'])
+  expect(lambdaMock).toHaveReceivedCommandWith(PublishVersionCommand, {FunctionName: 'hello', CodeSha256: 'abc=', RevisionId: 'r2', Description: 'abc1234'})
+})
+
+test('latestVersion follows every page and returns the newest version with its configuration', async () => {
+  lambdaMock
+    .on(ListVersionsByFunctionCommand, {FunctionName: 'hello', Marker: undefined})
+    .resolves({Versions: [{Version: '$LATEST'}, {Version: '9', CodeSha256: 'a='}], NextMarker: 'm1'})
+    .on(ListVersionsByFunctionCommand, {FunctionName: 'hello', Marker: 'm1'})
+    .resolves({Versions: [{Version: '10', CodeSha256: 'b=', MemorySize: 512, TracingConfig: {Mode: 'Active'}}]})
+  expect(await api().latestVersion('hello')).toMatchObject({version: '10', codeSha256: 'b=', memorySize: 512, tracing: 'Active'})
+  lambdaMock.reset()
+  lambdaMock.on(ListVersionsByFunctionCommand).resolves({Versions: [{Version: '$LATEST'}]})
+  expect(await api().latestVersion('hello')).toBeUndefined()
 })
 
 test('listVersions follows every page and leaves out $LATEST', async () => {
