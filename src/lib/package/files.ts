@@ -64,7 +64,10 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
     const name = matchable(file.rel)
     if (!isIncluded(name) || isExcluded(name)) continue
     found.push(name)
-    const secret = isSensitivePath(prefix + name) || (file.realRel !== file.rel && isSensitivePath(prefix + matchable(file.realRel)))
+    // Judged by its path and by where it really is (a link's target can be a secret); the node_modules
+    // exemption holds only when the real file is inside a node_modules directory too.
+    const installed = file.real.split(path.sep).includes('node_modules')
+    const secret = isSensitivePath(prefix + name, installed) || isSensitivePath(prefix + matchable(file.realRel), installed)
     if (secret && !explicit(name)) sensitive.push(file.rel)
     else if (name !== file.rel) unsupported.push(file.rel)
     else kept.push(file)

@@ -65,7 +65,10 @@ function formatShare(share: number): string {
  */
 export function reportLeftOut(what: string, dir: string, files: CollectedFiles, to: {readonly output: Output; readonly warn: (message: string) => void}, includeKey?: string): void {
   const title = what.charAt(0).toUpperCase() + what.slice(1)
-  if (files.sensitive.length > 0) to.output.info(`Left out of ${what}: ${list(files.sensitive)} (they look like secrets or local state; name them in "include" to package them).`)
+  if (files.sensitive.length > 0) {
+    const how = includeKey === undefined ? '' : `; name them in ${includeKey} to package them`
+    to.output.info(`Left out of ${what}: ${list(files.sensitive)} (they look like secrets or local state${how}).`)
+  }
   const outside = files.skippedLinks.filter((link) => link.reason === 'outside')
   const loops = files.skippedLinks.filter((link) => link.reason === 'loop')
   const dangling = files.skippedLinks.filter((link) => link.reason === 'dangling')

@@ -27,10 +27,15 @@ const isSensitiveTail = picomatch(SENSITIVE_PATHS.map((tail) => `**/${tail}`), O
 /** Inside node_modules, packages legitimately ship CA bundles (*.pem) and examples (.env.example): only VCS and sling state count. */
 const isStateName = picomatch(['.git', '.sling'], OPTIONS)
 
-/** True when the path (posix, relative) holds a secret-looking segment or ends in a secret-looking path. */
-export function isSensitivePath(file: string): boolean {
+/**
+ * True when the path (posix, relative) holds a secret-looking segment or ends in a secret-looking path.
+ * `installed` says whether the file really lives inside a node_modules directory: only then does a
+ * node_modules segment in its path earn the exemption. A workspace package linked into node_modules
+ * (node_modules/@me/shared -> ../../packages/shared) is the project's own source, .env and keys included.
+ */
+export function isSensitivePath(file: string, installed = true): boolean {
   const segments = file.split('/')
-  const inPackage = segments.includes('node_modules')
+  const inPackage = installed && segments.includes('node_modules')
   if (segments.some((segment) => (inPackage ? isStateName(segment) : isSensitiveName(segment)))) return true
   return !inPackage && isSensitiveTail(file)
 }

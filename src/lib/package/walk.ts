@@ -21,6 +21,8 @@ export interface WalkedFile {
   readonly rel: string
   /** Where to read it. */
   readonly file: string
+  /** Its real absolute path, all links resolved. */
+  readonly real: string
   /**
    * Where it really is, relative to the source, or to the parent of an explicitly included target
    * outside it (so that target's own name counts): a link's *target* can be a secret.
@@ -103,7 +105,7 @@ async function visit(entry: Dirent, frame: Frame, state: State): Promise<void> {
   if (entry.isDirectory()) {
     if (state.options.enter(rel)) await walkDir({...frame, dir: file, rel, real, chain: [...frame.chain, real]}, state)
   } else if (entry.isFile()) {
-    state.files.push({rel, file, realRel: relative(frame.bound, real)})
+    state.files.push({rel, file, real, realRel: relative(frame.bound, real)})
   } // sockets, FIFOs and devices aren't files Lambda could use
 }
 
@@ -130,7 +132,7 @@ async function visitLink(rel: string, file: string, frame: Frame, state: State):
     if (frame.chain.some((dir) => isWithin(dir, real))) return void state.skipped.push({rel, target: real, directory, reason: 'loop'})
     if (state.options.enter(rel)) await walkDir({dir: file, rel, real, chain: [...frame.chain, real], bounds, bound}, state)
   } else if (stats.isFile()) {
-    state.files.push({rel, file, realRel: relative(bound, real), stats})
+    state.files.push({rel, file, real, realRel: relative(bound, real), stats})
   }
 }
 
