@@ -32,6 +32,16 @@ export interface WalkedFile {
   readonly stats?: Stats
 }
 
+/** A directory entry whose name isn't valid UTF-8: it can't be named in a zip, so it is refused, never dropped. */
+export interface BadName {
+  /** Its path, invalid bytes decoded as U+FFFD (which "?" in a pattern matches). */
+  readonly rel: string
+  /** Its path with each invalid byte escaped: caf\xe9.txt. */
+  readonly shown: string
+  /** A directory the walk would have entered (its files can't be named either). */
+  readonly directory: boolean
+}
+
 export interface SkippedLink {
   readonly rel: string
   /** The real path it points to (empty when it points nowhere). */
@@ -63,6 +73,7 @@ interface State {
   readonly options: WalkOptions
   readonly files: WalkedFile[]
   readonly skipped: SkippedLink[]
+  readonly badNames: BadName[]
 }
 
 /**
@@ -71,37 +82,40 @@ interface State {
  * that contains it is never followed, so no cycle loops and no file is zipped twice. An unreadable
  * directory is an error: silently dropping its files would ship a broken function.
  */
-export async function walk(options: WalkOptions): Promise<{files: WalkedFile[]; skipped: SkippedLink[]}> {
+export async function walk(options: WalkOptions): Promise<{files: WalkedFile[]; skipped: SkippedLink[]; badNames: BadName[]}> {
   let real: string
   try {
     real = await realpath(options.root)
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {files: [], skipped: []} // reported as "nothing to package"
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {files: [], skipped: [], badNames: []} // reported as "nothing to package"
     throw unreadable(options.root, error)
   }
   const bound = {real, base: real}
   // Skipped directories that contain the source (an --out-dir above it) don't hide it.
-  const state: State = {skip: (options.skip ?? []).filter((dir) => !isWithin(real, dir)), options, files: [], skipped: []}
+  const state: State = {skip: (options.skip ?? []).filter((dir) => !isWithin(real, dir)), options, files: [], skipped: [], badNames: []}
   await walkDir({dir: options.root, rel: '', real, chain: [real], bounds: [bound], bound}, state)
-  return {files: state.files, skipped: state.skipped}
+  return {files: state.files, skipped: state.skipped, badNames: state.badNames}
 }
 
 async function walkDir(frame: Frame, state: State): Promise<void> {
   if (state.skip.some((skip) => isWithin(frame.real, skip))) return
-  let entries: Dirent[]
+  let entries: Dirent<Buffer>[]
   try {
-    entries = await readdir(frame.dir, {withFileTypes: true})
+    // Names as bytes: read as strings, a name that isn't UTF-8 decodes to one that doesn't exist (ENOENT).
+    entries = await readdir(frame.dir, {withFileTypes: true, encoding: 'buffer'})
   } catch (error) {
     throw unreadable(frame.dir, error)
   }
   await Promise.all(entries.map((entry) => visit(entry, frame, state)))
 }
 
-async function visit(entry: Dirent, frame: Frame, state: State): Promise<void> {
-  const rel = frame.rel === '' ? entry.name : `${frame.rel}/${entry.name}`
-  const file = path.join(frame.dir, entry.name)
+async function visit(entry: Dirent<Buffer>, frame: Frame, state: State): Promise<void> {
+  const name = utf8(entry.name)
+  const rel = frame.rel === '' ? (name ?? lossy(entry.name)) : `${frame.rel}/${name ?? lossy(entry.name)}`
+  if (name === undefined) return badName(entry, rel, frame, state)
+  const file = path.join(frame.dir, name)
   if (entry.isSymbolicLink()) return visitLink(rel, file, frame, state)
-  const real = path.join(frame.real, entry.name)
+  const real = path.join(frame.real, name)
   if (entry.isDirectory()) {
     if (state.options.enter(rel)) await walkDir({...frame, dir: file, rel, real, chain: [...frame.chain, real]}, state)
   } else if (entry.isFile()) {
@@ -134,6 +148,41 @@ async function visitLink(rel: string, file: string, frame: Frame, state: State):
   } else if (stats.isFile()) {
     state.files.push({rel, file, real, realRel: relative(bound, real), stats})
   }
+}
+
+function badName(entry: Dirent<Buffer>, rel: string, frame: Frame, state: State): void {
+  const directory = entry.isDirectory()
+  if (directory ? !state.options.enter(rel) : !entry.isFile() && !entry.isSymbolicLink()) return
+  const shown = frame.rel === '' ? escapeBytes(entry.name) : `${frame.rel}/${escapeBytes(entry.name)}`
+  state.badNames.push({rel, shown, directory})
+}
+
+const strict = new TextDecoder('utf-8', {fatal: true})
+const loose = new TextDecoder('utf-8')
+
+/** The name, or undefined when its bytes aren't valid UTF-8. */
+function utf8(bytes: Buffer): string | undefined {
+  try {
+    return strict.decode(bytes)
+  } catch {
+    return undefined
+  }
+}
+
+function lossy(bytes: Buffer): string {
+  return loose.decode(bytes)
+}
+
+/** Valid UTF-8 as is, every other byte as \xNN. */
+export function escapeBytes(bytes: Buffer): string {
+  let shown = ''
+  let at = 0
+  while (at < bytes.length) {
+    const length = [1, 2, 3, 4].find((n) => at + n <= bytes.length && utf8(bytes.subarray(at, at + n)) !== undefined)
+    shown += length === undefined ? `\\x${bytes[at]!.toString(16).padStart(2, '0')}` : bytes.subarray(at, at + length).toString('utf8')
+    at += length ?? 1
+  }
+  return shown
 }
 
 function innermost(bounds: readonly Bound[], real: string): Bound | undefined {

@@ -134,3 +134,41 @@ test('a file with an odd name can be left out with "exclude", as the hint says',
   const {names} = await packageRaw(load)
   expect(names).toEqual(['index.mjs'])
 })
+
+/** Creates `app/<name>` (raw bytes); false where the file system refuses names that aren't UTF-8 (macOS). */
+async function writeRaw(dir: string, name: Buffer, directory: boolean): Promise<boolean> {
+  const file = Buffer.concat([Buffer.from(path.join(dir, 'app') + path.sep), name])
+  try {
+    if (!directory) await writeFile(file, 'x\n')
+    else {
+      await mkdir(file)
+      await writeFile(Buffer.concat([file, Buffer.from('/inner.js')]), 'x\n')
+    }
+    return true
+  } catch {
+    return false
+  }
+}
+
+test.each([
+  ['file', false, '"caf\\xe9.txt"', 'caf?.txt'],
+  ['directory', true, '"caf\\xe9.txt"', 'caf?.txt'],
+])('a %s whose name is not UTF-8 is refused with an error naming it (escaped), never dropped', async (_what, directory, shown, pattern) => {
+  const {dir, load} = await rawProject({})
+  if (!(await writeRaw(dir, Buffer.from('caf\xe9.txt', 'latin1'), directory))) return
+
+  const error = await packageFunctions({config: await load()}, {output: silentOutput()}).catch((e: unknown) => e)
+
+  expect(error).toBeInstanceOf(UserError)
+  expect((error as UserError).code).toBe('UnsupportedFileName')
+  expect((error as UserError).message).toContain(shown)
+  expect((error as UserError).message).toContain("aren't UTF-8")
+  expect((error as UserError).hints.join(' ')).toContain(`"${pattern}"`)
+})
+
+test('a file whose name is not UTF-8 can be left out with "exclude", as the hint says', async () => {
+  const {dir, load} = await rawProject({}, {}, {exclude: ['caf?.txt']})
+  if (!(await writeRaw(dir, Buffer.from('caf\xe9.txt', 'latin1'), false))) return
+  const {names} = await packageRaw(load)
+  expect(names).toEqual(['index.mjs'])
+})
