@@ -71,8 +71,12 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
     // Judged by its path and by where it really is (a link's target can be a secret); the node_modules
     // exemption holds only when the real file is inside a node_modules directory too.
     const installed = file.real.split(path.sep).includes('node_modules')
-    const secret = isSensitivePath(prefix + name, installed) || isSensitivePath(prefix + matchable(file.realRel), installed)
-    if (secret && !explicit(name)) sensitive.push(file.rel)
+    // Naming a link in "include" vouches for the link's own name only: a secret it leads to
+    // (abscred -> ~/.aws/credentials) stays out unless "include" names that file itself too.
+    const real = matchable(file.realRel)
+    if (real !== name) found.push(real) // an include pattern naming the secret file behind a link matches it
+    const secret = (isSensitivePath(prefix + name, installed) && !explicit(name)) || (isSensitivePath(prefix + real, installed) && !explicit(real))
+    if (secret) sensitive.push(file.rel)
     else if (name !== file.rel) unsupported.push({shown: JSON.stringify(file.rel), pattern: name})
     else kept.push(file)
   }

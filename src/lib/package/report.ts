@@ -6,6 +6,7 @@ import {renderBars} from './analyze.js'
 import type {CollectedFiles} from './files.js'
 import type {LimitUse} from './limits.js'
 import type {PackageResult} from './package.js'
+import {isSensitiveTarget} from './sensitive.js'
 import type {SkippedLink} from './walk.js'
 
 const ANALYZE_TOP = 15
@@ -72,13 +73,17 @@ export function reportLeftOut(what: string, dir: string, files: CollectedFiles, 
   const outside = files.skippedLinks.filter((link) => link.reason === 'outside')
   const loops = files.skippedLinks.filter((link) => link.reason === 'loop')
   const dangling = files.skippedLinks.filter((link) => link.reason === 'dangling')
-  const [first] = outside
-  if (first !== undefined) {
-    const how = includeKey === undefined ? 'copy what they point to into the layer to package it' : `to package what one points to, name it in ${includeKey} (e.g. "${first.directory ? `${first.rel}/**` : first.rel}")`
-    to.warn(`${title}: left out symlinks that lead out of ${displayPath(dir)}: ${list(outside.map(describeLink))}; ${how}.`)
-  }
+  if (outside.length > 0) to.warn(`${title}: left out symlinks that lead out of ${displayPath(dir)}: ${list(outside.map(describeLink))}; ${howToFollow(outside, includeKey)}.`)
   if (loops.length > 0) to.warn(`${title}: didn't follow symlinks to a folder that contains them (the files would be zipped twice, or forever): ${list(loops.map(describeLink))}.`)
   if (dangling.length > 0) to.output.debug(`${title}: skipped symlinks that point to nothing: ${list(dangling.map((link) => link.rel))}.`)
+}
+
+/** Never suggests following a link to a secret-looking target (a literal include would ship ~/.aws/credentials). */
+function howToFollow(outside: readonly SkippedLink[], includeKey: string | undefined): string {
+  if (includeKey === undefined) return 'copy what they point to into the layer to package it'
+  const example = outside.find((link) => !isSensitiveTarget(link.target))
+  if (example === undefined) return 'they lead to secret-looking files: copy what you need into the source instead'
+  return `to package what one points to, name it in ${includeKey} (e.g. "${example.directory ? `${example.rel}/**` : example.rel}")`
 }
 
 function describeLink(link: SkippedLink): string {

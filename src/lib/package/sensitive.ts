@@ -41,6 +41,15 @@ export function isSensitivePath(file: string, installed = true): boolean {
 }
 
 /**
+ * True when a link's target (an absolute path) is itself secret-looking: its name, or its folder
+ * and name (~/.aws/credentials, ~/.ssh/config, ~/.docker/config.json).
+ */
+export function isSensitiveTarget(target: string): boolean {
+  const segments = target.split(/[\\/]/).filter((segment) => segment !== '')
+  return isSensitivePath(segments.slice(-2).join('/'), false)
+}
+
+/**
  * A matcher for the paths an include pattern names explicitly: either the pattern is the literal
  * path ("dotenv", "config/prod.env"), or one of its segments is itself a secret-looking name
  * (".env.production", "certs/*.pem"). "**" or "*.json" never count: a broad pattern must not

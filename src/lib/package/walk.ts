@@ -24,8 +24,8 @@ export interface WalkedFile {
   /** Its real absolute path, all links resolved. */
   readonly real: string
   /**
-   * Where it really is, relative to the source, or to the parent of an explicitly included target
-   * outside it (so that target's own name counts): a link's *target* can be a secret.
+   * Where it really is, relative to the source, or to the grandparent of an explicitly included target
+   * outside it (so that target's own folder and name count): a link's *target* can be a secret.
    */
   readonly realRel: string
   /** Known when the file was reached through a link (its target's stats). */
@@ -139,7 +139,8 @@ async function visitLink(rel: string, file: string, frame: Frame, state: State):
   let bound = innermost(bounds, real)
   if (bound === undefined) {
     if (!state.options.mayLeave(rel)) return void state.skipped.push({rel, target: real, directory, reason: 'outside'})
-    bound = {real, base: path.dirname(real)}
+    // Relative to the target's grandparent: its folder and name count (abscred -> ~/.aws/credentials is ".aws/credentials").
+    bound = {real, base: path.dirname(path.dirname(real))}
     bounds = [...bounds, bound]
   }
   if (directory) {

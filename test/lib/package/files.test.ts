@@ -47,7 +47,7 @@ test('a symlink out of the source is not followed, and the warning says how to i
 
   expect(names).toEqual(['index.mjs'])
   expect(warnings).toHaveLength(1)
-  expect(warnings[0]).toMatch(/^Function raw: left out symlinks that lead out of .*app: cfg \(→ .*\.aws\), dotenv \(→ .*\.env\), lib \(→ .*lib\), up \(→ .*\); to package what one points to, name it in functions\.raw\.include \(e\.g\. "cfg\/\*\*"\)\.$/)
+  expect(warnings[0]).toMatch(/^Function raw: left out symlinks that lead out of .*app: cfg \(→ .*\.aws\), dotenv \(→ .*\.env\), lib \(→ .*lib\), up \(→ .*\); to package what one points to, name it in functions\.raw\.include \(e\.g\. "lib\/\*\*"\)\.$/)
 })
 
 test('a symlink out of the source is followed when "include" names it, but what it leads to is still checked for secrets', async () => {
@@ -59,6 +59,32 @@ test('a symlink out of the source is followed when "include" names it, but what 
   expect(names).toEqual(['index.mjs', 'shared/util.js'])
   expect(fn.excludedSensitive).toEqual(['cfg/credentials', 'shared/.env'])
   expect(warnings).toEqual([])
+})
+
+test('the warning never suggests including a link that leads to a secret', async () => {
+  const home = await outside({'.aws/credentials': 'secret\n', 'lib/util.js': 'x\n'})
+  const {load} = await rawProject({}, {'app/abscred': path.join(home, '.aws/credentials'), 'app/awsdir': path.join(home, '.aws'), 'app/lib': path.join(home, 'lib')})
+
+  const {warnings} = await packageRaw(load)
+
+  expect(warnings).toHaveLength(1)
+  expect(warnings[0]).toContain('abscred (→ ')
+  expect(warnings[0]).toMatch(/name it in functions\.raw\.include \(e\.g\. "lib\/\*\*"\)\.$/)
+})
+
+test("including a link by name doesn't vouch for the secret it leads to; naming the secret file itself does", async () => {
+  const home = await outside({'.aws/credentials': 'secret\n', 'x/.env': 'S=1\n'})
+  const links = {'app/abscred': path.join(home, '.aws/credentials'), 'app/dotenv': path.join(home, 'x/.env'), 'app/inner': 'conf/.env'}
+  const byLink = await rawProject({'app/conf/.env': 'S=2\n'}, links, {include: ['**', 'abscred', 'dotenv', 'inner']})
+
+  const refused = await packageRaw(byLink.load)
+
+  expect(refused.names).toEqual(['index.mjs'])
+  expect(refused.fn.excludedSensitive).toEqual(['abscred', 'conf/.env', 'dotenv', 'inner'])
+
+  const byFile = await rawProject({'app/conf/.env': 'S=2\n'}, links, {include: ['**', 'abscred', '.aws/credentials', 'inner', 'conf/.env']})
+  const shipped = await packageRaw(byFile.load)
+  expect(shipped.names).toEqual(['abscred', 'conf/.env', 'index.mjs', 'inner'])
 })
 
 test('a symlink inside the source is followed, and its target decides too: a link to a secret is a secret', async () => {
