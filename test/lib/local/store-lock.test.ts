@@ -216,3 +216,24 @@ test('a process is alive only while the same process runs under its pid', async 
   // Our pid with another start identity: a process that had this pid before (pid reuse) and is gone.
   if (me.start !== undefined) expect(await isProcessAlive({...me, start: 'an earlier process'})).toBe(false)
 })
+
+test.runIf(process.platform === 'linux')('a holder whose /proc entry can\'t be read (EMFILE) counts as alive: its lock is waited for, not broken', async () => {
+  const me = await currentProcess()
+  const identity = path.join(ROOT, 'dist/lib/local/process-identity.js')
+  // A child with few file descriptors uses them all up, then asks whether this (live) process runs.
+  const script = `
+    import {openSync} from 'node:fs'
+    import {isProcessAlive} from ${JSON.stringify(identity)}
+    const held = []
+    try { for (;;) held.push(openSync('/dev/null', 'r')) } catch (error) { if (error.code !== 'EMFILE') throw error }
+    const alive = await isProcessAlive(${JSON.stringify(me)})
+    console.log(JSON.stringify({alive, exhausted: held.length > 0}))
+  `
+  const proc = spawn('sh', ['-c', `ulimit -n 64 && exec "${process.execPath}" --input-type=module -e "$0"`, script], {cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit']})
+  cleanups.push(() => void proc.kill('SIGKILL'))
+  let out = ''
+  proc.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
+  await new Promise((resolve) => proc.on('exit', resolve))
+
+  expect(JSON.parse(out)).toEqual({alive: true, exhausted: true})
+})
