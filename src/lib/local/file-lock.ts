@@ -1,6 +1,13 @@
 /**
  * An inter-process lock file whose holder is judged by liveness, never by age.
  *
+ * Hand-written on purpose. proper-lockfile (the well-kept choice) judges a holder stale by the age of
+ * its lock's mtime, which a live holder must keep refreshing: a holder that is alive but slow to refresh
+ * (a long transaction, a stopped process, a busy event loop) loses the lock, which sling's store must
+ * never allow; and its takeover of a stale lock (remove, then mkdir) lets two contenders both win.
+ * Native lock addons (flock/fcntl bindings) need a compiler at install time. What is below is small:
+ * link() to take, a marker per takeover, a token to release.
+ *
  * - Taking it: the owner record (pid, host, start identity, a fresh token) is written to a temporary
  *   file first, then hard-linked to the lock's name. link() fails when the name exists, so exactly one
  *   contender wins and nobody ever reads a half-written record.

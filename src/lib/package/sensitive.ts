@@ -10,16 +10,22 @@ import picomatch from 'picomatch'
 export const SENSITIVE_NAMES = [
   // Environment files: .env, .env.production, prod.env, .envrc (direnv).
   '.env', '.env.*', '*.env', '.envrc',
-  // Version control and tool state: history, local builds, Terraform state (which holds secrets in clear).
-  '.git', '.sling', '.terraform', 'terraform.tfstate', 'terraform.tfstate.*',
-  // Credential stores of common tools.
-  '.aws', '.ssh', '.npmrc', '.netrc', '.git-credentials', '.pgpass', '.htpasswd', '.vault-token', 'credentials.json',
+  // Version control and tool state: history, local builds, Terraform state and variable files (both
+  // hold secrets in clear: tfvars are where passwords and keys are handed to Terraform).
+  '.git', '.sling', '.terraform', 'terraform.tfstate', 'terraform.tfstate.*', '*.tfvars', '*.tfvars.json',
+  // Credential stores of common tools. npm and yarn keep registry auth tokens in .npmrc / .yarnrc(.yml),
+  // PyPI in .pypirc; gcloud's user credentials are application_default_credentials.json.
+  '.aws', '.ssh', '.npmrc', '.yarnrc', '.yarnrc.yml', '.pypirc', '.netrc', '.git-credentials', '.pgpass', '.htpasswd', '.vault-token',
+  'credentials.json', 'application_default_credentials.json',
   // Private keys, certificates with keys, password databases.
   '*.pem', '*.key', '*.p12', '*.pfx', '*.kdbx', 'id_rsa*', 'id_dsa*', 'id_ecdsa*', 'id_ed25519*',
 ] as const
 
-/** Secret only at the end of this path: `config.json` alone is harmless, `.docker/config.json` holds registry tokens. */
-export const SENSITIVE_PATHS = ['.docker/config.json'] as const
+/**
+ * Secret only at the end of these paths: `config.json` and `config` alone are harmless, but
+ * `.docker/config.json` holds registry tokens and `.kube/config` cluster credentials.
+ */
+export const SENSITIVE_PATHS = ['.docker/config.json', '.kube/config'] as const
 
 const OPTIONS = {dot: true, nocase: true} as const
 const isSensitiveName = picomatch([...SENSITIVE_NAMES], OPTIONS)

@@ -113,14 +113,15 @@ test('secret names match whatever their case', async () => {
 })
 
 test('common credential and state files are never packaged', async () => {
-  const secrets = ['.git-credentials', '.pgpass', '.docker/config.json', 'credentials.json', 'prod.env', 'terraform.tfstate', 'terraform.tfstate.backup', '.terraform/providers/p.json', 'vault.kdbx', '.htpasswd', '.vault-token', 'conf/.npmrc', 'id_ed25519']
+  const secrets = ['.git-credentials', '.pgpass', '.docker/config.json', 'credentials.json', 'prod.env', 'terraform.tfstate', 'terraform.tfstate.backup', '.terraform/providers/p.json', 'vault.kdbx', '.htpasswd', '.vault-token', 'conf/.npmrc', 'id_ed25519',
+    'prod.tfvars', 'infra/prod.auto.tfvars', 'vars.tfvars.json', '.kube/config', '.pypirc', 'gcloud/application_default_credentials.json', '.yarnrc.yml', '.yarnrc']
   const {fn, names} = await packageRaw((await rawProject(Object.fromEntries(secrets.map((name) => [`app/${name}`, 'secret\n'])))).load)
   expect(names).toEqual(['index.mjs'])
   expect(fn.excludedSensitive).toEqual([...secrets].sort())
 })
 
 test('harmless files that only look like secret names are packaged', async () => {
-  const harmless = ['env.js', 'environment.ts', 'lib/envelope.js', 'keys.js', 'monkey.js', 'Keyboard.JS', 'credentials.ts', 'aws/client.js', 'docker/config.json', 'config.json', 'terraform.tf', 'pem.js', 'src/token.js', 'dotenv/index.js', 'git/notes.md']
+  const harmless = ['env.js', 'environment.ts', 'lib/envelope.js', 'keys.js', 'monkey.js', 'Keyboard.JS', 'credentials.ts', 'aws/client.js', 'docker/config.json', 'config.json', 'terraform.tf', 'pem.js', 'src/token.js', 'dotenv/index.js', 'git/notes.md', 'kube/config', 'config', 'variables.tf', 'yarnrc.js']
   const {fn, names} = await packageRaw((await rawProject(Object.fromEntries(harmless.map((name) => [`app/${name}`, 'ok\n'])))).load)
   expect(names).toEqual(['index.mjs', ...harmless].sort())
   expect(fn.excludedSensitive).toEqual([])
