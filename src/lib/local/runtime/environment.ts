@@ -44,6 +44,8 @@ export type RawOutcome =
   | {readonly kind: 'exit'; readonly description: string}
   /** The worker went over MemorySize and was stopped. */
   | {readonly kind: 'oom'}
+  /** The response (or error payload) was over Lambda's limit; the worker kept it. */
+  | {readonly kind: 'too-large'; readonly bytes: number}
 
 export interface RawInvocation {
   readonly outcome: RawOutcome
@@ -207,7 +209,7 @@ export class ExecutionEnvironment {
     const durationMs = performance.now() - started
     this.lastUsed = Date.now()
     const outcome = await this.outcomeOf(answer)
-    const reported = answer.type === 'result' || answer.type === 'error' ? answer.maxMemoryMb : 0
+    const reported = answer.type === 'result' || answer.type === 'error' || answer.type === 'too-large' ? answer.maxMemoryMb : 0
     return {outcome, initLogs, logs: this.takeLogs(outcome), durationMs, initDurationMs, maxMemoryMb: Math.max(reported, this.peakMb())}
   }
 
@@ -218,6 +220,9 @@ export class ExecutionEnvironment {
       case 'error':
         if (answer.exit) await this.waitForExit()
         return {kind: 'error', error: answer.error, fatal: answer.exit === true}
+      case 'too-large':
+        if (answer.exit) await this.waitForExit()
+        return {kind: 'too-large', bytes: Number(answer.bytes) || 0}
       case 'timeout':
         this.kill()
         return {kind: 'timeout'}

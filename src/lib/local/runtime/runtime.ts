@@ -226,6 +226,10 @@ function describeInvocation(spec: FunctionSpec, logStream: string, requestId: st
       error = {errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: ${raw.outcome.description}`}
       status = `error\tError Type: Runtime.ExitError`
       break
+    case 'too-large':
+      // What Lambda answers (its message says 6291556, not the 6291456 it enforces).
+      error = {errorMessage: 'Response payload size exceeded maximum allowed payload size (6291556 bytes).', errorType: 'Function.ResponseSizeTooLarge'}
+      break
     case 'oom':
       // Lambda's sandbox kills the runtime; the REPORT line's Max Memory Used is then the limit.
       error = {errorType: 'Runtime.OutOfMemory', errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: signal: killed`}

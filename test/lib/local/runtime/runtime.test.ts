@@ -346,6 +346,25 @@ describe('hostile handlers: the local cloud stays up and bounded', () => {
     ])
   })
 
+  test('a response or error over 6 MB stays in the worker: the runtime answers Function.ResponseSizeTooLarge and keeps serving', async () => {
+    const {store, runtime} = await setup()
+    const spec = await aFunction(
+      store,
+      {'index.js': `exports.handler = async (event) => { if (event.big) return 'x'.repeat(40 * 1024 * 1024); if (event.bigError) throw new Error('e'.repeat(7 * 1024 * 1024)); if (event.edge) return 'y'.repeat(6291456 - 2); return 'small' }`},
+      {memorySize: 512},
+    )
+    const tooLarge = {errorMessage: 'Response payload size exceeded maximum allowed payload size (6291556 bytes).', errorType: 'Function.ResponseSizeTooLarge'}
+    for (const event of [{big: true}, {bigError: true}]) {
+      const result = await runtime.invoke(spec, call(event))
+      expect(result.functionError).toBe('Unhandled')
+      expect(json(result.payload)).toEqual(tooLarge)
+    }
+    // Exactly at the limit (the JSON string's quotes included) is still a response.
+    expect(Buffer.byteLength((await runtime.invoke(spec, call({edge: true}))).payload)).toBe(6291456)
+    expect((await runtime.invoke(spec, call())).payload).toBe('"small"')
+    expect(runtime.environments()).toBe(1)
+  })
+
   test('messages a handler sends over the runtime channel itself (null, a malformed log) do not break the runtime', async () => {
     const {store, runtime} = await setup()
     const spec = await aFunction(store, {'index.js': `exports.handler = async () => { process.send(null); process.send({type: 'log', timestamp: 'x', message: {a: 1}}); return 'still here' }`})
