@@ -319,9 +319,17 @@ function startWatchdog(): void {
   watchdog.unref()
   // If the thread fails, the parent still samples the worker's memory (on Linux) and stops it on a timeout.
   watchdog.on('error', () => undefined)
-  // A worker that isn't busy follows the IPC channel: it closes when the parent is gone.
-  // eslint-disable-next-line no-restricted-properties -- a worker process, not the CLI: nothing is left to serve
-  process.on('disconnect', () => process.exit(0))
+  // A worker that isn't busy follows the IPC channel: it closes when the parent is gone. What the handler
+  // spawned goes too: the worker leads its own process group (see environment.ts).
+  process.on('disconnect', () => {
+    try {
+      process.kill(-process.pid, 'SIGKILL')
+    } catch {
+      // not a group leader (Windows): the worker alone
+    }
+    // eslint-disable-next-line no-restricted-properties -- a worker process, not the CLI: nothing is left to serve
+    process.exit(0)
+  })
 }
 
 function exitWithError(label: string, error: unknown, code: number): void {
