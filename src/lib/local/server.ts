@@ -7,7 +7,7 @@ import {DEFAULT_REGION, LOCAL_ACCOUNT_ID} from '../aws/settings.js'
 import {bodyStream, discardRest, readBody} from './body.js'
 import {faultsFor} from './faults.js'
 import type {LocalSettings} from './settings.js'
-import {readLocalSettings} from './settings.js'
+import {readLocalSettings, readStoreSettings} from './settings.js'
 import {Store} from './store.js'
 
 /** One incoming AWS call, with what the local cloud needs to route it. */
@@ -109,7 +109,7 @@ function guessService(headers: IncomingHttpHeaders, url: URL): string {
 
 /** Starts the local cloud on loopback with every service router registered in services.ts. */
 export async function startLocalCloud(options: StartOptions): Promise<LocalCloud> {
-  const store = new Store(options.storeDir)
+  const store = new Store(options.storeDir, readStoreSettings(process.env))
   const settings = {...readLocalSettings(process.env), ...options.settings}
   let endpoint = ''
   const context: LocalContext = {store, accountId: LOCAL_ACCOUNT_ID, settings, endpoint: () => endpoint}
@@ -134,6 +134,7 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
     port,
     store,
     async close() {
+      store.close() // requests waiting for the store lock give up, or the process could never exit
       await Promise.all([...routers.values()].map((router) => router.close?.() ?? Promise.resolve()))
       await new Promise<void>((resolve) => {
         server.close(() => resolve())
