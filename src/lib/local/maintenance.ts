@@ -2,16 +2,18 @@
  * Keeping a store tidy while processes share it: temporary files a crash left behind, and blobs no
  * document references any more (overwritten S3 objects, replaced code, finished event payloads).
  *
- * Blob collection is safe beside concurrent writers without taking the store lock: a writer puts (or
- * `keepBlobs`) a blob before its document references it, which refreshes the blob's modification time,
- * and only blobs untouched for `graceMs` are candidates. A candidate is moved aside atomically, its
- * time checked once more (a writer may have put the same bytes again just before), and then deleted or
- * moved back, which is harmless: blobs are content-addressed.
+ * Blob collection is safe beside concurrent writers: a writer puts (or `keepBlobs`) a blob before its
+ * document references it, which refreshes the blob's modification time, and only blobs untouched for
+ * `graceMs` that no document mentions are candidates. A candidate's time is checked once more and the
+ * blob unlinked with the store lock held; writers refresh blobs under the same lock (Store.underLock).
+ * So a writer's refresh comes either before that check (the blob is spared) or after the unlink (a put
+ * stores the bytes anew, a keep fails before any document references the blob). The blob's path is
+ * never moved aside and back: a blob that may be referenced never goes missing, even for a moment.
  */
-import {readdir, readFile, rename, rm, stat} from 'node:fs/promises'
+import {readdir, readFile, rm, stat} from 'node:fs/promises'
 import path from 'node:path'
 
-import {tempName, writeAtomic} from '../fs.js'
+import {writeAtomic} from '../fs.js'
 import {isAlive} from './store.js'
 import type {Store} from './store.js'
 
@@ -32,6 +34,7 @@ const HOUR = 3_600_000
 const LIVE_TEMP_MS = 24 * HOUR
 const SHA256_HEX = /^[0-9a-f]{64}$/
 const QUOTED_SHA256 = /"([0-9a-f]{64})"/g
+const UNLINK_BATCH = 256
 
 /** Removes temporary files of writers that died (tmp/), and those of older sling versions. */
 export async function removeTemporaries(store: Store, options: MaintenanceOptions = {}): Promise<number> {
@@ -61,15 +64,19 @@ export async function collectBlobs(store: Store, options: MaintenanceOptions = {
   if (candidates.size === 0) return {removed: 0, bytes: 0}
   // Read after listing the candidates: a document written since references a blob that was put or kept since.
   const referenced = await referencedBlobs(store, graceMs, options.signal)
+  const unused = [...candidates].filter(([sha256]) => !referenced.has(sha256))
   let removed = 0
   let bytes = 0
-  for (const [sha256, size] of candidates) {
-    if (options.signal?.aborted) break
-    if (referenced.has(sha256)) continue
-    if (await removeUnused(store, sha256, graceMs)) {
-      removed++
-      bytes += size
-    }
+  // A batch per transaction: other processes wait for the lock at most a few hundred unlinks.
+  for (let at = 0; at < unused.length && !options.signal?.aborted; at += UNLINK_BATCH) {
+    const batch = unused.slice(at, at + UNLINK_BATCH)
+    const gone = await store.transaction(async () => {
+      const deleted: number[] = []
+      for (const [sha256, size] of batch) if (await removeIfUnused(store, sha256, graceMs)) deleted.push(size)
+      return deleted
+    })
+    removed += gone.length
+    bytes += gone.reduce((sum, size) => sum + size, 0)
   }
   return {removed, bytes}
 }
@@ -113,22 +120,13 @@ async function referencedBlobs(store: Store, graceMs: number, signal?: AbortSign
   return referenced
 }
 
-/** Moves the blob aside, checks it is still unused, then deletes it (or puts it back). */
-async function removeUnused(store: Store, sha256: string, graceMs: number): Promise<boolean> {
+/** Deletes the blob unless it was put or kept within `graceMs`; call with the store lock held (see above). */
+async function removeIfUnused(store: Store, sha256: string, graceMs: number): Promise<boolean> {
   const file = store.blobPath(sha256)
-  const aside = path.join(store.tmpDir, tempName())
-  try {
-    await rename(file, aside)
-  } catch {
-    return false // gone already
-  }
-  const info = await stat(aside)
-  if (Date.now() - info.mtimeMs > graceMs) {
-    await rm(aside, {force: true})
-    return true
-  }
-  await rename(aside, file) // put or kept again just now: same bytes, so putting it back is always right
-  return false
+  const info = await stat(file).catch(() => undefined)
+  if (!info || Date.now() - info.mtimeMs <= graceMs) return false // gone already, or used again just now
+  await rm(file, {force: true})
+  return true
 }
 
 async function names(dir: string): Promise<string[]> {

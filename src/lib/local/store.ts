@@ -232,7 +232,7 @@ export class Store {
       const sha256 = digest.toString('hex')
       const target = this.blobPath(sha256)
       await mkdir(path.dirname(target), {recursive: true})
-      await rename(temp, target)
+      await this.underLock(() => rename(temp, target))
       return {sha256, sha256Base64: digest.toString('base64'), size}
     } finally {
       await rm(temp, {force: true})
@@ -245,8 +245,22 @@ export class Store {
    * a blob is gone.
    */
   async keepBlobs(sha256s: Iterable<string>): Promise<void> {
-    const now = new Date()
-    for (const sha256 of new Set(sha256s)) await utimes(this.blobPath(sha256), now, now)
+    const blobs = [...new Set(sha256s)]
+    if (blobs.length === 0) return
+    await this.underLock(async () => {
+      const now = new Date()
+      for (const sha256 of blobs) await utimes(this.blobPath(sha256), now, now)
+    })
+  }
+
+  /**
+   * Runs a blob refresh (a put's rename, a keep's utimes) under the store lock, or in the transaction
+   * already running: the collector re-checks a blob's time and deletes it under the same lock, so a
+   * refresh lands either before its check (the blob is spared) or after its deletion (a put stores it
+   * anew; a keep fails), never in between.
+   */
+  private underLock<T>(work: () => Promise<T>): Promise<T> {
+    return this.inside.getStore()?.active ? work() : this.transaction(work)
   }
 
   readBlob(sha256: string): Readable {

@@ -107,3 +107,21 @@ test('an overwritten S3 object and replaced function code are collected at the n
   const object = await s3.send(new GetObjectCommand({Bucket: 'bucket', Key: 'k'}))
   expect(await object.Body?.transformToString()).toBe('second body')
 })
+
+test('collection deletes a blob only under the store lock: a writer that takes up an old blob meanwhile never finds it missing', async () => {
+  const store = await aStore()
+  const blob = await store.putBlob(Buffer.from('a layer someone is about to use'))
+  await age(store, [blob.sha256])
+  let collecting: Promise<unknown> | undefined
+  // A writer inside a transaction (CreateFunction taking up a layer) while another process collects.
+  await store.transaction(async () => {
+    collecting = collectBlobs(new Store(store.dir))
+    await new Promise((resolve) => setTimeout(resolve, 300)) // collection reaches the blob meanwhile
+    expect(await blobsOf(store)).toEqual([blob.sha256])
+    await store.keepBlobs([blob.sha256])
+    await store.put('lambda/us-east-1/functions', 'fn', {versions: {$LATEST: {layers: [{sha256: blob.sha256}]}}})
+  })
+
+  expect(await collecting).toEqual({removed: 0, bytes: 0})
+  expect(await blobsOf(store)).toEqual([blob.sha256])
+})
