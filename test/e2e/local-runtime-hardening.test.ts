@@ -94,6 +94,24 @@ test('workers die with a server killed by SIGKILL: one waiting on setInterval, o
   await waitFor('both workers to exit', () => (pids.some(alive) ? undefined : true), 5000)
 })
 
+test.runIf(process.platform !== 'win32')('processes a handler spawned die with a server killed by SIGKILL', async () => {
+  const {lambda, served, scratch} = await server()
+  const pidFile = path.join(scratch, 'sleep.pid')
+  await createFunction(
+    lambda,
+    'spawner',
+    `exports.handler = async () => { const child = require('child_process').spawn('sleep', ['1000'], {stdio: 'ignore'}); require('fs').writeFileSync(process.env.PID_FILE, String(child.pid)); return 'spawned' }`,
+    {Variables: {PID_FILE: pidFile}},
+  )
+  expect(Buffer.from((await lambda.send(new InvokeCommand({FunctionName: 'spawner'}))).Payload ?? []).toString()).toBe('"spawned"')
+  const sleepPid = Number(readFileSync(pidFile, 'utf8'))
+  expect(alive(sleepPid)).toBe(true)
+
+  served.child.kill('SIGKILL')
+  await served.exited
+  await waitFor('the spawned process to exit', () => (alive(sleepPid) ? undefined : true), 5000)
+})
+
 test('a server survives a handler writing a 600 MB line and one allocating past MemorySize, and keeps serving', async () => {
   const {lambda, served} = await server()
   await createFunction(

@@ -1,8 +1,9 @@
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client} from '@aws-sdk/client-s3'
 import {LambdaClient, ListFunctionsCommand} from '@aws-sdk/client-lambda'
+import {CloudWatchLogsClient, CreateLogGroupCommand, ServiceUnavailableException} from '@aws-sdk/client-cloudwatch-logs'
 import {afterEach, expect, test} from 'vitest'
 
 import {SERVICE_ROUTERS} from '../../src/lib/local/services.js'
@@ -79,4 +80,45 @@ test('rejects a fault fraction outside 0–1 as a usage error', async () => {
   const result = await runCli(['local', 'serve', '--port', '0', '--fault-throttle', '2'])
   expect(result.code).toBe(2)
   expect(result.stderr).toContain('--fault-throttle must be a fraction between 0 and 1')
+})
+
+/** A lock a killed container left on a shared store: its holder runs on a host this machine can't check. */
+function leaveForeignLock(store: string, name: 'store.lock' | 'server.lock'): string {
+  const file = path.join(store, name)
+  writeFileSync(file, JSON.stringify({pid: 4242, host: 'gone-container', token: `killed-${name}`, acquired: '2025-01-01T00:00:00.000Z'}))
+  return file
+}
+
+test('a request stuck behind a dead container\'s store lock: the server says how to clear it, answers 5xx after the bound, and stops on SIGTERM', async () => {
+  const {dir, cleanup} = await tempDir('sling-serve-')
+  cleanups.push(cleanup)
+  const served = await serveWith(['--port', '0', '--store', dir], cleanups, {SLING_LOCAL_LOCK_WARN_MS: '200', SLING_LOCAL_LOCK_TIMEOUT_MS: '1500'})
+  const lockFile = leaveForeignLock(dir, 'store.lock')
+  const logs = new CloudWatchLogsClient({endpoint: served.info.endpoint, region: 'us-east-1', credentials: {accessKeyId: 'x', secretAccessKey: 'x'}, maxAttempts: 1})
+  cleanups.push(() => Promise.resolve(logs.destroy()))
+
+  const refused = await logs.send(new CreateLogGroupCommand({logGroupName: 'stuck'})).catch((error: unknown) => error)
+  expect(refused).toBeInstanceOf(ServiceUnavailableException)
+  expect((refused as Error).message).toContain('The store is busy')
+  expect(served.stderr()).toContain(`pid 4242 on host "gone-container" holds it`)
+  expect(served.stderr()).toContain(`delete ${lockFile}`)
+
+  // Another request waits for the lock; SIGTERM stops the server anyway.
+  void logs.send(new CreateLogGroupCommand({logGroupName: 'waiting'})).catch(() => undefined)
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  served.child.kill('SIGTERM')
+  expect(await served.exited).toEqual({code: 0, signal: null})
+})
+
+test('a server lock held on another host is refused with a hint to delete it, not to kill a pid', async () => {
+  const {dir, cleanup} = await tempDir('sling-serve-')
+  cleanups.push(cleanup)
+  const lockFile = leaveForeignLock(dir, 'server.lock')
+  const result = await runCli(['local', 'serve', '--port', '0', '--store', dir, '--json'])
+  expect(result.code).toBe(1)
+  const {error} = JSON.parse(result.stdout) as {error: {code: string; message: string; hints: string[]}}
+  expect(error.code).toBe('LocalServerRunning')
+  expect(error.message).toContain('host "gone-container"')
+  expect(error.hints.join(' ')).toContain(`delete ${lockFile}`)
+  expect(error.hints.join(' ')).not.toContain('kill 4242')
 })

@@ -1,6 +1,13 @@
 /**
  * An inter-process lock file whose holder is judged by liveness, never by age.
  *
+ * Hand-written on purpose. proper-lockfile (the well-kept choice) judges a holder stale by the age of
+ * its lock's mtime, which a live holder must keep refreshing: a holder that is alive but slow to refresh
+ * (a long transaction, a stopped process, a busy event loop) loses the lock, which sling's store must
+ * never allow; and its takeover of a stale lock (remove, then mkdir) lets two contenders both win.
+ * Native lock addons (flock/fcntl bindings) need a compiler at install time. What is below is small:
+ * link() to take, a marker per takeover, a token to release.
+ *
  * - Taking it: the owner record (pid, host, start identity, a fresh token) is written to a temporary
  *   file first, then hard-linked to the lock's name. link() fails when the name exists, so exactly one
  *   contender wins and nobody ever reads a half-written record.
@@ -16,6 +23,7 @@
 import {randomUUID} from 'node:crypto'
 import {link, mkdir, readdir, readFile, rm, stat, writeFile} from 'node:fs/promises'
 import path from 'node:path'
+import {setTimeout as delay} from 'node:timers/promises'
 
 import type {ProcessIdentity} from './process-identity.js'
 import {currentProcess, isProcessAlive} from './process-identity.js'
@@ -33,6 +41,36 @@ export interface HeldLock {
   readonly token: string
   /** Removes the lock if it still carries this token; false when it doesn't (it was never ours any more). */
   release(): Promise<boolean>
+}
+
+/** How long `acquire` may wait, and what to do meanwhile. Without any, it waits as long as the holder lives. */
+export interface AcquireOptions {
+  /** Stops waiting (a server shutting down): acquire rejects with LockWaitAborted. */
+  readonly signal?: AbortSignal
+  /** Epoch ms after which a wait is reported, once, through `onSlow` (with the holder then). */
+  readonly slowAt?: number
+  readonly onSlow?: (holder: LockOwner | undefined) => void
+  /** Epoch ms after which waiting gives up with LockTimeoutError. */
+  readonly giveUpAt?: number
+}
+
+/** A wait for the lock was given up: it was held past `giveUpAt`. */
+export class LockTimeoutError extends Error {
+  constructor(
+    message: string,
+    readonly holder: LockOwner | undefined,
+  ) {
+    super(message)
+    this.name = 'LockTimeoutError'
+  }
+}
+
+/** A wait for the lock was stopped through its signal. */
+export class LockWaitAborted extends Error {
+  constructor(file: string) {
+    super(`Stopped waiting for the lock ${file}: shutting down.`)
+    this.name = 'LockWaitAborted'
+  }
 }
 
 export interface FileLockOptions {
@@ -53,14 +91,27 @@ export class FileLock {
     this.isAlive = options.isAlive ?? isProcessAlive
   }
 
-  /** Takes the lock, waiting as long as a live process holds it. */
-  async acquire(): Promise<HeldLock> {
+  /**
+   * Takes the lock, waiting as long as a live process holds it, or until `options` say to stop: a wait
+   * is given up (LockTimeoutError) or stopped (LockWaitAborted); a live holder is never broken into.
+   */
+  async acquire(options: AcquireOptions = {}): Promise<HeldLock> {
     const temp = await this.writeRecord()
     try {
+      let reported = false
       for (let attempt = 0; ; attempt++) {
         const held = await this.attempt(temp.path, temp.owner)
         if (held) return held
-        await sleep(Math.min(2 + attempt, 25))
+        const now = Date.now()
+        if (!reported && options.slowAt !== undefined && now >= options.slowAt) {
+          reported = true
+          options.onSlow?.(await this.owner())
+        }
+        if (options.giveUpAt !== undefined && now >= options.giveUpAt) {
+          const holder = await this.owner()
+          throw new LockTimeoutError(`Gave up waiting for the lock ${this.file}${holder ? ` held by pid ${holder.pid}${holder.host ? ` on ${holder.host}` : ''}` : ''}.`, holder)
+        }
+        await pause(Math.min(2 + attempt, 25), options.signal, this.file)
       }
     } finally {
       await rm(temp.path, {force: true})
@@ -189,6 +240,17 @@ export async function readOwner(file: string): Promise<LockOwner | undefined> {
 
 function safe(token: string): string {
   return token.replaceAll(/[^\w-]/g, '_')
+}
+
+/** Sleeps `ms`, or rejects with LockWaitAborted as soon as `signal` aborts. */
+async function pause(ms: number, signal: AbortSignal | undefined, file: string): Promise<void> {
+  if (signal?.aborted) throw new LockWaitAborted(file)
+  try {
+    await delay(ms, undefined, signal ? {signal} : {})
+  } catch (error) {
+    if (signal?.aborted) throw new LockWaitAborted(file)
+    throw error
+  }
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -1,17 +1,22 @@
 /**
- * Keeping a store tidy while processes share it: temporary files a crash left behind, and blobs no
- * document references any more (overwritten S3 objects, replaced code, finished event payloads).
+ * Keeping a store tidy while processes share it: temporary files a crash left behind, blobs no
+ * document references any more (overwritten S3 objects, replaced code, finished event payloads), and
+ * the unzipped copies of code and layers under `runtime/` that nothing uses any more.
  *
- * Blob collection is safe beside concurrent writers without taking the store lock: a writer puts (or
- * `keepBlobs`) a blob before its document references it, which refreshes the blob's modification time,
- * and only blobs untouched for `graceMs` are candidates. A candidate is moved aside atomically, its
- * time checked once more (a writer may have put the same bytes again just before), and then deleted or
- * moved back, which is harmless: blobs are content-addressed.
+ * Blob collection is safe beside concurrent writers: a writer puts (or `keepBlobs`) a blob before its
+ * document references it, which refreshes the blob's modification time, and only blobs untouched for
+ * `graceMs` that no document mentions are candidates. A candidate's time is checked once more and the
+ * blob unlinked with the store lock held; writers refresh blobs under the same lock (Store.underLock).
+ * So a writer's refresh comes either before that check (the blob is spared) or after the unlink (a put
+ * stores the bytes anew, a keep fails before any document references the blob). The blob's path is
+ * never moved aside and back: a blob that may be referenced never goes missing, even for a moment.
  */
-import {readdir, readFile, rename, rm, stat} from 'node:fs/promises'
+import {randomBytes} from 'node:crypto'
+import {mkdir, readdir, readFile, rename, rm, stat} from 'node:fs/promises'
 import path from 'node:path'
 
-import {tempName, writeAtomic} from '../fs.js'
+import {writeAtomic} from '../fs.js'
+import {BUILDING, runtimeDir} from './runtime/code.js'
 import {isAlive} from './store.js'
 import type {Store} from './store.js'
 
@@ -32,6 +37,10 @@ const HOUR = 3_600_000
 const LIVE_TEMP_MS = 24 * HOUR
 const SHA256_HEX = /^[0-9a-f]{64}$/
 const QUOTED_SHA256 = /"([0-9a-f]{64})"/g
+const UNLINK_BATCH = 256
+/** The kinds of unzipped copies under `<store>/runtime/`, and where the collector sets copies aside. */
+const COPY_KINDS = ['code', 'layers', 'opt'] as const
+const TRASH = 'trash'
 
 /** Removes temporary files of writers that died (tmp/), and those of older sling versions. */
 export async function removeTemporaries(store: Store, options: MaintenanceOptions = {}): Promise<number> {
@@ -44,6 +53,7 @@ export async function removeTemporaries(store: Store, options: MaintenanceOption
     const info = await stat(file).catch(() => undefined)
     if (info && (!isAlive(pid) || now - info.mtimeMs > LIVE_TEMP_MS)) removed += await remove(file)
   }
+  removed += await removeBuildingCopies(store, now, options.signal)
   // Older versions wrote blob temporaries as blobs/.tmp-<random>, with no pid to check: age decides.
   const blobs = path.join(store.dir, 'blobs')
   for (const name of await names(blobs)) {
@@ -61,17 +71,84 @@ export async function collectBlobs(store: Store, options: MaintenanceOptions = {
   if (candidates.size === 0) return {removed: 0, bytes: 0}
   // Read after listing the candidates: a document written since references a blob that was put or kept since.
   const referenced = await referencedBlobs(store, graceMs, options.signal)
+  const unused = [...candidates].filter(([sha256]) => !referenced.has(sha256))
   let removed = 0
   let bytes = 0
-  for (const [sha256, size] of candidates) {
-    if (options.signal?.aborted) break
-    if (referenced.has(sha256)) continue
-    if (await removeUnused(store, sha256, graceMs)) {
-      removed++
-      bytes += size
-    }
+  // A batch per transaction: other processes wait for the lock at most a few hundred unlinks.
+  for (let at = 0; at < unused.length && !options.signal?.aborted; at += UNLINK_BATCH) {
+    const batch = unused.slice(at, at + UNLINK_BATCH)
+    const gone = await store.transaction(async () => {
+      const deleted: number[] = []
+      for (const [sha256, size] of batch) if (await removeIfUnused(store, sha256, graceMs)) deleted.push(size)
+      return deleted
+    })
+    removed += gone.length
+    bytes += gone.reduce((sum, size) => sum + size, 0)
   }
   return {removed, bytes}
+}
+
+/** Unzipped copies half-built by a process that died (runtime/<kind>/<copy>.tmp-<pid>-<random>), and copies the collector had set aside. */
+async function removeBuildingCopies(store: Store, now: number, signal?: AbortSignal): Promise<number> {
+  let removed = 0
+  const root = runtimeDir(store)
+  for (const kind of COPY_KINDS) {
+    for (const name of await names(path.join(root, kind))) {
+      if (signal?.aborted) return removed
+      const pid = Number(BUILDING.exec(name)?.[1])
+      if (!pid) continue
+      const info = await stat(path.join(root, kind, name)).catch(() => undefined)
+      if (info && (!isAlive(pid) || now - info.mtimeMs > LIVE_TEMP_MS)) removed += await removeTree(path.join(root, kind, name))
+    }
+  }
+  // A collector that died between setting copies aside and deleting them.
+  for (const name of await names(path.join(root, TRASH))) removed += await removeTree(path.join(root, TRASH, name))
+  return removed
+}
+
+/**
+ * Removes (and counts) unzipped copies under `<store>/runtime/` (code, layers, merged /opt) that nobody used for
+ * `graceMs`, unless a document still references their blob (a merged /opt is rebuilt from its layers
+ * whenever it is needed again). Environments mark their copies used when they start and every 30 s while
+ * they live (runtime/code.ts touchCopies, under the store lock), and the time is re-checked here under
+ * the same lock, so a copy a running environment uses, or one about to start, is never removed.
+ */
+export async function collectCopies(store: Store, options: MaintenanceOptions = {}): Promise<number> {
+  const graceMs = options.graceMs ?? HOUR
+  const root = runtimeDir(store)
+  const candidates: {kind: string; name: string}[] = []
+  for (const kind of COPY_KINDS) {
+    for (const name of await names(path.join(root, kind))) {
+      if (BUILDING.test(name)) continue
+      const info = await stat(path.join(root, kind, name)).catch(() => undefined)
+      if (info && Date.now() - info.mtimeMs > graceMs) candidates.push({kind, name})
+    }
+  }
+  if (candidates.length === 0) return 0
+  const referenced = await referencedBlobs(store, graceMs, options.signal)
+  const unused = candidates.filter(({kind, name}) => kind === 'opt' || !referenced.has(name))
+  if (unused.length === 0 || options.signal?.aborted) return 0
+  await mkdir(path.join(root, TRASH), {recursive: true})
+  // Set aside under the lock (a rename), deleted after it: a copy may be hundreds of MB.
+  const aside = await store.transaction(async () => {
+    const moved: string[] = []
+    for (const {kind, name} of unused) {
+      const dir = path.join(root, kind, name)
+      const info = await stat(dir).catch(() => undefined)
+      if (!info || Date.now() - info.mtimeMs <= graceMs) continue // used again just now
+      const trash = path.join(root, TRASH, `${kind}-${name}-${randomBytes(4).toString('hex')}`)
+      await rename(dir, trash)
+      moved.push(trash)
+    }
+    return moved
+  })
+  for (const trash of aside) await removeTree(trash)
+  return aside.length
+}
+
+async function removeTree(dir: string): Promise<number> {
+  await rm(dir, {recursive: true, force: true})
+  return 1
 }
 
 async function oldBlobs(store: Store, before: number): Promise<Map<string, number>> {
@@ -113,22 +190,13 @@ async function referencedBlobs(store: Store, graceMs: number, signal?: AbortSign
   return referenced
 }
 
-/** Moves the blob aside, checks it is still unused, then deletes it (or puts it back). */
-async function removeUnused(store: Store, sha256: string, graceMs: number): Promise<boolean> {
+/** Deletes the blob unless it was put or kept within `graceMs`; call with the store lock held (see above). */
+async function removeIfUnused(store: Store, sha256: string, graceMs: number): Promise<boolean> {
   const file = store.blobPath(sha256)
-  const aside = path.join(store.tmpDir, tempName())
-  try {
-    await rename(file, aside)
-  } catch {
-    return false // gone already
-  }
-  const info = await stat(aside)
-  if (Date.now() - info.mtimeMs > graceMs) {
-    await rm(aside, {force: true})
-    return true
-  }
-  await rename(aside, file) // put or kept again just now: same bytes, so putting it back is always right
-  return false
+  const info = await stat(file).catch(() => undefined)
+  if (!info || Date.now() - info.mtimeMs <= graceMs) return false // gone already, or used again just now
+  await rm(file, {force: true})
+  return true
 }
 
 async function names(dir: string): Promise<string[]> {
@@ -172,6 +240,7 @@ export function startMaintenance(store: Store, options: {readonly warn: (message
       if (Date.now() - last < everyMs || controller.signal.aborted) return
       await writeAtomic(stamp, `${JSON.stringify({at: Date.now(), pid: process.pid})}\n`, store.tmpDir)
       await collectBlobs(store, settings)
+      await collectCopies(store, settings)
     } catch (error) {
       if (!controller.signal.aborted) options.warn(`Store maintenance of ${store.dir} failed: ${error instanceof Error ? error.message : String(error)}`)
     }

@@ -24,13 +24,18 @@ async function startOf(pid: number): Promise<string | null | undefined> {
 
 let bootId: Promise<string> | undefined
 
-/** `<boot id>:<start tick>`, or null when the process is gone or a zombie (killed, not yet reaped). */
+/**
+ * `<boot id>:<start tick>`, or null when the process is gone or a zombie (killed, not yet reaped);
+ * undefined when its entry can't be read for another reason (EMFILE, EACCES…): that says nothing
+ * about whether it runs, and a lock must never be broken on a guess.
+ */
 async function linuxStart(pid: number): Promise<string | null | undefined> {
   let stat: string
   try {
     stat = await readFile(`/proc/${pid}/stat`, 'utf8')
-  } catch {
-    return null
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    return code === 'ENOENT' || code === 'ESRCH' ? null : undefined
   }
   // The command name (field 2) may hold spaces and parentheses: count fields after the last ")".
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
@@ -76,7 +81,7 @@ export async function isProcessAlive(owner: ProcessIdentity): Promise<boolean> {
   try {
     process.kill(owner.pid, 0)
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false // only "no such process" proves it gone
     foreign = true
   }
   const start = await startOf(owner.pid)

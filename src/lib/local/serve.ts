@@ -1,4 +1,5 @@
 import {mkdir, readFile, rm} from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 
 import {DEFAULT_REGION} from '../aws/settings.js'
@@ -66,11 +67,21 @@ async function claimStore(store: string): Promise<HeldLock> {
   const held = await lock.tryAcquire()
   if (held) return held
   const owner = await lock.owner()
-  throw serverRunning(store, owner?.pid ?? 0)
+  throw serverRunning(store, owner?.pid ?? 0, undefined, owner?.host)
 }
 
-function serverRunning(store: string, pid: number, endpoint?: string): UserError {
+function serverRunning(store: string, pid: number, endpoint?: string, host?: string): UserError {
   const where = endpoint ? ` at ${endpoint}` : ''
+  if (host !== undefined && host !== os.hostname()) {
+    // A container or machine sharing the store: its process can't be checked (or killed) from here.
+    const lockFile = path.join(store, 'server.lock')
+    return new UserError('LocalServerRunning', `A local cloud on host "${host}" (pid ${pid} there) holds ${lockFile}.`, {
+      hints: [
+        `If that host's local cloud is gone (a killed container), delete ${lockFile} (and ${path.join(store, 'store.lock')} if it names that host too), then start again.`,
+        'Or pass --store DIR for a separate store: one store must not be shared between machines or containers.',
+      ],
+    })
+  }
   return new UserError('LocalServerRunning', `A local cloud already serves ${store}${where} (pid ${pid}).`, {
     hints: [`Use it (commands with --local find it), stop it (kill ${pid}), or pass --store DIR for a separate store.`],
   })

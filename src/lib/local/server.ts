@@ -8,7 +8,7 @@ import type {LocalContext, LocalSettings, RouterFactory, ServiceRouter} from './
 import {listenLocal, routesOf} from './dispatch.js'
 import {createHooks} from './hooks.js'
 import {SERVICE_ROUTERS} from './services.js'
-import {readLocalSettings} from './settings.js'
+import {readLocalSettings, readStoreSettings} from './settings.js'
 import {Store} from './store.js'
 
 export type {LocalContext, LocalRequest, ProtocolError, RouterFactory, ServiceRouter} from './contract.js'
@@ -35,7 +35,7 @@ export interface StartOptions {
 
 /** Starts the local cloud on loopback with every service router registered in services.ts. */
 export async function startLocalCloud(options: StartOptions): Promise<LocalCloud> {
-  const store = new Store(options.storeDir)
+  const store = new Store(options.storeDir, readStoreSettings(process.env))
   const settings = {...readLocalSettings(process.env), ...options.settings}
   const registry = createHooks()
   let endpoint = ''
@@ -66,6 +66,7 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
     port,
     store,
     async close() {
+      store.close() // requests waiting for the store lock give up, or the process could never exit
       await closeRouters()
       await new Promise<void>((resolve) => {
         server.close(() => resolve())

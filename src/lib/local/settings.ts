@@ -58,6 +58,18 @@ function nonNegative(text: string | undefined): number | undefined {
   return text !== undefined && Number.isFinite(value) && value >= 0 ? value : undefined
 }
 
+/** How long a store transaction waits for the store lock: see StoreOptions (store.ts). */
+export interface StoreSettings {
+  readonly lockWarnMs: number
+  readonly lockTimeoutMs: number
+}
+
+/** SLING_LOCAL_LOCK_WARN_MS (default 10000) and SLING_LOCAL_LOCK_TIMEOUT_MS (default 60000); invalid values are ignored. */
+export function readStoreSettings(env: NodeJS.ProcessEnv): StoreSettings {
+  const ms = (text: string | undefined, fallback: number): number => (text !== undefined && text.trim() !== '' && Number(text) >= 0 ? Number(text) : fallback)
+  return {lockWarnMs: ms(env.SLING_LOCAL_LOCK_WARN_MS, 10_000), lockTimeoutMs: ms(env.SLING_LOCAL_LOCK_TIMEOUT_MS, 60_000)}
+}
+
 /** SLING_LOCAL_FAULT_THROTTLE, _5XX, _LATENCY_MS, _SEED, _OPS (comma-separated). Invalid values are ignored. */
 export function faultOptionsFromEnv(env: NodeJS.ProcessEnv): FaultOptions {
   const number = (name: string): number | undefined => {

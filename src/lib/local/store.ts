@@ -7,7 +7,8 @@ import type {Readable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
 import {tempName, writeAtomic} from '../fs.js'
-import {FileLock, sleep} from './file-lock.js'
+import {FileLock, LockTimeoutError, sleep} from './file-lock.js'
+import {describeLockHolder} from './lock-wait.js'
 
 export {sleep}
 
@@ -69,6 +70,15 @@ function checkCollection(collection: string): string {
   return collection
 }
 
+export interface StoreOptions {
+  /** After waiting this long for the store lock, say once per holder (through `warn`) who holds it. @default 10000 */
+  readonly lockWarnMs?: number
+  /** A transaction that can't get the lock for this long fails (its request answers the protocol's 5xx). @default 60000 */
+  readonly lockTimeoutMs?: number
+  /** @default a line on stderr */
+  readonly warn?: (message: string) => void
+}
+
 /**
  * The local cloud's state on disk: JSON documents in collections, plus content-addressed blobs.
  *
@@ -84,10 +94,21 @@ export class Store {
   /** This process's transactions queue here, so only one at a time contends for the lock file. */
   private queue: Promise<void> = Promise.resolve()
   private readonly inside = new AsyncLocalStorage<{active: boolean}>()
+  private readonly options: StoreOptions
+  /** Aborted by close(): transactions waiting for the lock give up, so a server can stop. */
+  private readonly closing = new AbortController()
+  /** Lock holders already reported (one line per holder, however many requests wait for it). */
+  private readonly reported = new Set<string>()
 
-  constructor(dir: string) {
+  constructor(dir: string, options: StoreOptions = {}) {
     this.dir = path.resolve(dir)
     this.lock = new FileLock(path.join(this.dir, 'store.lock'))
+    this.options = options
+  }
+
+  /** Stops every wait for the store lock (they reject); transactions that hold it finish normally. */
+  close(): void {
+    this.closing.abort()
   }
 
   /** Where temporary files live until renamed into place. */
@@ -135,8 +156,20 @@ export class Store {
     let done!: () => void
     this.queue = new Promise((resolve) => (done = resolve))
     try {
+      const started = Date.now()
       await previous
-      const held = await this.lock.acquire()
+      const held = await this.lock
+        .acquire({
+          signal: this.closing.signal,
+          slowAt: started + (this.options.lockWarnMs ?? 10_000),
+          onSlow: (holder) => this.reportWait(holder, Date.now() - started),
+          giveUpAt: started + (this.options.lockTimeoutMs ?? 60_000),
+        })
+        .catch((error: unknown) => {
+          if (!(error instanceof LockTimeoutError)) throw error
+          const waited = Math.round((Date.now() - started) / 1000)
+          throw new LockTimeoutError(`The store is busy: gave up after ${waited} s waiting for its lock. ${describeLockHolder(this.lock.file, error.holder)}`, error.holder)
+        })
       const flag = {active: true}
       try {
         return await this.inside.run(flag, work)
@@ -147,6 +180,14 @@ export class Store {
     } finally {
       done()
     }
+  }
+
+  private reportWait(holder: Parameters<typeof describeLockHolder>[1], waitedMs: number): void {
+    if (holder && this.reported.has(holder.token)) return
+    if (holder) this.reported.add(holder.token)
+    const message = `Waiting ${Math.round(waitedMs / 1000)} s for the store lock ${this.lock.file}: ${describeLockHolder(this.lock.file, holder)}`
+    if (this.options.warn) this.options.warn(message)
+    else process.stderr.write(`sling local cloud: ${message}\n`)
   }
 
   /** Removes lock records and takeover markers crashed processes left beside the store lock. */
@@ -184,7 +225,7 @@ export class Store {
       const sha256 = digest.toString('hex')
       const target = this.blobPath(sha256)
       await mkdir(path.dirname(target), {recursive: true})
-      await rename(temp, target)
+      await this.underLock(() => rename(temp, target))
       return {sha256, sha256Base64: digest.toString('base64'), size}
     } finally {
       await rm(temp, {force: true})
@@ -197,8 +238,22 @@ export class Store {
    * a blob is gone.
    */
   async keepBlobs(sha256s: Iterable<string>): Promise<void> {
-    const now = new Date()
-    for (const sha256 of new Set(sha256s)) await utimes(this.blobPath(sha256), now, now)
+    const blobs = [...new Set(sha256s)]
+    if (blobs.length === 0) return
+    await this.underLock(async () => {
+      const now = new Date()
+      for (const sha256 of blobs) await utimes(this.blobPath(sha256), now, now)
+    })
+  }
+
+  /**
+   * Runs a blob refresh (a put's rename, a keep's utimes) under the store lock, or in the transaction
+   * already running: the collector re-checks a blob's time and deletes it under the same lock, so a
+   * refresh lands either before its check (the blob is spared) or after its deletion (a put stores it
+   * anew; a keep fails), never in between.
+   */
+  private underLock<T>(work: () => Promise<T>): Promise<T> {
+    return this.inside.getStore()?.active ? work() : this.transaction(work)
   }
 
   readBlob(sha256: string): Readable {

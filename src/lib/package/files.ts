@@ -59,18 +59,29 @@ export async function collectFiles(options: CollectOptions): Promise<CollectedFi
   const prefix = options.prefix ?? ''
   const found: string[] = []
   const sensitive: string[] = []
-  const unsupported: string[] = []
+  const unsupported: Unsupported[] = []
   const kept: WalkedFile[] = []
+  for (const bad of walked.badNames) {
+    const name = matchable(bad.rel)
+    if (bad.directory || (isIncluded(name) && !isExcluded(name))) unsupported.push({shown: `"${bad.shown}"`, pattern: name.replaceAll('\uFFFD', '?')})
+  }
   for (const file of walked.files) {
     const name = matchable(file.rel)
     if (!isIncluded(name) || isExcluded(name)) continue
     found.push(name)
-    const secret = isSensitivePath(prefix + name) || (file.realRel !== file.rel && isSensitivePath(prefix + matchable(file.realRel)))
-    if (secret && !explicit(name)) sensitive.push(file.rel)
-    else if (name !== file.rel) unsupported.push(file.rel)
+    // Judged by its path and by where it really is (a link's target can be a secret); the node_modules
+    // exemption holds only when the real file is inside a node_modules directory too.
+    const installed = file.real.split(path.sep).includes('node_modules')
+    // Naming a link in "include" vouches for the link's own name only: a secret it leads to
+    // (abscred -> ~/.aws/credentials) stays out unless "include" names that file itself too.
+    const real = matchable(file.realRel)
+    if (real !== name) found.push(real) // an include pattern naming the secret file behind a link matches it
+    const secret = (isSensitivePath(prefix + name, installed) && !explicit(name)) || (isSensitivePath(prefix + real, installed) && !explicit(real))
+    if (secret) sensitive.push(file.rel)
+    else if (name !== file.rel) unsupported.push({shown: JSON.stringify(file.rel), pattern: name})
     else kept.push(file)
   }
-  if (unsupported.length > 0) throw unsupportedNames(options.cwd, unsupported.sort())
+  if (unsupported.length > 0) throw unsupportedNames(options.cwd, unsupported.sort((a, b) => (a.shown < b.shown ? -1 : 1)))
   const entries = await mapLimit(kept, STAT_CONCURRENCY, async (file): Promise<ZipEntry | undefined> => {
     const stats = file.stats ?? (await statFile(file.file))
     return stats?.isFile() ? {name: prefix + file.rel, file: file.file, stats} : undefined
@@ -115,10 +126,16 @@ function matchable(rel: string): string {
   return rel.replace(UNSUPPORTED_CHARACTERS, '?')
 }
 
-function unsupportedNames(cwd: string, names: readonly string[]): UserError {
-  const shown = names.slice(0, 5).map((name) => JSON.stringify(name)).join(', ') + (names.length > 5 ? `, and ${names.length - 5} more` : '')
-  return new UserError('UnsupportedFileName', `Can't package ${shown} from ${displayPath(cwd)}: a zip entry name can't hold a backslash (unzip reads it as a folder separator) or a control character such as a newline.`, {
-    hints: [`Rename the file, or leave it out with an "exclude" pattern, e.g. "${matchable(names[0] ?? '')}" (each "?" stands for one odd character).`],
+/** A name a zip can't carry: how to show it (quoted, escaped) and an "exclude" pattern that leaves it out. */
+interface Unsupported {
+  readonly shown: string
+  readonly pattern: string
+}
+
+function unsupportedNames(cwd: string, names: readonly Unsupported[]): UserError {
+  const shown = names.slice(0, 5).map((name) => name.shown).join(', ') + (names.length > 5 ? `, and ${names.length - 5} more` : '')
+  return new UserError('UnsupportedFileName', `Can't package ${shown} from ${displayPath(cwd)}: a zip entry name can't hold a backslash (unzip reads it as a folder separator), a control character such as a newline, or bytes that aren't UTF-8 (Lambda reads entry names as UTF-8).`, {
+    hints: [`Rename the file, or leave it out with an "exclude" pattern, e.g. "${names[0]?.pattern ?? ''}" (each "?" stands for one odd character).`],
   })
 }
 

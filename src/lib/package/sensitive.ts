@@ -10,16 +10,22 @@ import picomatch from 'picomatch'
 export const SENSITIVE_NAMES = [
   // Environment files: .env, .env.production, prod.env, .envrc (direnv).
   '.env', '.env.*', '*.env', '.envrc',
-  // Version control and tool state: history, local builds, Terraform state (which holds secrets in clear).
-  '.git', '.sling', '.terraform', 'terraform.tfstate', 'terraform.tfstate.*',
-  // Credential stores of common tools.
-  '.aws', '.ssh', '.npmrc', '.netrc', '.git-credentials', '.pgpass', '.htpasswd', '.vault-token', 'credentials.json',
+  // Version control and tool state: history, local builds, Terraform state and variable files (both
+  // hold secrets in clear: tfvars are where passwords and keys are handed to Terraform).
+  '.git', '.sling', '.terraform', 'terraform.tfstate', 'terraform.tfstate.*', '*.tfvars', '*.tfvars.json',
+  // Credential stores of common tools. npm and yarn keep registry auth tokens in .npmrc / .yarnrc(.yml),
+  // PyPI in .pypirc; gcloud's user credentials are application_default_credentials.json.
+  '.aws', '.ssh', '.npmrc', '.yarnrc', '.yarnrc.yml', '.pypirc', '.netrc', '.git-credentials', '.pgpass', '.htpasswd', '.vault-token',
+  'credentials.json', 'application_default_credentials.json',
   // Private keys, certificates with keys, password databases.
   '*.pem', '*.key', '*.p12', '*.pfx', '*.kdbx', 'id_rsa*', 'id_dsa*', 'id_ecdsa*', 'id_ed25519*',
 ] as const
 
-/** Secret only at the end of this path: `config.json` alone is harmless, `.docker/config.json` holds registry tokens. */
-export const SENSITIVE_PATHS = ['.docker/config.json'] as const
+/**
+ * Secret only at the end of these paths: `config.json` and `config` alone are harmless, but
+ * `.docker/config.json` holds registry tokens and `.kube/config` cluster credentials.
+ */
+export const SENSITIVE_PATHS = ['.docker/config.json', '.kube/config'] as const
 
 const OPTIONS = {dot: true, nocase: true} as const
 const isSensitiveName = picomatch([...SENSITIVE_NAMES], OPTIONS)
@@ -27,12 +33,26 @@ const isSensitiveTail = picomatch(SENSITIVE_PATHS.map((tail) => `**/${tail}`), O
 /** Inside node_modules, packages legitimately ship CA bundles (*.pem) and examples (.env.example): only VCS and sling state count. */
 const isStateName = picomatch(['.git', '.sling'], OPTIONS)
 
-/** True when the path (posix, relative) holds a secret-looking segment or ends in a secret-looking path. */
-export function isSensitivePath(file: string): boolean {
+/**
+ * True when the path (posix, relative) holds a secret-looking segment or ends in a secret-looking path.
+ * `installed` says whether the file really lives inside a node_modules directory: only then does a
+ * node_modules segment in its path earn the exemption. A workspace package linked into node_modules
+ * (node_modules/@me/shared -> ../../packages/shared) is the project's own source, .env and keys included.
+ */
+export function isSensitivePath(file: string, installed = true): boolean {
   const segments = file.split('/')
-  const inPackage = segments.includes('node_modules')
+  const inPackage = installed && segments.includes('node_modules')
   if (segments.some((segment) => (inPackage ? isStateName(segment) : isSensitiveName(segment)))) return true
   return !inPackage && isSensitiveTail(file)
+}
+
+/**
+ * True when a link's target (an absolute path) is itself secret-looking: its name, or its folder
+ * and name (~/.aws/credentials, ~/.ssh/config, ~/.docker/config.json).
+ */
+export function isSensitiveTarget(target: string): boolean {
+  const segments = target.split(/[\\/]/).filter((segment) => segment !== '')
+  return isSensitivePath(segments.slice(-2).join('/'), false)
 }
 
 /**

@@ -21,13 +21,25 @@ export interface WalkedFile {
   readonly rel: string
   /** Where to read it. */
   readonly file: string
+  /** Its real absolute path, all links resolved. */
+  readonly real: string
   /**
-   * Where it really is, relative to the source, or to the parent of an explicitly included target
-   * outside it (so that target's own name counts): a link's *target* can be a secret.
+   * Where it really is, relative to the source, or to the grandparent of an explicitly included target
+   * outside it (so that target's own folder and name count): a link's *target* can be a secret.
    */
   readonly realRel: string
   /** Known when the file was reached through a link (its target's stats). */
   readonly stats?: Stats
+}
+
+/** A directory entry whose name isn't valid UTF-8: it can't be named in a zip, so it is refused, never dropped. */
+export interface BadName {
+  /** Its path, invalid bytes decoded as U+FFFD (which "?" in a pattern matches). */
+  readonly rel: string
+  /** Its path with each invalid byte escaped: caf\xe9.txt. */
+  readonly shown: string
+  /** A directory the walk would have entered (its files can't be named either). */
+  readonly directory: boolean
 }
 
 export interface SkippedLink {
@@ -61,6 +73,7 @@ interface State {
   readonly options: WalkOptions
   readonly files: WalkedFile[]
   readonly skipped: SkippedLink[]
+  readonly badNames: BadName[]
 }
 
 /**
@@ -69,41 +82,44 @@ interface State {
  * that contains it is never followed, so no cycle loops and no file is zipped twice. An unreadable
  * directory is an error: silently dropping its files would ship a broken function.
  */
-export async function walk(options: WalkOptions): Promise<{files: WalkedFile[]; skipped: SkippedLink[]}> {
+export async function walk(options: WalkOptions): Promise<{files: WalkedFile[]; skipped: SkippedLink[]; badNames: BadName[]}> {
   let real: string
   try {
     real = await realpath(options.root)
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {files: [], skipped: []} // reported as "nothing to package"
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {files: [], skipped: [], badNames: []} // reported as "nothing to package"
     throw unreadable(options.root, error)
   }
   const bound = {real, base: real}
   // Skipped directories that contain the source (an --out-dir above it) don't hide it.
-  const state: State = {skip: (options.skip ?? []).filter((dir) => !isWithin(real, dir)), options, files: [], skipped: []}
+  const state: State = {skip: (options.skip ?? []).filter((dir) => !isWithin(real, dir)), options, files: [], skipped: [], badNames: []}
   await walkDir({dir: options.root, rel: '', real, chain: [real], bounds: [bound], bound}, state)
-  return {files: state.files, skipped: state.skipped}
+  return {files: state.files, skipped: state.skipped, badNames: state.badNames}
 }
 
 async function walkDir(frame: Frame, state: State): Promise<void> {
   if (state.skip.some((skip) => isWithin(frame.real, skip))) return
-  let entries: Dirent[]
+  let entries: Dirent<Buffer>[]
   try {
-    entries = await readdir(frame.dir, {withFileTypes: true})
+    // Names as bytes: read as strings, a name that isn't UTF-8 decodes to one that doesn't exist (ENOENT).
+    entries = await readdir(frame.dir, {withFileTypes: true, encoding: 'buffer'})
   } catch (error) {
     throw unreadable(frame.dir, error)
   }
   await Promise.all(entries.map((entry) => visit(entry, frame, state)))
 }
 
-async function visit(entry: Dirent, frame: Frame, state: State): Promise<void> {
-  const rel = frame.rel === '' ? entry.name : `${frame.rel}/${entry.name}`
-  const file = path.join(frame.dir, entry.name)
+async function visit(entry: Dirent<Buffer>, frame: Frame, state: State): Promise<void> {
+  const name = utf8(entry.name)
+  const rel = frame.rel === '' ? (name ?? lossy(entry.name)) : `${frame.rel}/${name ?? lossy(entry.name)}`
+  if (name === undefined) return badName(entry, rel, frame, state)
+  const file = path.join(frame.dir, name)
   if (entry.isSymbolicLink()) return visitLink(rel, file, frame, state)
-  const real = path.join(frame.real, entry.name)
+  const real = path.join(frame.real, name)
   if (entry.isDirectory()) {
     if (state.options.enter(rel)) await walkDir({...frame, dir: file, rel, real, chain: [...frame.chain, real]}, state)
   } else if (entry.isFile()) {
-    state.files.push({rel, file, realRel: relative(frame.bound, real)})
+    state.files.push({rel, file, real, realRel: relative(frame.bound, real)})
   } // sockets, FIFOs and devices aren't files Lambda could use
 }
 
@@ -123,15 +139,51 @@ async function visitLink(rel: string, file: string, frame: Frame, state: State):
   let bound = innermost(bounds, real)
   if (bound === undefined) {
     if (!state.options.mayLeave(rel)) return void state.skipped.push({rel, target: real, directory, reason: 'outside'})
-    bound = {real, base: path.dirname(real)}
+    // Relative to the target's grandparent: its folder and name count (abscred -> ~/.aws/credentials is ".aws/credentials").
+    bound = {real, base: path.dirname(path.dirname(real))}
     bounds = [...bounds, bound]
   }
   if (directory) {
     if (frame.chain.some((dir) => isWithin(dir, real))) return void state.skipped.push({rel, target: real, directory, reason: 'loop'})
     if (state.options.enter(rel)) await walkDir({dir: file, rel, real, chain: [...frame.chain, real], bounds, bound}, state)
   } else if (stats.isFile()) {
-    state.files.push({rel, file, realRel: relative(bound, real), stats})
+    state.files.push({rel, file, real, realRel: relative(bound, real), stats})
   }
+}
+
+function badName(entry: Dirent<Buffer>, rel: string, frame: Frame, state: State): void {
+  const directory = entry.isDirectory()
+  if (directory ? !state.options.enter(rel) : !entry.isFile() && !entry.isSymbolicLink()) return
+  const shown = frame.rel === '' ? escapeBytes(entry.name) : `${frame.rel}/${escapeBytes(entry.name)}`
+  state.badNames.push({rel, shown, directory})
+}
+
+const strict = new TextDecoder('utf-8', {fatal: true})
+const loose = new TextDecoder('utf-8')
+
+/** The name, or undefined when its bytes aren't valid UTF-8. */
+function utf8(bytes: Buffer): string | undefined {
+  try {
+    return strict.decode(bytes)
+  } catch {
+    return undefined
+  }
+}
+
+function lossy(bytes: Buffer): string {
+  return loose.decode(bytes)
+}
+
+/** Valid UTF-8 as is, every other byte as \xNN. */
+export function escapeBytes(bytes: Buffer): string {
+  let shown = ''
+  let at = 0
+  while (at < bytes.length) {
+    const length = [1, 2, 3, 4].find((n) => at + n <= bytes.length && utf8(bytes.subarray(at, at + n)) !== undefined)
+    shown += length === undefined ? `\\x${bytes[at]!.toString(16).padStart(2, '0')}` : bytes.subarray(at, at + length).toString('utf8')
+    at += length ?? 1
+  }
+  return shown
 }
 
 function innermost(bounds: readonly Bound[], real: string): Bound | undefined {

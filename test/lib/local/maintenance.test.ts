@@ -2,17 +2,18 @@
 import {CreateFunctionCommand, LambdaClient, UpdateFunctionCodeCommand, waitUntilFunctionUpdatedV2} from '@aws-sdk/client-lambda'
 import {CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client} from '@aws-sdk/client-s3'
 import {spawn} from 'node:child_process'
-import {readdir, utimes, writeFile} from 'node:fs/promises'
+import {mkdir, readdir, utimes, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
 import {afterEach, expect, test} from 'vitest'
 
-import {collectBlobs, startMaintenance} from '../../../src/lib/local/maintenance.js'
+import {collectBlobs, collectCopies, startMaintenance} from '../../../src/lib/local/maintenance.js'
+import {createLambdaRuntime} from '../../../src/lib/local/runtime/runtime.js'
 import {startLocalCloud} from '../../../src/lib/local/server.js'
 import {Store} from '../../../src/lib/local/store.js'
 import {ROOT, tempDir} from '../../helpers/cli.js'
-import {makeZip} from './runtime/helpers.js'
+import {aFunction, ARN, makeZip} from './runtime/helpers.js'
 
 const cleanups: (() => Promise<void> | void)[] = []
 afterEach(async () => {
@@ -106,4 +107,85 @@ test('an overwritten S3 object and replaced function code are collected at the n
   expect((await blobsOf(store)).length).toBe(2)
   const object = await s3.send(new GetObjectCommand({Bucket: 'bucket', Key: 'k'}))
   expect(await object.Body?.transformToString()).toBe('second body')
+})
+
+test('collection deletes a blob only under the store lock: a writer that takes up an old blob meanwhile never finds it missing', async () => {
+  const store = await aStore()
+  const blob = await store.putBlob(Buffer.from('a layer someone is about to use'))
+  await age(store, [blob.sha256])
+  let collecting: Promise<unknown> | undefined
+  // A writer inside a transaction (CreateFunction taking up a layer) while another process collects.
+  await store.transaction(async () => {
+    collecting = collectBlobs(new Store(store.dir))
+    await new Promise((resolve) => setTimeout(resolve, 300)) // collection reaches the blob meanwhile
+    expect(await blobsOf(store)).toEqual([blob.sha256])
+    await store.keepBlobs([blob.sha256])
+    await store.put('lambda/us-east-1/functions', 'fn', {versions: {$LATEST: {layers: [{sha256: blob.sha256}]}}})
+  })
+
+  expect(await collecting).toEqual({removed: 0, bytes: 0})
+  expect(await blobsOf(store)).toEqual([blob.sha256])
+})
+
+/** The unzipped copies under <store>/runtime/, as "<kind>/<name>". */
+async function copiesOf(store: Store): Promise<string[]> {
+  const found: string[] = []
+  for (const kind of ['code', 'layers', 'opt']) {
+    for (const name of await readdir(path.join(store.dir, 'runtime', kind)).catch(() => [])) found.push(`${kind}/${name}`)
+  }
+  return found.sort()
+}
+
+async function ageCopy(store: Store, copy: string): Promise<void> {
+  await utimes(path.join(store.dir, 'runtime', copy), TWO_HOURS_AGO, TWO_HOURS_AGO)
+}
+
+test('half-built copies of dead processes are removed at start; a live process\'s build is left alone', async () => {
+  const store = await aStore()
+  const dead = `runtime/code/${'a'.repeat(64)}.tmp-${DEAD_PID}-0badc0de`
+  const live = `runtime/layers/${'b'.repeat(64)}.tmp-${process.pid}-0badc0de`
+  for (const dir of [dead, live]) {
+    await mkdir(path.join(store.dir, dir, 'node_modules'), {recursive: true})
+    await writeFile(path.join(store.dir, dir, 'node_modules', 'big.js'), 'x')
+  }
+
+  const maintenance = startMaintenance(store, {warn: (message) => expect.fail(message)})
+  await maintenance.firstPass
+  await maintenance.stop()
+
+  expect(await copiesOf(store)).toEqual([`layers/${path.basename(live)}`])
+})
+
+test('unzipped copies nothing references or uses are collected; referenced, recent and running ones stay', async () => {
+  const store = await aStore()
+  const earlier = createLambdaRuntime({store})
+  cleanups.push(() => earlier.close())
+  // A function that runs (its environment stays warm), one that ran once, and one a document references.
+  const running = await aFunction(store, {'index.js': 'exports.handler = async () => "running"'}, {layers: [{'nodejs/node_modules/lib/index.js': 'module.exports = 1'}]})
+  const stale = await aFunction(store, {'index.js': 'exports.handler = async () => "stale"'}, {functionName: 'stale'})
+  const kept = await aFunction(store, {'index.js': 'exports.handler = async () => "kept"'}, {functionName: 'kept'})
+  for (const spec of [running, stale, kept]) await earlier.invoke(spec, {payload: '{}', invokedFunctionArn: ARN})
+  await store.put('lambda/us-east-1/functions', 'kept', {versions: {$LATEST: {code: {sha256: kept.codeSha256}}}})
+  const before = await copiesOf(store)
+  expect(before).toHaveLength(6) // three code copies, one layer, two /opt merges (none, and the layer's)
+  // Everything looks an hour old; then only the live environment of "running" marks its copies used.
+  await earlier.close()
+  const live = createLambdaRuntime({store, touchEveryMs: 50})
+  cleanups.push(() => live.close())
+  for (const copy of before) await ageCopy(store, copy)
+  await live.invoke(running, {payload: '{}', invokedFunctionArn: ARN})
+  for (const copy of before) await ageCopy(store, copy)
+  await new Promise((resolve) => setTimeout(resolve, 300)) // the live environment touches its copies again
+
+  const removed = await collectCopies(store)
+
+  const after = await copiesOf(store)
+  expect(after).toContain(`code/${running.codeSha256}`)
+  expect(after).toContain(`layers/${running.layerSha256s[0]}`)
+  expect(after).toContain(`code/${kept.codeSha256}`) // referenced by a document, though unused
+  expect(after).not.toContain(`code/${stale.codeSha256}`)
+  expect(after).toHaveLength(4) // running's code, layer and /opt, and kept's code
+  expect(removed).toBe(2) // stale's code and the unused /opt merge
+  expect((await live.invoke(running, {payload: '{}', invokedFunctionArn: ARN})).payload).toBe('"running"')
+  expect((await live.invoke(stale, {payload: '{}', invokedFunctionArn: ARN})).payload).toBe('"stale"') // rebuilt on demand
 })

@@ -5,13 +5,13 @@
  */
 import type {ChildProcess} from 'node:child_process'
 import {spawn} from 'node:child_process'
-import {readdir, readFile, utimes, writeFile} from 'node:fs/promises'
+import {readdir, readFile, rm, utimes, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
 import {afterEach, expect, test} from 'vitest'
 
-import {FileLock} from '../../../src/lib/local/file-lock.js'
+import {FileLock, LockTimeoutError, LockWaitAborted} from '../../../src/lib/local/file-lock.js'
 import {currentProcess, isProcessAlive} from '../../../src/lib/local/process-identity.js'
 import {sleep, Store} from '../../../src/lib/local/store.js'
 import {ROOT, tempDir} from '../../helpers/cli.js'
@@ -215,4 +215,66 @@ test('a process is alive only while the same process runs under its pid', async 
   expect(await isProcessAlive({pid: DEAD_PID, host: `not-${os.hostname()}`})).toBe(true)
   // Our pid with another start identity: a process that had this pid before (pid reuse) and is gone.
   if (me.start !== undefined) expect(await isProcessAlive({...me, start: 'an earlier process'})).toBe(false)
+})
+
+test.runIf(process.platform === 'linux')('a holder whose /proc entry can\'t be read (EMFILE) counts as alive: its lock is waited for, not broken', async () => {
+  const me = await currentProcess()
+  const identity = path.join(ROOT, 'dist/lib/local/process-identity.js')
+  // A child with few file descriptors uses them all up, then asks whether this (live) process runs.
+  const script = `
+    import {openSync} from 'node:fs'
+    import {isProcessAlive} from ${JSON.stringify(identity)}
+    const held = []
+    try { for (;;) held.push(openSync('/dev/null', 'r')) } catch (error) { if (error.code !== 'EMFILE') throw error }
+    const alive = await isProcessAlive(${JSON.stringify(me)})
+    console.log(JSON.stringify({alive, exhausted: held.length > 0}))
+  `
+  const proc = spawn('sh', ['-c', `ulimit -n 64 && exec "${process.execPath}" --input-type=module -e "$0"`, script], {cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit']})
+  cleanups.push(() => void proc.kill('SIGKILL'))
+  let out = ''
+  proc.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
+  await new Promise((resolve) => proc.on('exit', resolve))
+
+  expect(JSON.parse(out)).toEqual({alive: true, exhausted: true})
+})
+
+/** What a container killed while holding the lock leaves: a holder on a host this machine can't check. */
+async function foreignLock(root: string, token = 'killed-container'): Promise<string> {
+  const file = path.join(root, 'store.lock')
+  await writeFile(file, JSON.stringify({pid: 4242, host: 'gone-container', token, acquired: '2025-01-01T00:00:00.000Z'}))
+  return file
+}
+
+test('a long wait for the lock says once who holds it and how to clear it, and gives up after the longer bound', async () => {
+  const root = await storeDir()
+  const file = await foreignLock(root)
+  const warnings: string[] = []
+  const store = new Store(root, {lockWarnMs: 50, lockTimeoutMs: 400, warn: (message) => void warnings.push(message)})
+
+  const first = await store.transaction(() => Promise.resolve('never')).catch((error: unknown) => error)
+  const second = await store.transaction(() => Promise.resolve('never')).catch((error: unknown) => error)
+
+  for (const error of [first, second]) {
+    expect(error).toBeInstanceOf(LockTimeoutError)
+    expect((error as Error).message).toMatch(/^The store is busy: gave up after \d+ s waiting for its lock\. pid 4242 on host "gone-container" holds it/)
+  }
+  expect(warnings).toHaveLength(1) // one line per holder, however many requests wait
+  expect(warnings[0]).toContain(`pid 4242 on host "gone-container" holds it since 2025-01-01T00:00:00.000Z`)
+  expect(warnings[0]).toContain(`if that process is gone, delete ${file}.`)
+  await rm(file)
+  expect(await store.transaction(() => Promise.resolve('in'))).toBe('in')
+})
+
+test('closing the store stops transactions waiting for the lock, so a server can stop', async () => {
+  const root = await storeDir()
+  await foreignLock(root)
+  const store = new Store(root, {warn: () => undefined})
+  const waiting = store.transaction(() => Promise.resolve('never')).catch((error: unknown) => error)
+  const queued = store.transaction(() => Promise.resolve('never')).catch((error: unknown) => error)
+  await sleep(100)
+
+  store.close()
+
+  expect(await waiting).toBeInstanceOf(LockWaitAborted)
+  expect(await queued).toBeInstanceOf(LockWaitAborted)
 })

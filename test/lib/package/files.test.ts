@@ -47,7 +47,7 @@ test('a symlink out of the source is not followed, and the warning says how to i
 
   expect(names).toEqual(['index.mjs'])
   expect(warnings).toHaveLength(1)
-  expect(warnings[0]).toMatch(/^Function raw: left out symlinks that lead out of .*app: cfg \(→ .*\.aws\), dotenv \(→ .*\.env\), lib \(→ .*lib\), up \(→ .*\); to package what one points to, name it in functions\.raw\.include \(e\.g\. "cfg\/\*\*"\)\.$/)
+  expect(warnings[0]).toMatch(/^Function raw: left out symlinks that lead out of .*app: cfg \(→ .*\.aws\), dotenv \(→ .*\.env\), lib \(→ .*lib\), up \(→ .*\); to package what one points to, name it in functions\.raw\.include \(e\.g\. "lib\/\*\*"\)\.$/)
 })
 
 test('a symlink out of the source is followed when "include" names it, but what it leads to is still checked for secrets', async () => {
@@ -59,6 +59,32 @@ test('a symlink out of the source is followed when "include" names it, but what 
   expect(names).toEqual(['index.mjs', 'shared/util.js'])
   expect(fn.excludedSensitive).toEqual(['cfg/credentials', 'shared/.env'])
   expect(warnings).toEqual([])
+})
+
+test('the warning never suggests including a link that leads to a secret', async () => {
+  const home = await outside({'.aws/credentials': 'secret\n', 'lib/util.js': 'x\n'})
+  const {load} = await rawProject({}, {'app/abscred': path.join(home, '.aws/credentials'), 'app/awsdir': path.join(home, '.aws'), 'app/lib': path.join(home, 'lib')})
+
+  const {warnings} = await packageRaw(load)
+
+  expect(warnings).toHaveLength(1)
+  expect(warnings[0]).toContain('abscred (→ ')
+  expect(warnings[0]).toMatch(/name it in functions\.raw\.include \(e\.g\. "lib\/\*\*"\)\.$/)
+})
+
+test("including a link by name doesn't vouch for the secret it leads to; naming the secret file itself does", async () => {
+  const home = await outside({'.aws/credentials': 'secret\n', 'x/.env': 'S=1\n'})
+  const links = {'app/abscred': path.join(home, '.aws/credentials'), 'app/dotenv': path.join(home, 'x/.env'), 'app/inner': 'conf/.env'}
+  const byLink = await rawProject({'app/conf/.env': 'S=2\n'}, links, {include: ['**', 'abscred', 'dotenv', 'inner']})
+
+  const refused = await packageRaw(byLink.load)
+
+  expect(refused.names).toEqual(['index.mjs'])
+  expect(refused.fn.excludedSensitive).toEqual(['abscred', 'conf/.env', 'dotenv', 'inner'])
+
+  const byFile = await rawProject({'app/conf/.env': 'S=2\n'}, links, {include: ['**', 'abscred', '.aws/credentials', 'inner', 'conf/.env']})
+  const shipped = await packageRaw(byFile.load)
+  expect(shipped.names).toEqual(['abscred', 'conf/.env', 'index.mjs', 'inner'])
 })
 
 test('a symlink inside the source is followed, and its target decides too: a link to a secret is a secret', async () => {
@@ -87,14 +113,15 @@ test('secret names match whatever their case', async () => {
 })
 
 test('common credential and state files are never packaged', async () => {
-  const secrets = ['.git-credentials', '.pgpass', '.docker/config.json', 'credentials.json', 'prod.env', 'terraform.tfstate', 'terraform.tfstate.backup', '.terraform/providers/p.json', 'vault.kdbx', '.htpasswd', '.vault-token', 'conf/.npmrc', 'id_ed25519']
+  const secrets = ['.git-credentials', '.pgpass', '.docker/config.json', 'credentials.json', 'prod.env', 'terraform.tfstate', 'terraform.tfstate.backup', '.terraform/providers/p.json', 'vault.kdbx', '.htpasswd', '.vault-token', 'conf/.npmrc', 'id_ed25519',
+    'prod.tfvars', 'infra/prod.auto.tfvars', 'vars.tfvars.json', '.kube/config', '.pypirc', 'gcloud/application_default_credentials.json', '.yarnrc.yml', '.yarnrc']
   const {fn, names} = await packageRaw((await rawProject(Object.fromEntries(secrets.map((name) => [`app/${name}`, 'secret\n'])))).load)
   expect(names).toEqual(['index.mjs'])
   expect(fn.excludedSensitive).toEqual([...secrets].sort())
 })
 
 test('harmless files that only look like secret names are packaged', async () => {
-  const harmless = ['env.js', 'environment.ts', 'lib/envelope.js', 'keys.js', 'monkey.js', 'Keyboard.JS', 'credentials.ts', 'aws/client.js', 'docker/config.json', 'config.json', 'terraform.tf', 'pem.js', 'src/token.js', 'dotenv/index.js', 'git/notes.md']
+  const harmless = ['env.js', 'environment.ts', 'lib/envelope.js', 'keys.js', 'monkey.js', 'Keyboard.JS', 'credentials.ts', 'aws/client.js', 'docker/config.json', 'config.json', 'terraform.tf', 'pem.js', 'src/token.js', 'dotenv/index.js', 'git/notes.md', 'kube/config', 'config', 'variables.tf', 'yarnrc.js']
   const {fn, names} = await packageRaw((await rawProject(Object.fromEntries(harmless.map((name) => [`app/${name}`, 'ok\n'])))).load)
   expect(names).toEqual(['index.mjs', ...harmless].sort())
   expect(fn.excludedSensitive).toEqual([])
@@ -131,6 +158,44 @@ test.each([
 test('a file with an odd name can be left out with "exclude", as the hint says', async () => {
   const {dir, load} = await rawProject({}, {}, {exclude: ['bad?name.txt']})
   await writeFile(path.join(dir, 'app', 'bad\nname.txt'), 'x\n')
+  const {names} = await packageRaw(load)
+  expect(names).toEqual(['index.mjs'])
+})
+
+/** Creates `app/<name>` (raw bytes); false where the file system refuses names that aren't UTF-8 (macOS). */
+async function writeRaw(dir: string, name: Buffer, directory: boolean): Promise<boolean> {
+  const file = Buffer.concat([Buffer.from(path.join(dir, 'app') + path.sep), name])
+  try {
+    if (!directory) await writeFile(file, 'x\n')
+    else {
+      await mkdir(file)
+      await writeFile(Buffer.concat([file, Buffer.from('/inner.js')]), 'x\n')
+    }
+    return true
+  } catch {
+    return false
+  }
+}
+
+test.each([
+  ['file', false, '"caf\\xe9.txt"', 'caf?.txt'],
+  ['directory', true, '"caf\\xe9.txt"', 'caf?.txt'],
+])('a %s whose name is not UTF-8 is refused with an error naming it (escaped), never dropped', async (_what, directory, shown, pattern) => {
+  const {dir, load} = await rawProject({})
+  if (!(await writeRaw(dir, Buffer.from('caf\xe9.txt', 'latin1'), directory))) return
+
+  const error = await packageFunctions({config: await load()}, {output: silentOutput()}).catch((e: unknown) => e)
+
+  expect(error).toBeInstanceOf(UserError)
+  expect((error as UserError).code).toBe('UnsupportedFileName')
+  expect((error as UserError).message).toContain(shown)
+  expect((error as UserError).message).toContain("aren't UTF-8")
+  expect((error as UserError).hints.join(' ')).toContain(`"${pattern}"`)
+})
+
+test('a file whose name is not UTF-8 can be left out with "exclude", as the hint says', async () => {
+  const {dir, load} = await rawProject({}, {}, {exclude: ['caf?.txt']})
+  if (!(await writeRaw(dir, Buffer.from('caf\xe9.txt', 'latin1'), false))) return
   const {names} = await packageRaw(load)
   expect(names).toEqual(['index.mjs'])
 })

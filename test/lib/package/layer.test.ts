@@ -1,4 +1,4 @@
-import {readFile} from 'node:fs/promises'
+import {mkdir, readFile, symlink} from 'node:fs/promises'
 import path from 'node:path'
 import {afterEach, expect, test} from 'vitest'
 
@@ -108,4 +108,30 @@ test('packaging a function builds the layers it uses and counts them in its size
   const manifest = JSON.parse(await readFile(path.join(dir, '.sling/build/manifest.json'), 'utf8'))
   expect(Object.keys(manifest.layers)).toEqual(['shared'])
   expect(manifest.functions.api.layers).toEqual(['shared', 'arn:aws:lambda:us-east-1:123456789012:layer:other:3'])
+})
+
+test('a workspace package linked into node_modules is judged where it really is: its .env and keys stay out of the layer', async () => {
+  const {dir, load} = await project({
+    'deps/package.json': pkg('deps', {dependencies: {'@me/shared': '1.0.0', certs: '1.0.0'}}),
+    'packages/shared/package.json': pkg('@me/shared'),
+    'packages/shared/index.js': 'module.exports = 1\n',
+    'packages/shared/.env': 'SECRET=1\n',
+    'packages/shared/deploy.pem': 'KEY\n',
+    'deps/node_modules/certs/package.json': pkg('certs'),
+    'deps/node_modules/certs/ca.pem': 'CA\n',
+  }, {functions: {}, layers: {deps: {packageJson: 'deps/package.json'}}})
+  await mkdir(path.join(dir, 'deps/node_modules/@me'), {recursive: true})
+  await symlink('../../../packages/shared', path.join(dir, 'deps/node_modules/@me/shared'))
+  const info: string[] = []
+
+  const result = await packageFunctions({config: await load(), layers: ['deps']}, {output: silentOutput({info: (line) => void info.push(line)})})
+
+  expect((await readZip(result.layers[0]!.artifact)).map((e) => e.name)).toEqual([
+    'nodejs/node_modules/@me/shared/index.js',
+    'nodejs/node_modules/@me/shared/package.json',
+    'nodejs/node_modules/certs/ca.pem', // an installed package keeps its CA bundle
+    'nodejs/node_modules/certs/package.json',
+  ])
+  expect(result.layers[0]?.excludedSensitive).toEqual(['node_modules/@me/shared/.env', 'node_modules/@me/shared/deploy.pem'])
+  expect(info.join('\n')).toContain('Left out of layer deps: node_modules/@me/shared/.env, node_modules/@me/shared/deploy.pem')
 })

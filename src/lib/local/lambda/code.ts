@@ -1,4 +1,5 @@
 /** Deployment packages: taken from the request (ZipFile) or the local S3, checked as Lambda checks them, stored by SHA-256. */
+import path from 'node:path'
 import type {Readable} from 'node:stream'
 
 import yauzl from 'yauzl'
@@ -71,9 +72,11 @@ export async function inflatedSizeOf(source: ZipSource): Promise<number> {
       zip.close()
       reject(error instanceof LambdaError ? error : unreadable())
     }
+    const tree = new EntryTree()
     zip.on('error', fail)
     zip.on('end', () => resolve(total))
     zip.on('entry', (entry: yauzl.Entry) => {
+      if (!tree.add(entry)) return fail(unreadable())
       if (entry.fileName.endsWith('/')) return zip.readEntry()
       zip.openReadStream(entry, (error, stream) => {
         if (error) return fail(error)
@@ -92,6 +95,38 @@ export async function inflatedSizeOf(source: ZipSource): Promise<number> {
     })
     zip.readEntry()
   })
+}
+
+const FILE_TYPE = 0o170000
+const SYMLINK = 0o120000
+
+/**
+ * The paths a package's entries make: a path can't be both a file and a directory (`x` and `x/y`),
+ * or extracting it fails (EEXIST) at every invoke. Such a zip is refused at upload, as one Lambda can't
+ * unzip. Links are left out of the check: one where the archive also has a file or directory is
+ * simply not created (see runtime/extract.ts).
+ */
+class EntryTree {
+  private readonly files = new Set<string>()
+  private readonly dirs = new Set<string>()
+
+  /** Records the entry; false when it contradicts an earlier one. */
+  add(entry: yauzl.Entry): boolean {
+    const name = path.posix.normalize(entry.fileName)
+    const segments = name.split('/').filter((segment) => segment !== '' && segment !== '.')
+    const directory = entry.fileName.endsWith('/')
+    const parents = directory ? segments.length : segments.length - 1
+    for (let i = 1; i <= parents; i++) {
+      const dir = segments.slice(0, i).join('/')
+      if (this.files.has(dir)) return false
+      this.dirs.add(dir)
+    }
+    if (directory || ((entry.externalFileAttributes >>> 16) & FILE_TYPE) === SYMLINK) return true
+    const file = segments.join('/')
+    if (this.dirs.has(file)) return false
+    this.files.add(file)
+    return true
+  }
 }
 
 function openZip(source: ZipSource): Promise<yauzl.ZipFile> {

@@ -1,8 +1,10 @@
 /** The CloudWatch Logs operations the local cloud answers, by name; input and output as the model shapes them. */
 import {groupNotFound, invalidParameter, LogsError, streamNotFound} from './errors.js'
-import type {LogGroupDoc, LogStore, LogEventRecord} from './events.js'
-import {logGroupArn} from './events.js'
+import type {LogGroupDoc, LogStore, StreamDoc} from './events.js'
+import {logGroupArn, retentionStart} from './events.js'
 import {compileFilterPattern, FilterPatternError} from './filter.js'
+import type {EventKey} from './pages.js'
+import {filterPage, readBackward, readForward} from './pages.js'
 
 export interface LogsScope {
   readonly logs: LogStore
@@ -116,39 +118,31 @@ function groupShape(scope: LogsScope, doc: LogGroupDoc): Record<string, unknown>
   }
 }
 
-interface StreamInfo {
-  readonly logStreamName: string
-  readonly creationTime: number
-  readonly firstEventTimestamp?: number
-  readonly lastEventTimestamp?: number
-  readonly lastIngestionTime?: number
-  readonly arn: string
-  readonly storedBytes: number
+/** A stream as DescribeLogStreams shows it, from its summary: no event is read. */
+function streamShape(scope: LogsScope, group: LogGroupDoc, stream: StreamDoc): Record<string, unknown> {
+  const oldest = retentionStart(group)
+  const live = stream.segments.filter((segment) => segment.count > 0 && segment.maxTimestamp >= oldest)
+  return {
+    logStreamName: stream.logStreamName,
+    creationTime: stream.creationTime,
+    ...(live.length > 0
+      ? {
+          firstEventTimestamp: Math.max(oldest, Math.min(...live.map((segment) => segment.minTimestamp))),
+          lastEventTimestamp: Math.max(...live.map((segment) => segment.maxTimestamp)),
+          ...(stream.lastIngestionTime === undefined ? {} : {lastIngestionTime: stream.lastIngestionTime}),
+        }
+      : {}),
+    ...(stream.uploadSequenceToken === undefined ? {} : {uploadSequenceToken: stream.uploadSequenceToken}),
+    arn: `${logGroupArn(scope.region, scope.accountId, group.logGroupName)}:log-stream:${stream.logStreamName}`,
+    storedBytes: 0, // no longer reported for streams, as on AWS since 2019
+  }
 }
 
-async function streamInfos(scope: LogsScope, group: LogGroupDoc): Promise<StreamInfo[]> {
-  const streams = await scope.logs.listStreams(group.logGroupName)
-  return Promise.all(
-    streams.map(async (stream) => {
-      const events = await scope.logs.readEvents(group.logGroupName, stream.logStreamName, group.retentionInDays)
-      const first = events[0]
-      const last = events.at(-1)
-      return {
-        logStreamName: stream.logStreamName,
-        creationTime: stream.creationTime,
-        ...(first && last ? {firstEventTimestamp: first.timestamp, lastEventTimestamp: Math.max(...events.map((e) => e.timestamp)), lastIngestionTime: last.ingestionTime} : {}),
-        arn: `${logGroupArn(scope.region, scope.accountId, group.logGroupName)}:log-stream:${stream.logStreamName}`,
-        storedBytes: 0,
-      }
-    }),
-  )
-}
-
-/** A numeric event id, stable for an event: timestamp, stream and position. */
-function eventId(timestamp: number, stream: string, index: number): string {
+/** A numeric event id, stable for the event's life: its timestamp, its stream, and its sequence number in the stream. */
+function eventId(timestamp: number, stream: string, seq: number): string {
   let hash = 2_166_136_261
   for (const char of stream) hash = Math.imul(hash ^ (char.codePointAt(0) ?? 0), 16_777_619) >>> 0
-  return `${String(timestamp).padStart(16, '0')}${String(hash).padStart(10, '0')}${String(index).padStart(10, '0')}`
+  return `${String(timestamp).padStart(16, '0')}${String(hash).padStart(10, '0')}${String(seq).padStart(10, '0')}`
 }
 
 // --- operations ------------------------------------------------------------------------------------------
@@ -229,9 +223,10 @@ async function describeLogStreams(input: Input, scope: LogsScope): Promise<unkno
   if (orderBy !== 'LogStreamName' && orderBy !== 'LastEventTime') throw invalidParameter(`1 validation error detected: Value '${orderBy}' at 'orderBy' failed to satisfy constraint: Member must satisfy enum value set: [LogStreamName, LastEventTime]`)
   if (prefix !== undefined && orderBy === 'LastEventTime') throw invalidParameter('Cannot order by LastEventTime with a logStreamNamePrefix.')
   const limit = optionalNumber(input, 'limit', 1, 50) ?? 50
-  const streams = (await streamInfos(scope, group)).filter((stream) => prefix === undefined || stream.logStreamName.startsWith(prefix))
-  if (orderBy === 'LastEventTime') streams.sort((a, b) => (a.lastEventTimestamp ?? a.creationTime) - (b.lastEventTimestamp ?? b.creationTime))
-  else streams.sort((a, b) => (a.logStreamName < b.logStreamName ? -1 : a.logStreamName > b.logStreamName ? 1 : 0))
+  const streams = (await scope.logs.streams(group.logGroupName)).filter((stream) => prefix === undefined || stream.logStreamName.startsWith(prefix)).map((stream) => streamShape(scope, group, stream))
+  const lastEvent = (stream: Record<string, unknown>): number => Number(stream.lastEventTimestamp ?? stream.creationTime)
+  if (orderBy === 'LastEventTime') streams.sort((a, b) => lastEvent(a) - lastEvent(b))
+  else streams.sort((a, b) => (String(a.logStreamName) < String(b.logStreamName) ? -1 : String(a.logStreamName) > String(b.logStreamName) ? 1 : 0))
   if (input.descending === true) streams.reverse()
   const result = page(streams, optionalString(input, 'nextToken'), limit)
   return {logStreams: result.items, ...(result.nextToken ? {nextToken: result.nextToken} : {})}
@@ -253,9 +248,9 @@ async function putLogEvents(input: Input, scope: LogsScope): Promise<unknown> {
     if ((parsed[i]?.timestamp ?? 0) < (parsed[i - 1]?.timestamp ?? 0)) throw invalidParameter('Log events in a single PutLogEvents request must be in chronological order.')
   }
   await loadGroup(scope, group)
-  if (!(await scope.logs.getStream(group, stream))) throw streamNotFound()
-  await scope.logs.append(group, stream, parsed)
-  return {}
+  const summary = await scope.logs.append(group, stream, parsed)
+  if (!summary) throw streamNotFound()
+  return summary.uploadSequenceToken === undefined ? {} : {nextSequenceToken: summary.uploadSequenceToken}
 }
 
 const isPosition = (value: string | undefined): {direction: 'f' | 'b'; index: number} | undefined => {
@@ -270,29 +265,21 @@ const position = (direction: 'f' | 'b', index: number): string => `${direction}/
 async function getLogEvents(input: Input, scope: LogsScope): Promise<unknown> {
   const group = await loadGroup(scope, groupNameOf(input))
   const streamName = checkStreamName(requiredString(input, 'logStreamName'))
-  if (!(await scope.logs.getStream(group.logGroupName, streamName))) throw streamNotFound()
-  const startTime = optionalNumber(input, 'startTime', 0, Number.MAX_SAFE_INTEGER)
-  const endTime = optionalNumber(input, 'endTime', 0, Number.MAX_SAFE_INTEGER)
-  const limit = optionalNumber(input, 'limit', 1, 10_000) ?? 10_000
-  const events = (await scope.logs.readEvents(group.logGroupName, streamName, group.retentionInDays)).filter(
-    (event) => (startTime === undefined || event.timestamp >= startTime) && (endTime === undefined || event.timestamp < endTime),
-  )
+  const stream = await scope.logs.stream(group.logGroupName, streamName)
+  if (!stream) throw streamNotFound()
+  const options = {
+    startTime: optionalNumber(input, 'startTime', 0, Number.MAX_SAFE_INTEGER),
+    endTime: optionalNumber(input, 'endTime', 0, Number.MAX_SAFE_INTEGER),
+    limit: optionalNumber(input, 'limit', 1, 10_000) ?? 10_000,
+  }
+  // Tokens carry sequence numbers, which never shift: retention dropping old events doesn't move a reader.
   const token = isPosition(optionalString(input, 'nextToken'))
   const forward = token ? token.direction === 'f' : input.startFromHead === true
-  let from: number
-  let to: number
-  if (forward) {
-    from = Math.min(token?.index ?? 0, events.length)
-    to = Math.min(events.length, from + limit)
-  } else {
-    to = Math.min(token?.index ?? events.length, events.length)
-    from = Math.max(0, to - limit)
-  }
-  const slice: LogEventRecord[] = events.slice(from, to)
+  const result = forward ? await readForward(scope.logs, group, stream, token?.index ?? 0, options) : await readBackward(scope.logs, group, stream, token?.index ?? stream.nextSeq, options)
   return {
-    events: slice.map((event) => ({timestamp: event.timestamp, message: event.message, ingestionTime: event.ingestionTime})),
-    nextForwardToken: position('f', to),
-    nextBackwardToken: position('b', from),
+    events: result.events.map((event) => ({timestamp: event.timestamp, message: event.message, ingestionTime: event.ingestionTime})),
+    nextForwardToken: position('f', result.next),
+    nextBackwardToken: position('b', result.previous),
   }
 }
 
@@ -311,28 +298,23 @@ async function filterLogEvents(input: Input, scope: LogsScope): Promise<unknown>
     if (error instanceof FilterPatternError) throw invalidParameter(error.message)
     throw error
   }
-  const streams = (await scope.logs.listStreams(group.logGroupName)).filter(
+  const streams = (await scope.logs.streams(group.logGroupName)).filter(
     (stream) => (names === undefined || names.includes(stream.logStreamName)) && (prefix === undefined || stream.logStreamName.startsWith(prefix)),
   )
   if (names !== undefined && streams.length === 0) throw streamNotFound()
-  const found: {logStreamName: string; timestamp: number; message: string; ingestionTime: number; eventId: string}[] = []
-  for (const stream of streams) {
-    const events = await scope.logs.readEvents(group.logGroupName, stream.logStreamName, group.retentionInDays)
-    events.forEach((event, index) => {
-      if (startTime !== undefined && event.timestamp < startTime) return
-      if (endTime !== undefined && event.timestamp > endTime) return
-      if (!matches(event.message)) return
-      found.push({logStreamName: stream.logStreamName, timestamp: event.timestamp, message: event.message, ingestionTime: event.ingestionTime, eventId: eventId(event.timestamp, stream.logStreamName, index)})
-    })
-  }
-  // Stable: events of one stream keep their written order at equal timestamps.
-  found.sort((a, b) => a.timestamp - b.timestamp)
-  const result = page(found, optionalString(input, 'nextToken'), limit)
+  const after = decodeToken(optionalString(input, 'nextToken'), isEventKey)
+  const found = await filterPage(scope.logs, group, streams, {startTime, endTime, limit, matches, ...(after ? {after} : {})})
+  const last = found.events.at(-1)
   return {
-    events: result.items,
+    events: found.events.map((event) => ({logStreamName: event.logStreamName, timestamp: event.timestamp, message: event.message, ingestionTime: event.ingestionTime, eventId: eventId(event.timestamp, event.logStreamName, event.seq)})),
     searchedLogStreams: streams.map((stream) => ({logStreamName: stream.logStreamName, searchedCompletely: true})),
-    ...(result.nextToken ? {nextToken: result.nextToken} : {}),
+    ...(found.more && last ? {nextToken: encodeToken({t: last.timestamp, s: last.logStreamName, q: last.seq})} : {}),
   }
+}
+
+const isEventKey = (value: unknown): value is EventKey => {
+  const key = value as Partial<EventKey> | null
+  return typeof key === 'object' && key !== null && typeof key.t === 'number' && typeof key.s === 'string' && typeof key.q === 'number'
 }
 
 export const OPERATIONS: Readonly<Record<string, Operation>> = {

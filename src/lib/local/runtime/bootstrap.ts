@@ -21,7 +21,7 @@ import {Worker} from 'node:worker_threads'
 
 import {splitMessage} from './log-buffer.js'
 import type {ErrorPayload, InvokeMessage, WorkerMessage} from './ipc.js'
-import {LOG_BUFFER_LIMIT_BYTES, LOG_EVENT_LIMIT_BYTES, WATCHDOG_SLOTS} from './ipc.js'
+import {LOG_BUFFER_LIMIT_BYTES, LOG_EVENT_LIMIT_BYTES, RESPONSE_LIMIT_BYTES, WATCHDOG_SLOTS} from './ipc.js'
 import type {WatchdogData} from './watchdog.js'
 
 type Handler = (event: unknown, context: Record<string, unknown>, callback: (error?: unknown, result?: unknown) => void) => unknown
@@ -203,6 +203,16 @@ function finish(message: WorkerMessage): void {
   afterOutput(() => send(message))
 }
 
+/**
+ * `message`, or only the size of its payload when that is over Lambda's response limit: measured here,
+ * so a handler returning 300 MB costs the server nothing (Lambda answers Function.ResponseSizeTooLarge).
+ */
+function bounded(message: WorkerMessage & {type: 'result' | 'error'}): WorkerMessage {
+  const bytes = Buffer.byteLength(message.type === 'result' ? message.payload : JSON.stringify(message.error))
+  if (bytes <= RESPONSE_LIMIT_BYTES) return message
+  return {type: 'too-large', requestId: message.requestId, bytes, maxMemoryMb: message.maxMemoryMb, ...(message.type === 'error' && message.exit ? {exit: true} : {})}
+}
+
 function respond(requestId: string, result: unknown): void {
   let payload: string
   try {
@@ -211,12 +221,12 @@ function respond(requestId: string, result: unknown): void {
     fail(requestId, error)
     return
   }
-  finish({type: 'result', requestId, payload, maxMemoryMb: maxMemoryMb()})
+  finish(bounded({type: 'result', requestId, payload, maxMemoryMb: maxMemoryMb()}))
 }
 
 function fail(requestId: string, error: unknown): void {
   console.error('Invoke Error', formatted(error))
-  finish({type: 'error', requestId, error: toPayload(error), maxMemoryMb: maxMemoryMb()})
+  finish(bounded({type: 'error', requestId, error: toPayload(error), maxMemoryMb: maxMemoryMb()}))
 }
 
 function invoke(handler: Handler, message: InvokeMessage): void {
@@ -309,15 +319,23 @@ function startWatchdog(): void {
   watchdog.unref()
   // If the thread fails, the parent still samples the worker's memory (on Linux) and stops it on a timeout.
   watchdog.on('error', () => undefined)
-  // A worker that isn't busy follows the IPC channel: it closes when the parent is gone.
-  // eslint-disable-next-line no-restricted-properties -- a worker process, not the CLI: nothing is left to serve
-  process.on('disconnect', () => process.exit(0))
+  // A worker that isn't busy follows the IPC channel: it closes when the parent is gone. What the handler
+  // spawned goes too: the worker leads its own process group (see environment.ts).
+  process.on('disconnect', () => {
+    try {
+      process.kill(-process.pid, 'SIGKILL')
+    } catch {
+      // not a group leader (Windows): the worker alone
+    }
+    // eslint-disable-next-line no-restricted-properties -- a worker process, not the CLI: nothing is left to serve
+    process.exit(0)
+  })
 }
 
 function exitWithError(label: string, error: unknown, code: number): void {
   console.error(label, formatted(error))
   const requestId = currentRequestId
-  const message: WorkerMessage | undefined = requestId ? {type: 'error', requestId, error: toPayload(error), maxMemoryMb: maxMemoryMb(), exit: true} : undefined
+  const message: WorkerMessage | undefined = requestId ? bounded({type: 'error', requestId, error: toPayload(error), maxMemoryMb: maxMemoryMb(), exit: true}) : undefined
   process.channel?.ref()
   // The runtime posts the error, then exits (129 after an uncaught exception, 128 after an unhandled rejection).
   // eslint-disable-next-line no-restricted-properties -- a worker process, not the CLI: exiting is the runtime's behaviour

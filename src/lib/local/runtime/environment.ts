@@ -2,7 +2,7 @@ import type {ChildProcess} from 'node:child_process'
 import {fork} from 'node:child_process'
 
 import type {PreparedCode} from './code.js'
-import {bootstrapPath, lambdaEnvironment, logStreamName} from './launch.js'
+import {bootstrapPath, killWorkerGroup, lambdaEnvironment, logStreamName, WORKER_GROUPS} from './launch.js'
 import type {LogEvent} from './log-buffer.js'
 import {LogBuffer, readLines} from './log-buffer.js'
 import {MemoryWatch} from './memory.js'
@@ -44,6 +44,8 @@ export type RawOutcome =
   | {readonly kind: 'exit'; readonly description: string}
   /** The worker went over MemorySize and was stopped. */
   | {readonly kind: 'oom'}
+  /** The response (or error payload) was over Lambda's limit; the worker kept it. */
+  | {readonly kind: 'too-large'; readonly bytes: number}
 
 export interface RawInvocation {
   readonly outcome: RawOutcome
@@ -92,6 +94,7 @@ export class ExecutionEnvironment {
   private waiter: ((message: WorkerMessage | {type: 'exit'; description: string}) => void) | undefined
   private exited: string | undefined
   private invocations = 0
+  private killed = false
 
   constructor(spec: FunctionSpec, code: PreparedCode, key: string, endpoint?: string) {
     this.key = key
@@ -99,12 +102,15 @@ export class ExecutionEnvironment {
     // V8's heap is sized from MemorySize as the Lambda runtime does; resident memory is watched too.
     const heapMb = Math.max(32, Math.floor(spec.memorySize * 0.9))
     // The worker's watchdog thread needs this process's pid: it ends the worker once this process is gone.
+    // Each worker leads its own process group (detached, but never unref'd: the server still owns it), so
+    // what a handler spawns is stopped with it: see kill().
     this.child = fork(bootstrapPath(), [String(process.pid)], {
       cwd: code.taskRoot,
       env: lambdaEnvironment(spec, code, this.logStream, endpoint),
       execArgv: [`--max-old-space-size=${heapMb}`],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
+      detached: WORKER_GROUPS,
     })
     for (const stream of [this.child.stdout, this.child.stderr]) {
       // Raw writes to stdout/stderr (not through console) land in the log unformatted, one event per line.
@@ -112,6 +118,8 @@ export class ExecutionEnvironment {
     }
     this.child.on('message', (message: WorkerMessage) => this.receive(message))
     this.child.on('exit', (code, signal) => {
+      // A worker that ended on its own (process.exit, a crash, the watchdog) may leave a handler's children.
+      killWorkerGroup(this.child.pid)
       this.memory.stop()
       if (signal === OUT_OF_MEMORY_SIGNAL) this.outOfMemory = true
       this.exited = describeExit(code, this.outOfMemory ? 'SIGKILL' : signal)
@@ -127,7 +135,7 @@ export class ExecutionEnvironment {
 
   /** True once the worker died or was killed: it never runs again. */
   get dead(): boolean {
-    return this.exited !== undefined || this.child.killed
+    return this.exited !== undefined || this.killed
   }
 
   get pid(): number | undefined {
@@ -207,7 +215,7 @@ export class ExecutionEnvironment {
     const durationMs = performance.now() - started
     this.lastUsed = Date.now()
     const outcome = await this.outcomeOf(answer)
-    const reported = answer.type === 'result' || answer.type === 'error' ? answer.maxMemoryMb : 0
+    const reported = answer.type === 'result' || answer.type === 'error' || answer.type === 'too-large' ? answer.maxMemoryMb : 0
     return {outcome, initLogs, logs: this.takeLogs(outcome), durationMs, initDurationMs, maxMemoryMb: Math.max(reported, this.peakMb())}
   }
 
@@ -218,6 +226,9 @@ export class ExecutionEnvironment {
       case 'error':
         if (answer.exit) await this.waitForExit()
         return {kind: 'error', error: answer.error, fatal: answer.exit === true}
+      case 'too-large':
+        if (answer.exit) await this.waitForExit()
+        return {kind: 'too-large', bytes: Number(answer.bytes) || 0}
       case 'timeout':
         this.kill()
         return {kind: 'timeout'}
@@ -256,8 +267,11 @@ export class ExecutionEnvironment {
     })
   }
 
+  /** Stops the worker and every process a handler started from it (its process group). */
   kill(): void {
     this.memory.stop()
-    if (this.exited === undefined) this.child.kill('SIGKILL')
+    this.killed = true
+    if (this.exited !== undefined) return
+    if (!killWorkerGroup(this.child.pid)) this.child.kill('SIGKILL')
   }
 }

@@ -15,6 +15,13 @@ export const LOG_EVENT_LIMIT_BYTES = 256 * 1024
 export const LOG_BUFFER_LIMIT_BYTES = 8 * 1024 * 1024
 
 /**
+ * The largest response or error payload a worker sends: Lambda's synchronous response limit. A larger
+ * one never leaves the worker, which sends a `too-large` answer instead: the server's memory must not
+ * depend on what a handler returns.
+ */
+export const RESPONSE_LIMIT_BYTES = 6_291_456
+
+/**
  * The watchdog thread ends a worker that went over MemorySize with this signal (SIGKILL follows if a
  * handler catches it): the exit status is the one message that reaches the parent after the worker is gone.
  */
@@ -63,3 +70,5 @@ export type WorkerMessage =
   | {readonly type: 'result'; readonly requestId: string; readonly payload: string; readonly maxMemoryMb: number}
   /** The handler failed; `exit` when the worker exits right after (uncaught exception, unhandled rejection). */
   | {readonly type: 'error'; readonly requestId: string; readonly error: ErrorPayload; readonly maxMemoryMb: number; readonly exit?: boolean}
+  /** The response (or error payload) was `bytes` long, over RESPONSE_LIMIT_BYTES: only its size is sent. */
+  | {readonly type: 'too-large'; readonly requestId: string; readonly bytes: number; readonly maxMemoryMb: number; readonly exit?: boolean}

@@ -58,3 +58,20 @@ export function lambdaEnvironment(spec: FunctionSpec, code: PreparedCode, logStr
     ...spec.environment,
   }
 }
+
+/** Process groups exist on POSIX systems; on Windows a detached child would get its own console instead. */
+export const WORKER_GROUPS = process.platform !== 'win32'
+
+/**
+ * SIGKILLs the process group a worker leads; false when there is none (Windows, or all its members are
+ * gone). Right after the leader's exit its pid can't have been reused while the group still has members.
+ */
+export function killWorkerGroup(pid: number | undefined): boolean {
+  if (!WORKER_GROUPS || pid === undefined) return false
+  try {
+    process.kill(-pid, 'SIGKILL')
+    return true
+  } catch {
+    return false
+  }
+}

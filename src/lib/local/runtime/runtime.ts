@@ -1,7 +1,7 @@
 import {createHash, randomUUID} from 'node:crypto'
 
 import type {Store} from '../store.js'
-import {prepareCode} from './code.js'
+import {prepareCode, touchCopies} from './code.js'
 import type {FunctionSpec, LogEvent, RawInvocation} from './environment.js'
 import {ExecutionEnvironment} from './environment.js'
 import {tailBytes} from './log-buffer.js'
@@ -67,6 +67,8 @@ export interface RuntimeOptions {
   readonly maxEnvironments?: number
   /** The local cloud's endpoint, given to handlers as AWS_ENDPOINT_URL. */
   readonly endpoint?: () => string
+  /** How often live environments mark their unzipped copies used (store maintenance spares those). @default 30000 */
+  readonly touchEveryMs?: number
 }
 
 /** Runs Node.js handlers in warm, reusable worker processes, as Lambda runs execution environments. */
@@ -97,9 +99,21 @@ export function createLambdaRuntime(options: RuntimeOptions): LambdaRuntime {
   const waiting: (() => void)[] = []
   let closed = false
 
+  /** The unzipped copies each live environment runs from: kept marked as used (see touchCopies). */
+  const copies = new Map<ExecutionEnvironment, readonly string[]>()
   const countIdle = (): number => [...idle.values()].reduce((sum, list) => sum + list.length, 0)
   const reaper = setInterval(() => reap(Date.now() - idleTimeoutMs), Math.min(idleTimeoutMs, 30_000))
   reaper.unref()
+  const toucher = setInterval(() => void touchInUse(), options.touchEveryMs ?? 30_000)
+  toucher.unref()
+
+  /** Refreshes the copies running environments use, so store maintenance never collects them. */
+  async function touchInUse(): Promise<void> {
+    for (const env of copies.keys()) if (env.dead) copies.delete(env)
+    const dirs = new Set([...copies.values()].flat())
+    // A failure (the lock busy, the store closing) is retried at the next tick, well within the collector's hour.
+    if (dirs.size > 0) await touchCopies(options.store, [...dirs]).catch(() => undefined)
+  }
 
   function reap(before: number): void {
     for (const [key, list] of idle) {
@@ -168,7 +182,9 @@ export function createLambdaRuntime(options: RuntimeOptions): LambdaRuntime {
         retireStale(spec, key)
         const env = await acquire(key, async () => {
           const code = await prepareCode(options.store, spec.codeSha256, spec.layerSha256s)
-          return new ExecutionEnvironment(spec, code, key, options.endpoint?.())
+          const env = new ExecutionEnvironment(spec, code, key, options.endpoint?.())
+          copies.set(env, code.dirs)
+          return env
         })
         busy.add(env)
         try {
@@ -192,9 +208,11 @@ export function createLambdaRuntime(options: RuntimeOptions): LambdaRuntime {
     async close() {
       closed = true
       clearInterval(reaper)
+      clearInterval(toucher)
       for (const list of idle.values()) for (const env of list) env.kill()
       for (const env of busy) env.kill()
       idle.clear()
+      copies.clear()
       for (const wake of waiting.splice(0)) wake()
       await Promise.resolve()
     },
@@ -225,6 +243,10 @@ function describeInvocation(spec: FunctionSpec, logStream: string, requestId: st
     case 'exit':
       error = {errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: ${raw.outcome.description}`}
       status = `error\tError Type: Runtime.ExitError`
+      break
+    case 'too-large':
+      // What Lambda answers (its message says 6291556, not the 6291456 it enforces).
+      error = {errorMessage: 'Response payload size exceeded maximum allowed payload size (6291556 bytes).', errorType: 'Function.ResponseSizeTooLarge'}
       break
     case 'oom':
       // Lambda's sandbox kills the runtime; the REPORT line's Max Memory Used is then the limit.

@@ -1,8 +1,9 @@
 /**
  * The watchdog thread of a worker process (started by bootstrap.ts). It runs on its own thread, so a
  * handler stuck in a busy loop can't starve it, and it:
- * - ends the worker when its parent, the local cloud, is gone (even after `kill -9`, which gives the
- *   parent no chance to stop its workers): an orphan is adopted by init or a subreaper, so its ppid changes;
+ * - ends the worker, and every process its handler started (the worker's process group), when its parent,
+ *   the local cloud, is gone (even after `kill -9`, which gives the parent no chance to stop its workers):
+ *   an orphan is adopted by init or a subreaper, so its ppid changes;
  * - ends the worker with OUT_OF_MEMORY_SIGNAL when its resident memory goes over MemorySize;
  * - records the peak resident memory for the REPORT line's Max Memory Used.
  * It sleeps on the shared busy flag rather than on timers: an idle worker costs almost nothing, and the
@@ -39,6 +40,16 @@ function parentGone(): boolean {
   }
 }
 
+/** Ends the worker and what its handler spawned: the worker leads its own process group (see environment.ts). */
+function killGroup(): void {
+  try {
+    process.kill(-process.pid, 'SIGKILL')
+  } catch {
+    // Not a group leader (Windows, or started by an older server): the worker alone.
+  }
+  process.kill(process.pid, 'SIGKILL')
+}
+
 let signalledAt: number | undefined
 let parentCheckedAt = 0
 for (;;) {
@@ -57,7 +68,7 @@ for (;;) {
   if (signalledAt !== undefined && now - signalledAt >= KILL_AFTER_MS) process.kill(process.pid, 'SIGKILL')
   if (now - parentCheckedAt >= IDLE_CHECK_MS) {
     parentCheckedAt = now
-    if (parentGone()) process.kill(process.pid, 'SIGKILL')
+    if (parentGone()) killGroup()
   }
   const busy = Atomics.load(shared, WATCHDOG_SLOTS.busy)
   Atomics.wait(shared, WATCHDOG_SLOTS.busy, busy, busy === 1 || signalledAt !== undefined ? BUSY_CHECK_MS : IDLE_CHECK_MS)

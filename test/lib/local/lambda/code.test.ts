@@ -70,6 +70,22 @@ describe('uploaded packages are checked by what they inflate to', () => {
     expect(error).toBeInstanceOf(InvalidParameterValueException)
     expect(error.message).toBe(UNREADABLE)
   })
+
+  test('a zip where one path is both a file and a directory is refused at upload, never a 500 at invoke', async () => {
+    const handler = {name: 'index.mjs', data: 'export const handler = async () => 1\n'}
+    for (const entries of [
+      [handler, {name: 'x', data: 'file'}, {name: 'x/y', data: 'file below it'}],
+      [handler, {name: 'a/b/c', data: 'deep'}, {name: 'a/b', data: 'a file where a directory was'}],
+      [handler, {name: 'd/'}, {name: 'd', data: 'a file where a directory entry was'}],
+    ]) {
+      const error = await rejectionOf(create('conflict', rawZip(entries)))
+      expect(error).toBeInstanceOf(InvalidParameterValueException)
+      expect(error.message).toBe(UNREADABLE)
+    }
+    // A file beside a directory of a similar name is fine.
+    await create('fine', rawZip([handler, {name: 'x.txt', data: 'f'}, {name: 'x/y', data: 'g'}]))
+    expect(await invoke('fine')).toEqual({status: 200, payload: 1})
+  })
 })
 
 describe('symbolic links in a package work at invoke, as on Lambda', () => {

@@ -27,6 +27,23 @@ async function setup(): Promise<{store: Store; runtime: LambdaRuntime}> {
 const call = (payload: unknown = {}): InvocationRequest => ({payload: JSON.stringify(payload), invokedFunctionArn: ARN})
 const bytesOf = (logs: readonly {message: string}[]): number => logs.reduce((sum, event) => sum + Buffer.byteLength(event.message), 0)
 const notes = (logs: readonly {message: string}[]): string[] => logs.map((event) => event.message).filter((line) => line.startsWith('sling local cloud: '))
+/** Waits (up to 5 s) for `pid` to be gone; a zombie (dead, not yet reaped) counts as gone. */
+async function waitUntilGone(pid: number): Promise<void> {
+  const deadline = Date.now() + 5000
+  const running = (): boolean => {
+    try {
+      process.kill(pid, 0)
+    } catch {
+      return false
+    }
+    const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : ''
+    return !/\) Z /.test(stat)
+  }
+  while (running()) {
+    if (Date.now() > deadline) throw new Error(`process ${pid} is still running`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- payloads are checked field by field
 const json = (text: string): any => JSON.parse(text)
 
@@ -272,6 +289,22 @@ describe('errors, as the Node.js runtime reports them', () => {
     expect(runtime.environments()).toBe(0)
   })
 
+  test.runIf(process.platform !== 'win32')('processes a handler spawns are stopped with its environment: on a timeout, after process.exit, and at shutdown', async () => {
+    const {store, runtime} = await setup()
+    const pidFile = (name: string): string => path.join(store.dir, `${name}.pid`)
+    // The sleep ignores its stdio, as a daemon would: nothing but its process group ties it to the worker.
+    const spawnSleep = `const {spawn} = require('child_process'); const child = spawn('sleep', ['1000'], {stdio: 'ignore'}); require('fs').writeFileSync(process.env.PID_FILE + '-' + event.name, String(child.pid))`
+    const spec = await aFunction(store, {'index.js': `exports.handler = async (event) => { ${spawnSleep}; if (event.name === 'timeout') await new Promise(() => setInterval(() => {}, 1000)); if (event.name === 'exit') process.exit(2); return 'left running' }`}, {timeout: 1, environment: {PID_FILE: pidFile('sleep')}})
+    const sleepPid = (name: string): number => Number(readFileSync(`${pidFile('sleep')}-${name}`, 'utf8'))
+
+    expect(json((await runtime.invoke(spec, call({name: 'timeout'}))).payload).errorType).toBe('Sandbox.Timedout')
+    expect(json((await runtime.invoke(spec, call({name: 'exit'}))).payload).errorType).toBe('Runtime.ExitError')
+    expect((await runtime.invoke(spec, call({name: 'shutdown'}))).payload).toBe('"left running"')
+    await runtime.close()
+
+    for (const name of ['timeout', 'exit', 'shutdown']) await waitUntilGone(sleepPid(name))
+  })
+
   test('a handler whose promise never settles answers null once the event loop is empty', async () => {
     const {store, runtime} = await setup()
     const spec = await aFunction(store, {'index.js': 'exports.handler = () => new Promise(() => {})'})
@@ -344,6 +377,25 @@ describe('hostile handlers: the local cloud stays up and bounded', () => {
       'sling local cloud: 1 log lines longer than 256 KiB were split into events of at most 256 KiB',
       expect.stringMatching(/^sling local cloud: \d+ log lines dropped/),
     ])
+  })
+
+  test('a response or error over 6 MB stays in the worker: the runtime answers Function.ResponseSizeTooLarge and keeps serving', async () => {
+    const {store, runtime} = await setup()
+    const spec = await aFunction(
+      store,
+      {'index.js': `exports.handler = async (event) => { if (event.big) return 'x'.repeat(40 * 1024 * 1024); if (event.bigError) throw new Error('e'.repeat(7 * 1024 * 1024)); if (event.edge) return 'y'.repeat(6291456 - 2); return 'small' }`},
+      {memorySize: 512},
+    )
+    const tooLarge = {errorMessage: 'Response payload size exceeded maximum allowed payload size (6291556 bytes).', errorType: 'Function.ResponseSizeTooLarge'}
+    for (const event of [{big: true}, {bigError: true}]) {
+      const result = await runtime.invoke(spec, call(event))
+      expect(result.functionError).toBe('Unhandled')
+      expect(json(result.payload)).toEqual(tooLarge)
+    }
+    // Exactly at the limit (the JSON string's quotes included) is still a response.
+    expect(Buffer.byteLength((await runtime.invoke(spec, call({edge: true}))).payload)).toBe(6291456)
+    expect((await runtime.invoke(spec, call())).payload).toBe('"small"')
+    expect(runtime.environments()).toBe(1)
   })
 
   test('messages a handler sends over the runtime channel itself (null, a malformed log) do not break the runtime', async () => {
