@@ -77,7 +77,7 @@ export function renderAliasSet(result: SetAliasResult, output: RenderOutput): vo
       output.result(result.previousVersion === result.version ? `Alias "${alias}" of ${functionName} stays on ${to}, now with all its traffic.${rollback}` : `Moved alias "${alias}" of ${functionName} from ${versionLabel(result.previousVersion ?? '')} to ${to}.${rollback}`)
   }
   if (result.status === 'unchanged') return
-  if (result.clearedRouting.length > 0) output.warn(`Its traffic split is gone (${weightsLabel(result.clearedRouting)} routed): all traffic goes to ${to}.`)
+  if (result.clearedRouting.length > 0) output.warn(`The traffic split is gone: ${result.clearedRouting.map((w) => `${versionLabel(w.version)} got ${w.percent}%`).join(', ')}; now all of "${alias}"'s traffic goes to ${to}.`)
   if (result.abandonedRollout) output.warn(`The rollout ${rolloutLabel(result.abandonedRollout)} was abandoned (--force).`)
 }
 
@@ -86,7 +86,8 @@ export function showAliasDeletion(deletion: AliasDeletion, output: RenderOutput,
   const prefix = dryRun ? '(dry run) ' : ''
   const {alias} = deletion
   const rollback = rollbackLabel(alias.previousVersion)
-  output.info(`${prefix}Alias "${alias.name}" of ${deletion.functionName} sends its traffic to ${weightsLabel(alias.weights)}${rollback ? `; "sling rollback" would return it to ${rollback}` : ''}.`)
+  const traffic = alias.weights.length > 1 ? `splits its traffic: ${weightsLabel(alias.weights)}` : `points to ${versionLabel(alias.version)}`
+  output.info(`${prefix}Alias "${alias.name}" of ${deletion.functionName} ${traffic}${rollback ? `; "sling rollback" would return it to ${rollback}` : ''}.`)
   for (const m of deletion.mappings) output.info(`${prefix}  Event source mapping ${m.uuid}${m.eventSourceArn ? ` (${m.eventSourceArn})` : ''} invokes it: it stops delivering once the alias is gone.`)
   if (deletion.provisionedConcurrency !== undefined) output.info(`${prefix}  Its provisioned concurrency (${deletion.provisionedConcurrency}) is deleted with it.`)
 }
