@@ -77,7 +77,9 @@ export function renderAliasSet(result: SetAliasResult, output: RenderOutput): vo
       output.result(result.previousVersion === result.version ? `Alias "${alias}" of ${functionName} stays on ${to}, now with all its traffic.${rollback}` : `Moved alias "${alias}" of ${functionName} from ${versionLabel(result.previousVersion ?? '')} to ${to}.${rollback}`)
   }
   if (result.status === 'unchanged') return
-  if (result.clearedRouting.length > 0) output.warn(`The traffic split is gone: ${result.clearedRouting.map((w) => `${versionLabel(w.version)} got ${w.percent}%`).join(', ')}; now all of "${alias}"'s traffic goes to ${to}.`)
+  // A routed version the alias now points to (a promotion) gets all of the traffic: only the others lose theirs.
+  const lost = result.clearedRouting.filter((w) => w.version !== result.version)
+  if (lost.length > 0) output.warn(`The traffic split is gone: ${lost.map((w) => `${versionLabel(w.version)} got ${w.percent}%`).join(', ')}; now all of "${alias}"'s traffic goes to ${to}.`)
   if (result.abandonedRollout) output.warn(`The rollout ${rolloutLabel(result.abandonedRollout)} was abandoned (--force).`)
 }
 

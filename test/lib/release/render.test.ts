@@ -169,6 +169,13 @@ describe('aliases', () => {
     expect(stderr()).toBe('Warning: The traffic split is gone: v6 got 10%; now all of "live"\'s traffic goes to v7.\n')
   })
 
+  test('alias set onto the version it routed to (a promotion) warns of nothing lost', () => {
+    const {output, stdout, stderr} = outputFor({terminal: false})
+    renderAliasSet({status: 'updated', functionName: 'shop-api', alias: 'live', version: '6', previousVersion: '5', rollbackTo: '5', clearedRouting: [{version: '6', percent: 10, routed: true}]}, output)
+    expect(stdout()).toBe('Moved alias "live" of shop-api from v5 to v6. "sling rollback" returns it to v5.\n')
+    expect(stderr()).toBe('')
+  })
+
   test('before deleting: the split, the rollback target, the mappings that stop and the provisioned concurrency that goes', () => {
     const {output, stderr} = outputFor({terminal: false})
     const alias = list.aliases[1]!
