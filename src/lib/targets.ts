@@ -141,3 +141,33 @@ export async function loadConfigIfPresent(options: LoadConfigOptions & {readonly
     throw error
   }
 }
+
+export interface CommandTargetOptions {
+  /** The --config path (relative to the working directory). */
+  readonly configFile: string
+  /** True when --config or SLING_CONFIG named the file: it must then exist. */
+  readonly configExplicit: boolean
+  readonly stage?: string | undefined
+  /** The --region flag, only when given. */
+  readonly regionFlag?: string | undefined
+  /** Whether a version or alias may follow the function. @default false */
+  readonly allowQualifier?: boolean | undefined
+  /** @default process.cwd() */
+  readonly cwd?: string | undefined
+}
+
+/** A command's target, and the region its AWS calls go to when the target or --region says. */
+export interface CommandTarget {
+  readonly target: Target
+  /** The project config, when there is one (its region is the last fallback). */
+  readonly config?: ProjectConfig | undefined
+  /** --region, else the ARN's region: an ARN outranks AWS_REGION and the config, since it says where the function is. */
+  readonly region?: string | undefined
+}
+
+/** Resolves a command's FUNCTION argument against the project config, if there is one. */
+export async function resolveCommandTarget(ref: string, options: CommandTargetOptions): Promise<CommandTarget> {
+  const config = await loadConfigIfPresent({file: options.configFile, explicit: options.configExplicit, ...(options.stage ? {stage: options.stage} : {}), ...(options.cwd ? {cwd: options.cwd} : {})})
+  const target = resolveTarget(ref, {functions: config?.functions, regionFlag: options.regionFlag, allowQualifier: options.allowQualifier})
+  return {target, config, region: options.regionFlag ?? target.region}
+}

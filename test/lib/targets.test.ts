@@ -1,4 +1,4 @@
-import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
@@ -6,7 +6,7 @@ import {describe, expect, test} from 'vitest'
 
 import {UserError} from '../../src/lib/errors.js'
 import type {KnownFunction} from '../../src/lib/targets.js'
-import {explainMissing, loadConfigIfPresent, resolveTarget} from '../../src/lib/targets.js'
+import {explainMissing, loadConfigIfPresent, resolveCommandTarget, resolveTarget} from '../../src/lib/targets.js'
 
 const functions: KnownFunction[] = [
   {key: 'api', name: 'shop-api'},
@@ -115,6 +115,26 @@ describe('loadConfigIfPresent', () => {
       await writeFile(path.join(dir, 'sling.config.json'), '{"service": "shop", "functions": {"api": {"entry": "src/api.ts"}}}')
       const config = await loadConfigIfPresent({cwd: dir, explicit: false})
       expect(resolveTarget('api', {functions: config?.functions})).toMatchObject({key: 'api', name: 'shop-api'})
+    } finally {
+      await rm(dir, {recursive: true, force: true})
+    }
+  })
+})
+
+describe('resolveCommandTarget', () => {
+  test('a key resolves through the config (with its stage); a name or an ARN needs none; the ARN gives the region', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'sling-targets-'))
+    try {
+      await writeFile(path.join(dir, 'sling.config.json'), '{"service": "shop", "region": "ap-south-1", "functions": {"api": {"entry": "src/api.ts"}}, "stages": {"prod": {}}}')
+      const options = {configFile: 'sling.config.json', configExplicit: false, cwd: dir}
+      expect(await resolveCommandTarget('api', {...options, stage: 'prod'})).toMatchObject({target: {key: 'api', name: 'shop-prod-api'}, config: {region: 'ap-south-1'}, region: undefined})
+      expect(await resolveCommandTarget(ARN, options)).toMatchObject({target: {functionName: ARN}, region: 'eu-west-1'})
+      expect(await resolveCommandTarget(ARN, {...options, regionFlag: 'eu-west-1'})).toMatchObject({region: 'eu-west-1'})
+      await expect(resolveCommandTarget(ARN, {...options, regionFlag: 'us-east-1'})).rejects.toMatchObject({code: 'RegionMismatch', exitCode: 2})
+      await mkdir(path.join(dir, 'elsewhere'))
+      const elsewhere = {configFile: 'sling.config.json', configExplicit: false, cwd: path.join(dir, 'elsewhere')}
+      expect(await resolveCommandTarget('shop-api', {...elsewhere, regionFlag: 'us-west-2'})).toEqual({target: expect.objectContaining({name: 'shop-api', functionName: 'shop-api'}), config: undefined, region: 'us-west-2'})
+      await expect(resolveCommandTarget('shop-api', {...elsewhere, configFile: 'missing.json', configExplicit: true})).rejects.toMatchObject({code: 'ConfigNotFound'})
     } finally {
       await rm(dir, {recursive: true, force: true})
     }

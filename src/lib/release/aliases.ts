@@ -121,6 +121,8 @@ function rolloutInProgress(target: Target, alias: string, rollout: RolloutRecord
 
 export interface DeleteAliasOptions extends TargetOptions {
   readonly alias: string
+  /** Read and show what would go, ask nothing, delete nothing. @default false */
+  readonly dryRun?: boolean | undefined
 }
 
 /** What deleting the alias takes away: shown before asking. */
@@ -134,7 +136,7 @@ export interface AliasDeletion {
 }
 
 export interface DeleteAliasResult {
-  readonly status: 'deleted' | 'cancelled'
+  readonly status: 'deleted' | 'would-delete' | 'cancelled'
   readonly functionName: string
   readonly alias: string
   /** The version it pointed to. */
@@ -143,13 +145,15 @@ export interface DeleteAliasResult {
 
 export interface DeleteAliasDeps {
   readonly lambda: Pick<LambdaApi, 'deleteAlias' | 'getAlias' | 'getProvisionedConcurrency' | 'listAliases' | 'listEventSourceMappings'>
+  /** Shown what the deletion takes away, before anything is asked or deleted (also in a dry run). */
+  readonly showDeletion?: ((deletion: AliasDeletion, options: {readonly dryRun: boolean}) => void) | undefined
   /** Asked with what the deletion takes away (on a terminal it prompts; elsewhere it needs --yes). */
   readonly confirm: (deletion: AliasDeletion) => Promise<boolean>
   readonly signal?: AbortSignal | undefined
 }
 
 /** Deletes the alias after `confirm`, refusing if it changed while the question was asked. */
-export async function deleteAlias(options: DeleteAliasOptions, {lambda, confirm, signal}: DeleteAliasDeps): Promise<DeleteAliasResult> {
+export async function deleteAlias(options: DeleteAliasOptions, {lambda, showDeletion, confirm, signal}: DeleteAliasDeps): Promise<DeleteAliasResult> {
   const {target} = options
   const alias = checkAliasName(options.alias)
   const before = await lambda.getAlias(target.functionName, alias, {signal})
@@ -160,6 +164,9 @@ export async function deleteAlias(options: DeleteAliasOptions, {lambda, confirm,
   ])
   const deletion = {functionName: target.name, alias: toAliasRow(before), mappings: mappings.filter((m) => qualifierOf(m.functionArn) === alias), provisionedConcurrency: provisioned?.requested}
   const result = {functionName: target.name, alias, version: before.version}
+  const dryRun = options.dryRun ?? false
+  showDeletion?.(deletion, {dryRun})
+  if (dryRun) return {...result, status: 'would-delete'}
   if (!(await confirm(deletion))) return {...result, status: 'cancelled'}
   // DeleteAlias takes no RevisionId: read once more so a change made while the user read the question isn't lost.
   const now = await lambda.getAlias(target.functionName, alias, {signal})

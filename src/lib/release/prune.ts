@@ -20,6 +20,8 @@ export interface PruneOptions {
 export interface PruneDeps {
   readonly lambda: Pick<LambdaApi, 'deleteVersion' | 'listAliases' | 'listEventSourceMappings' | 'listProvisionedConcurrency' | 'listVersions'>
   readonly output: Pick<Output, 'info' | 'warn'>
+  /** Shown the plan once it is made, before anything is asked or deleted (also in a dry run). */
+  readonly showPlan?: ((plan: PrunePlan, options: {readonly dryRun: boolean}) => void) | undefined
   /** Asked with the plan before anything is deleted (on a terminal it prompts; elsewhere it needs --yes). */
   readonly confirm: (plan: PrunePlan) => Promise<boolean>
   readonly signal?: AbortSignal | undefined
@@ -89,6 +91,7 @@ export async function pruneVersions(options: PruneOptions, deps: PruneDeps): Pro
     throw explainMissing(error, target)
   })
   const result = (status: PruneResult['status'], deleted: string[] = [], failed: PruneFailure[] = []): PruneResult => ({status, functionName: target.name, plan, deleted, failed})
+  deps.showPlan?.(plan, {dryRun})
   if (plan.toDelete.length === 0) return result('nothing-to-prune')
   if (dryRun) {
     for (const version of plan.toDelete) deps.output.info(`(dry run) Would delete version ${version} of ${target.name}.`)

@@ -163,6 +163,16 @@ describe('deleteAlias', () => {
     expect([...lambda.fn.aliases.keys()]).toEqual(['beta'])
   })
 
+  test('a dry run shows what would go, asks nothing and deletes nothing', async () => {
+    const lambda = setup()
+    const confirm = vi.fn(() => Promise.resolve(true))
+    const showDeletion = vi.fn()
+    expect(await deleteAlias({target, alias: 'live', dryRun: true}, {lambda, confirm, showDeletion})).toEqual({status: 'would-delete', functionName: 'hello', alias: 'live', version: '2'})
+    expect(showDeletion).toHaveBeenCalledWith(expect.objectContaining({mappings: [expect.objectContaining({uuid: 'm-live'})], provisionedConcurrency: 3}), {dryRun: true})
+    expect(confirm).not.toHaveBeenCalled()
+    expect(lambda.deleteAlias).not.toHaveBeenCalled()
+  })
+
   test('a refusal, or no way to ask, deletes nothing', async () => {
     const lambda = setup()
     expect(await deleteAlias({target, alias: 'live'}, {lambda, confirm: () => Promise.resolve(false)})).toMatchObject({status: 'cancelled'})

@@ -132,6 +132,18 @@ describe('pruneVersions asks first, and deletes nothing it was not allowed to', 
     expect(info).toHaveBeenCalledWith('(dry run) Would delete version 1 of hello.')
   })
 
+  test('the plan is shown before anything is asked or deleted, in a dry run too', async () => {
+    for (const dryRun of [true, false]) {
+      const lambda = setup()
+      const events: string[] = []
+      const showPlan = (plan: PrunePlan, options: {readonly dryRun: boolean}): void => void events.push(`plan ${plan.toDelete.join(',')} dry=${options.dryRun}`)
+      const confirm = (): Promise<boolean> => (events.push('ask'), Promise.resolve(true))
+      lambda.deleteVersion.mockImplementation((_name, version) => (events.push(`delete ${version}`), Promise.resolve('deleted')))
+      await pruneVersions({target, keep: 1, dryRun}, {lambda, output: silentOutput(), confirm, showPlan})
+      expect(events).toEqual(dryRun ? ['plan 1,2,3 dry=true'] : ['plan 1,2,3 dry=false', 'ask', 'delete 1', 'delete 2', 'delete 3'])
+    }
+  })
+
   test('confirm is asked with the plan before any delete; a refusal deletes nothing', async () => {
     const lambda = setup()
     const confirm = vi.fn((plan: PrunePlan) => {
