@@ -74,6 +74,8 @@ export interface LocalSettings {
   readonly maxEnvironments?: number | undefined
   /** The delay before an asynchronous invocation is retried (SLING_LOCAL_ASYNC_RETRY_MS). */
   readonly asyncRetryMs?: number | undefined
+  /** An absolute file each served call is appended to, one JSON line each (SLING_LOCAL_CALL_LOG). */
+  readonly callLogFile?: string | undefined
 }
 
 // --- hooks: how services reach each other --------------------------------------------------------------

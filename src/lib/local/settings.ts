@@ -37,7 +37,8 @@ export function resolveStoreDir(dir?: string, env: NodeJS.ProcessEnv = process.e
 
 /**
  * Settings from the environment: SLING_LOCAL_STATE_DELAY_MS, the fault settings, and the runtime's
- * SLING_LOCAL_IDLE_TIMEOUT_MS, SLING_LOCAL_MAX_ENVIRONMENTS and SLING_LOCAL_ASYNC_RETRY_MS.
+ * SLING_LOCAL_IDLE_TIMEOUT_MS, SLING_LOCAL_MAX_ENVIRONMENTS and SLING_LOCAL_ASYNC_RETRY_MS, and
+ * SLING_LOCAL_CALL_LOG (a file every served call is appended to as a JSON line).
  */
 export function readLocalSettings(env: NodeJS.ProcessEnv): LocalSettings {
   const delay = Number(env.SLING_LOCAL_STATE_DELAY_MS ?? DEFAULT_STATE_DELAY_MS)
@@ -49,6 +50,7 @@ export function readLocalSettings(env: NodeJS.ProcessEnv): LocalSettings {
     idleTimeoutMs: nonNegative(env.SLING_LOCAL_IDLE_TIMEOUT_MS),
     maxEnvironments: nonNegative(env.SLING_LOCAL_MAX_ENVIRONMENTS),
     asyncRetryMs: nonNegative(env.SLING_LOCAL_ASYNC_RETRY_MS),
+    ...(env.SLING_LOCAL_CALL_LOG ? {callLogFile: path.resolve(env.SLING_LOCAL_CALL_LOG)} : {}),
   }
 }
 
