@@ -41,7 +41,7 @@ async function createFunction(cloud: LocalCloud, body: string): Promise<LambdaCl
   const lambda = new LambdaClient({region: 'us-east-1', endpoint: cloud.endpoint, credentials, maxAttempts: 1})
   cleanups.push(() => Promise.resolve(lambda.destroy()))
   const zip = await zipOf({'index.mjs': `export const handler = async (event) => { ${body} }\n`})
-  await lambda.send(new CreateFunctionCommand({FunctionName: 'fn', Role: 'arn:aws:iam::000000000000:role/r', Runtime: 'nodejs20.x', Handler: 'index.handler', Code: {ZipFile: zip}}))
+  await lambda.send(new CreateFunctionCommand({FunctionName: 'fn', Role: 'arn:aws:iam::123456789012:role/r', Runtime: 'nodejs20.x', Handler: 'index.handler', Code: {ZipFile: zip}}))
   return lambda
 }
 

@@ -1,6 +1,6 @@
 import {randomBytes} from 'node:crypto'
 
-import type {LocalContext} from '../contract.js'
+import type {LocalContext, LocalRole} from '../contract.js'
 import {IamError} from './errors.js'
 
 /** An operation's input, decoded by the query codec as the model shapes it. */
@@ -17,6 +17,8 @@ interface RoleDoc {
   readonly roleId: string
   readonly arn: string
   readonly createDate: string
+  /** Creation in epoch milliseconds (CreateDate has whole seconds); missing in stores written before it. */
+  readonly createdAtMs?: number
   readonly assumeRolePolicyDocument: string
   readonly description?: string
   readonly maxSessionDuration: number
@@ -99,12 +101,14 @@ export async function createRole(input: Input, context: LocalContext): Promise<R
     throw new IamError(400, 'ValidationError', `1 validation error detected: Value '${maxSessionDuration}' at 'maxSessionDuration' failed to satisfy constraint: Member must have value between 3600 and 43200`)
   }
   const description = optional(input, 'Description')
+  const now = Date.now()
   const role: RoleDoc = {
     path,
     roleName: name,
     roleId: `AROA${Array.from(randomBytes(17), (byte) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[byte % 32]).join('')}`,
     arn: `arn:aws:iam::${context.accountId}:role${path}${name}`,
-    createDate: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    createDate: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    createdAtMs: now,
     assumeRolePolicyDocument: document,
     ...(description ? {description} : {}),
     maxSessionDuration,
@@ -201,4 +205,19 @@ export async function deleteRolePolicy(input: Input, context: LocalContext): Pro
 export async function listRolePolicies(input: Input, context: LocalContext): Promise<Record<string, unknown>> {
   const role = await requireRole(context, required(input, 'RoleName'))
   return {PolicyNames: Object.keys(role.inline).sort(), IsTruncated: false}
+}
+
+/** The role an ARN names (`arn:aws:iam::<account>:role/<path><name>`), as the iam.role hook answers Lambda. */
+export async function roleByArn(context: LocalContext, arn: string): Promise<LocalRole | undefined> {
+  const name = arn.slice(arn.lastIndexOf('/') + 1)
+  if (!ROLE_NAME.test(name)) return undefined
+  const role = await context.store.get<RoleDoc>(ROLES, roleKey(name))
+  if (role?.arn !== arn) return undefined
+  return {
+    arn: role.arn,
+    createdAt: role.createdAtMs ?? Date.parse(role.createDate),
+    trustPolicy: role.assumeRolePolicyDocument,
+    attachedPolicyArns: role.attached.map((policy) => policy.PolicyArn),
+    inlinePolicies: {...role.inline},
+  }
 }

@@ -3,7 +3,7 @@ import type {LocalContext, ServiceRouter} from '../contract.js'
 import type {RpcService} from '../protocols/rpc.js'
 import {createRpcRouter} from '../protocols/rpc.js'
 import {IamError} from './errors.js'
-import {attachRolePolicy, createRole, deleteRole, deleteRolePolicy, detachRolePolicy, getRole, getRolePolicy, listAttachedRolePolicies, listRolePolicies, listRoles, putRolePolicy} from './roles.js'
+import {attachRolePolicy, createRole, deleteRole, deleteRolePolicy, detachRolePolicy, getRole, getRolePolicy, listAttachedRolePolicies, listRolePolicies, listRoles, putRolePolicy, roleByArn} from './roles.js'
 
 /**
  * Query requests are form-encoded parameters; the largest IAM accepts are policy documents of at most
@@ -34,6 +34,7 @@ export const IAM_SERVICE: RpcService<LocalContext> = {
   scope: (_request, context) => context,
 }
 
+/** The IAM router; it provides the iam.role hook (how Lambda checks an execution role). */
 export function createIamRouter(context: LocalContext): ServiceRouter {
-  return createRpcRouter(IAM_SERVICE, context)
+  return {...createRpcRouter(IAM_SERVICE, context), provides: {iam: {role: (arn) => roleByArn(context, arn)}}}
 }

@@ -13,6 +13,9 @@ import {invalidParameter, lambdaTimestamp} from './protocol.js'
 import type {LambdaScope} from './repo.js'
 import {isObject} from './validate.js'
 
+/** The VPC every local function's subnets are in: the local cloud has no EC2 to ask, so one stable id. */
+export const LOCAL_VPC_ID = 'vpc-0a1b2c3d4e5f67890'
+
 /** The layer versions `arns` name, which must exist in this account and region. */
 export async function resolveLayers(scope: LambdaScope, arns: readonly string[]): Promise<LayerRef[]> {
   const seen = new Set<string>()
@@ -87,7 +90,7 @@ export function applySettings(config: FunctionConfiguration, input: Record<strin
   if (isObject(input.VpcConfig)) {
     const subnets = (input.VpcConfig.SubnetIds ?? []) as string[]
     const groups = (input.VpcConfig.SecurityGroupIds ?? []) as string[]
-    next.VpcConfig = {SubnetIds: subnets, SecurityGroupIds: groups, VpcId: subnets.length > 0 ? 'vpc-00000000' : '', Ipv6AllowedForDualStack: false}
+    next.VpcConfig = {SubnetIds: subnets, SecurityGroupIds: groups, VpcId: subnets.length > 0 ? LOCAL_VPC_ID : '', Ipv6AllowedForDualStack: input.VpcConfig.Ipv6AllowedForDualStack === true}
   }
   if (layers !== undefined && input.Layers !== undefined) {
     if (layers.length > 0) next.Layers = layers.map((layer) => ({Arn: layer.arn, CodeSize: layer.codeSize}))

@@ -7,7 +7,8 @@ import type {Handler, LambdaCall} from './call.js'
 import {paginate, param} from './call.js'
 import {acceptCode, codeInput} from './code.js'
 import {applySettings, checkTotalSize, newConfiguration, resolveLayers} from './config.js'
-import type {FunctionRecord, VersionRecord} from './records.js'
+import {checkExecutionRole, vpcOutcome} from './execution-role.js'
+import type {FunctionRecord, Timing, VersionRecord} from './records.js'
 import {functionArn, isVersionNumber, parseFunctionRef} from './names.js'
 import {conflict, invalidParameter, lambdaTimestamp, validationError} from './protocol.js'
 import {changeFunction, findFunction, functionNotFound, listFunctions, loadFunction, putFunction, versionFor} from './repo.js'
@@ -28,11 +29,13 @@ export const createFunction: Handler = async (call) => {
   }
   validateSettings(input)
   const tags = input.Tags === undefined || input.Tags === null ? {} : validateTags(input.Tags)
+  const role = await checkExecutionRole(call.scope, String(input.Role))
   const code = await acceptCode(call.scope.context, codeInput(input.Code, 'Code'), 'CreateFunction')
   const layers = await resolveLayers(call.scope, (input.Layers ?? []) as string[])
   checkTotalSize(code.unzippedSize, layers)
   const config = applySettings(newConfiguration(call.scope, ref.name, input, code), input, layers)
-  const latest: VersionRecord = {config, code, layers, timing: startTiming(call.scope.context.settings.stateDelayMs, false)}
+  const outcome = vpcOutcome(role, config.VpcConfig?.SubnetIds)
+  const latest: VersionRecord = {config, code, layers, timing: startTiming(call.scope.context.settings.stateDelayMs, false, outcome)}
   const result = await call.scope.context.store.transaction(async () => {
     if (await findFunction(call.scope, ref.name)) throw conflict(`Function already exist: ${ref.name}`)
     let record: FunctionRecord = {
@@ -114,7 +117,8 @@ export const updateFunctionConfiguration: Handler = async (call) => {
   const ref = parseFunctionRef(call.scope, param(call, 'FunctionName'))
   if (ref.qualifier) throw invalidParameter('Unsupported function name: UpdateFunctionConfiguration applies to $LATEST only.')
   validateSettings(input)
-  await loadFunction(call.scope, ref.name)
+  const current = await loadFunction(call.scope, ref.name)
+  const outcome = await updateOutcome(call, input, current)
   const layers = input.Layers === undefined ? undefined : await resolveLayers(call.scope, input.Layers as string[])
   const shown = await changeFunction(call.scope, ref.name, (fn) => {
     const latest = fn.versions.$LATEST as VersionRecord
@@ -122,10 +126,23 @@ export const updateFunctionConfiguration: Handler = async (call) => {
     checkRevision(input.RevisionId, currentRevisionId(latest))
     if (layers) checkTotalSize(latest.code.unzippedSize, layers)
     const config = {...applySettings(latest.config, input, layers), LastModified: lambdaTimestamp(), RevisionId: randomUUID()}
-    const updated: VersionRecord = {config, code: latest.code, layers: layers ?? latest.layers, timing: startTiming(call.scope.context.settings.stateDelayMs, true)}
+    const updated: VersionRecord = {config, code: latest.code, layers: layers ?? latest.layers, timing: startTiming(call.scope.context.settings.stateDelayMs, true, outcome(config))}
     return {record: {...fn, versions: {...fn.versions, $LATEST: updated}}, result: updated}
   })
   return {status: 200, body: configAtStart(shown)}
+}
+
+/**
+ * Checks a new Role as CreateFunction does, and tells how the update will end: when it changes the
+ * role or the VPC of a function in a VPC, Lambda creates network interfaces with the role, and the
+ * update fails if the role may not.
+ */
+async function updateOutcome(call: LambdaCall, input: Record<string, unknown>, fn: FunctionRecord): Promise<(config: FunctionConfiguration) => Timing['outcome']> {
+  const newRole = typeof input.Role === 'string' ? await checkExecutionRole(call.scope, input.Role) : undefined
+  if (newRole === undefined && input.VpcConfig === undefined) return () => undefined
+  const currentArn = fn.versions.$LATEST?.config.Role ?? ''
+  const role = newRole ?? (typeof input.Role === 'string' || currentArn.split(':')[4] !== call.scope.accountId ? undefined : await call.scope.context.hooks.iam.role(currentArn))
+  return (config) => vpcOutcome(role, config.VpcConfig?.SubnetIds)
 }
 
 export const deleteFunction: Handler = async (call) => {
