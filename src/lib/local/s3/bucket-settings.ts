@@ -45,6 +45,12 @@ async function changeBucket(call: S3Call, change: (bucket: BucketDoc) => BucketD
 const asList = (value: unknown): unknown[] => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value])
 const record = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {})
 
+/** An XML element's text (the parser reads "12" as a number); anything else isn't what the schema allows. */
+function text(value: unknown): string {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value)
+  throw malformed()
+}
+
 /** An XML boolean as S3 reads one: "true" or "false" (a missing setting is false). */
 function setting(value: unknown): boolean {
   if (value === undefined || value === false || value === 'false') return false
@@ -148,8 +154,7 @@ export async function putBucketTagging(call: S3Call): Promise<void> {
   if (tagSet === undefined) throw malformed()
   const tags = asList(record(tagSet).Tag).map((tag) => {
     const {Key, Value} = record(tag)
-    if (Key === undefined || Value === undefined) throw malformed()
-    return {Key: String(Key), Value: String(Value)}
+    return {Key: text(Key), Value: text(Value)}
   })
   if (tags.length > MAX_TAGS) throw invalidTag(`Object tags cannot be greater than ${MAX_TAGS}`)
   if (new Set(tags.map((tag) => tag.Key)).size !== tags.length) throw invalidTag('Cannot provide multiple Tags with the same key')
