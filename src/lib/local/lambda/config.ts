@@ -9,6 +9,7 @@ import type {LayerRecord, LayerRef} from './records.js'
 import {layersCollection} from './records.js'
 import type {Scope} from './names.js'
 import {functionArn, parseLayerVersionArn} from './names.js'
+import {imageConfigResponse} from './image.js'
 import {invalidParameter, lambdaTimestamp} from './protocol.js'
 import type {LambdaScope} from './repo.js'
 import {isObject} from './validate.js'
@@ -46,9 +47,7 @@ export function newConfiguration(scope: Scope, name: string, input: Record<strin
   const config: FunctionConfiguration = {
     FunctionName: name,
     FunctionArn: functionArn(scope, name),
-    Runtime: input.Runtime as FunctionConfiguration['Runtime'],
     Role: input.Role as string,
-    Handler: input.Handler as string,
     CodeSize: code.size,
     Description: '',
     Timeout: LAMBDA_DEFAULTS.timeout,
@@ -58,7 +57,8 @@ export function newConfiguration(scope: Scope, name: string, input: Record<strin
     Version: '$LATEST',
     TracingConfig: {Mode: 'PassThrough'},
     RevisionId: randomUUID(),
-    PackageType: 'Zip',
+    // Runtime and Handler come from the input (applySettings): an image function has neither.
+    PackageType: input.PackageType === 'Image' ? 'Image' : 'Zip',
     Architectures: [LAMBDA_DEFAULTS.architecture],
     EphemeralStorage: {Size: LAMBDA_DEFAULTS.ephemeralStorage},
     SnapStart: {ApplyOn: 'None', OptimizationStatus: 'Off'},
@@ -92,6 +92,7 @@ export function applySettings(config: FunctionConfiguration, input: Record<strin
     const groups = (input.VpcConfig.SecurityGroupIds ?? []) as string[]
     next.VpcConfig = {SubnetIds: subnets, SecurityGroupIds: groups, VpcId: subnets.length > 0 ? LOCAL_VPC_ID : '', Ipv6AllowedForDualStack: input.VpcConfig.Ipv6AllowedForDualStack === true}
   }
+  if (input.ImageConfig !== undefined && input.ImageConfig !== null) next.ImageConfigResponse = imageConfigResponse(input.ImageConfig)
   if (layers !== undefined && input.Layers !== undefined) {
     if (layers.length > 0) next.Layers = layers.map((layer) => ({Arn: layer.arn, CodeSize: layer.codeSize}))
     else delete next.Layers
