@@ -86,7 +86,7 @@ export function applySettings(config: FunctionConfiguration, input: Record<strin
   }
   if (isObject(input.TracingConfig) && (input.TracingConfig.Mode === 'Active' || input.TracingConfig.Mode === 'PassThrough')) next.TracingConfig = {Mode: input.TracingConfig.Mode}
   if (isObject(input.EphemeralStorage) && typeof input.EphemeralStorage.Size === 'number') next.EphemeralStorage = {Size: input.EphemeralStorage.Size}
-  if (isObject(input.LoggingConfig)) next.LoggingConfig = {...next.LoggingConfig, ...(input.LoggingConfig as FunctionConfiguration['LoggingConfig'])}
+  if (isObject(input.LoggingConfig)) next.LoggingConfig = loggingConfig(next, input.LoggingConfig)
   if (isObject(input.VpcConfig)) {
     const subnets = (input.VpcConfig.SubnetIds ?? []) as string[]
     const groups = (input.VpcConfig.SecurityGroupIds ?? []) as string[]
@@ -98,4 +98,21 @@ export function applySettings(config: FunctionConfiguration, input: Record<strin
     else delete next.Layers
   }
   return next
+}
+
+type LoggingConfig = NonNullable<FunctionConfiguration['LoggingConfig']>
+
+/**
+ * LoggingConfig as Lambda keeps it: members not named keep their value, an empty LogGroup is the
+ * default group, and log levels exist only with the JSON format (INFO unless set), as on Lambda.
+ */
+function loggingConfig(config: FunctionConfiguration, input: Record<string, unknown>): LoggingConfig {
+  const merged = {...config.LoggingConfig, ...(input as LoggingConfig)}
+  if (!merged.LogGroup) merged.LogGroup = `/aws/lambda/${config.FunctionName ?? ''}`
+  if (merged.LogFormat === 'JSON') return {...merged, ApplicationLogLevel: merged.ApplicationLogLevel ?? 'INFO', SystemLogLevel: merged.SystemLogLevel ?? 'INFO'}
+  if (input.ApplicationLogLevel !== undefined || input.SystemLogLevel !== undefined) {
+    throw invalidParameter('ApplicationLogLevel and SystemLogLevel can only be set when LogFormat is JSON.')
+  }
+  const {ApplicationLogLevel: _application, SystemLogLevel: _system, ...text} = merged
+  return text
 }

@@ -92,7 +92,6 @@ test('a role created moments ago is refused until it has propagated, so a deploy
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
   expect(attempts).toBeGreaterThan(1)
-  expect(Date.now() - started).toBeGreaterThanOrEqual(400)
 })
 
 test('a VPC function whose role may not create network interfaces goes Pending → Failed, as Lambda reports it', async () => {
