@@ -14,6 +14,8 @@ export interface ServedCall {
   /** The AWS operation, or "Unknown" when the router couldn't tell (an operation it lacks, a bad path). */
   readonly operation: string
   readonly status: number
+  /** The HTTP method: what tells a read from a write when the operation is unknown. */
+  readonly method?: string
 }
 
 /** Reads change nothing; everything else (Invoke included) counts as a write. */
@@ -38,8 +40,12 @@ export interface CallReport {
 
 const READ = /^(Get|List|Head|Describe|Filter|Lookup|Search|Select|Test)[A-Z]/
 
-/** Whether an operation only reads: AWS names every read Get…, List…, Head…, Describe…, Filter… */
-export function kindOf(operation: string): CallKind {
+/**
+ * Whether an operation only reads: AWS names every read Get…, List…, Head…, Describe…, Filter…; a call
+ * the router couldn't name (Lambda's code download, a bad path) reads when its method does.
+ */
+export function kindOf(operation: string, method?: string): CallKind {
+  if (operation === 'Unknown' && (method === 'GET' || method === 'HEAD')) return 'read'
   return READ.test(operation) ? 'read' : 'write'
 }
 
@@ -57,12 +63,13 @@ export function createCallRecorder(logFile?: string): CallRecorder {
   // One O_APPEND write per line: lines from several processes sharing the file never interleave.
   let fd = logFile === undefined ? undefined : openLog(logFile)
   return {
-    record(call) {
+    record({method, ...call}) {
+      const kind = kindOf(call.operation, method)
       const key = `${call.service}\u0000${call.operation}\u0000${call.status}`
       const seen = counts.get(key)
-      counts.set(key, {...call, kind: kindOf(call.operation), count: (seen?.count ?? 0) + 1})
+      counts.set(key, {...call, kind, count: (seen?.count ?? 0) + 1})
       if (fd === undefined) return
-      const line = `${JSON.stringify({time: new Date().toISOString(), pid: process.pid, ...call, kind: kindOf(call.operation)})}\n`
+      const line = `${JSON.stringify({time: new Date().toISOString(), pid: process.pid, ...call, kind})}\n`
       try {
         writeSync(fd, line)
       } catch (error) {

@@ -98,7 +98,7 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, routes: 
     await serve(router, request, res, context)
     // Counted once answered, before the caller can read the answer in this process (an RPC router has
     // read the operation from the body by then).
-    calls.record({service: request.service, operation: operationName(router, request), status: res.statusCode})
+    calls.record({service: request.service, operation: operationName(router, request), status: res.statusCode, method: request.method})
   } finally {
     discardRest(req)
   }
