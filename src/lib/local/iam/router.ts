@@ -3,6 +3,7 @@ import type {LocalContext, ServiceRouter} from '../contract.js'
 import type {RpcService} from '../protocols/rpc.js'
 import {createRpcRouter} from '../protocols/rpc.js'
 import {IamError} from './errors.js'
+import {listRoleTags, tagRole, untagRole, updateAssumeRolePolicy, updateRoleSettings} from './role-settings.js'
 import {attachRolePolicy, createRole, deleteRole, deleteRolePolicy, detachRolePolicy, getRole, getRolePolicy, listAttachedRolePolicies, listRolePolicies, listRoles, putRolePolicy, roleByArn} from './roles.js'
 
 /**
@@ -27,6 +28,11 @@ export const IAM_SERVICE: RpcService<LocalContext> = {
     GetRolePolicy: getRolePolicy,
     DeleteRolePolicy: deleteRolePolicy,
     ListRolePolicies: listRolePolicies,
+    UpdateAssumeRolePolicy: updateAssumeRolePolicy,
+    UpdateRole: updateRoleSettings,
+    TagRole: tagRole,
+    UntagRole: untagRole,
+    ListRoleTags: listRoleTags,
   },
   bodyLimit: BODY_LIMIT,
   tooLarge: () => new IamError(400, 'ValidationError', `The request body must be smaller than ${BODY_LIMIT} bytes.`),

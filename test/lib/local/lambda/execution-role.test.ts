@@ -1,4 +1,4 @@
-import {AttachRolePolicyCommand, CreateRoleCommand, IAMClient, PutRolePolicyCommand} from '@aws-sdk/client-iam'
+import {AttachRolePolicyCommand, CreateRoleCommand, IAMClient, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand} from '@aws-sdk/client-iam'
 import {CreateFunctionCommand, GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand, waitUntilFunctionActiveV2, waitUntilFunctionUpdatedV2} from '@aws-sdk/client-lambda'
 import type {CreateFunctionCommandInput, FunctionConfiguration, LambdaClient} from '@aws-sdk/client-lambda'
 import {afterEach, expect, test} from 'vitest'
@@ -72,6 +72,10 @@ test('a role of the local account must exist in the local IAM and trust lambda.a
   expectModeledError('lambda', 'UpdateFunctionConfiguration', update)
   expect(update.message).toBe(NOT_ASSUMABLE)
   expect((await lambda.send(new GetFunctionConfigurationCommand({FunctionName: 'fn'}))).Role).toBe(good)
+
+  // Trusting Lambda afterwards is enough.
+  await iam.send(new UpdateAssumeRolePolicyCommand({RoleName: 'ec2-role', PolicyDocument: LAMBDA_TRUST}))
+  expect((await create(lambda, 'fixed', {Role: ec2Only})).Role).toBe(ec2Only)
 })
 
 test('a role created moments ago is refused until it has propagated, so a deploy must retry', async () => {
