@@ -113,7 +113,7 @@ async function main() {
     const cold = []
     for (let i = 0; i <= COLD; i++) {
       const name = `cold-${i}`
-      await lambda.send(new CreateFunctionCommand({FunctionName: name, Runtime: 'nodejs20.x', Role: 'arn:aws:iam::000000000000:role/bench', Handler: 'index.handler', Code: {ZipFile: code}}))
+      await lambda.send(new CreateFunctionCommand({FunctionName: name, Runtime: 'nodejs20.x', Role: 'arn:aws:iam::123456789012:role/bench', Handler: 'index.handler', Code: {ZipFile: code}}))
       await waitUntilFunctionActiveV2({client: lambda, maxWaitTime: 30, minDelay: 1}, {FunctionName: name})
       const elapsed = await timed(() => invoke(lambda, name))
       if (i > 0) cold.push(elapsed) // the first also pays for loading the runtime modules

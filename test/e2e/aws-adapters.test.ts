@@ -23,7 +23,8 @@ import {tempDir} from '../helpers/cli.js'
 
 // The typed adapters against the local cloud over real HTTP: the round trips later commands make.
 
-const ROLE = 'arn:aws:iam::000000000000:role/lambda-role'
+// Another account's role: the local cloud checks only its own account's roles against its IAM.
+const ROLE = 'arn:aws:iam::123456789012:role/lambda-role'
 const cleanups: (() => Promise<unknown>)[] = []
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()

@@ -27,7 +27,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
-const ROLE = 'arn:aws:iam::000000000000:role/lambda-role'
+// Another account's role: the local cloud checks only its own account's roles against its IAM.
+const ROLE = 'arn:aws:iam::123456789012:role/lambda-role'
 const credentials = {accessKeyId: 'x', secretAccessKey: 'x'}
 
 async function cloud(stateDelayMs = 20): Promise<{lambda: LambdaClient; logs: CloudWatchLogsClient}> {

@@ -18,7 +18,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
-const ROLE = 'arn:aws:iam::000000000000:role/lambda-role'
+// Another account's role: the local cloud checks only its own account's roles against its IAM.
+const ROLE = 'arn:aws:iam::123456789012:role/lambda-role'
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 async function server(): Promise<{lambda: LambdaClient; served: Awaited<ReturnType<typeof serveWith>>; scratch: string}> {

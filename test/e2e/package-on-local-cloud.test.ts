@@ -14,7 +14,8 @@ afterEach(async () => {
 })
 
 const EXAMPLE = path.join(ROOT, 'examples/hello-api/sling.config.json')
-const ROLE = 'arn:aws:iam::000000000000:role/hello-api'
+// Another account's role: the local cloud checks only its own account's roles against its IAM.
+const ROLE = 'arn:aws:iam::123456789012:role/hello-api'
 
 interface PackagedFunction {
   key: string

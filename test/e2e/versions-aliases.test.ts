@@ -61,7 +61,7 @@ async function settled(lambda: LambdaClient, name: string): Promise<void> {
 async function aFunction(name: string, versions: number, region?: string): Promise<LambdaClient> {
   const lambda = lambdaIn(region)
   const code = (n: number) => zipOf({'index.js': `exports.handler = async () => ${n}`})
-  await lambda.send(new CreateFunctionCommand({FunctionName: name, Runtime: 'nodejs20.x', Role: 'arn:aws:iam::000000000000:role/fn', Handler: 'index.handler', Code: {ZipFile: await code(0)}}))
+  await lambda.send(new CreateFunctionCommand({FunctionName: name, Runtime: 'nodejs20.x', Role: 'arn:aws:iam::123456789012:role/fn', Handler: 'index.handler', Code: {ZipFile: await code(0)}}))
   await settled(lambda, name)
   for (let n = 1; n <= versions; n++) {
     await lambda.send(new UpdateFunctionCodeCommand({FunctionName: name, ZipFile: await code(n)}))

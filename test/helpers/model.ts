@@ -170,6 +170,8 @@ const COMMON_ERRORS: Record<string, readonly number[]> = {
   AccessDenied: [403],
   AccessDeniedException: [403],
   ValidationException: [400],
+  // The query protocol's name for it (STS, IAM, SNS: AWS's common errors list).
+  ValidationError: [400],
   InvalidParameterValue: [400],
   RequestTimeout: [400],
   // S3 answers HEAD without a body, so the SDK names the error after the status.

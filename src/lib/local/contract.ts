@@ -74,6 +74,13 @@ export interface LocalSettings {
   readonly maxEnvironments?: number | undefined
   /** The delay before an asynchronous invocation is retried (SLING_LOCAL_ASYNC_RETRY_MS). */
   readonly asyncRetryMs?: number | undefined
+  /**
+   * How long a new IAM role can't yet be assumed by Lambda (SLING_LOCAL_ROLE_PROPAGATION_MS): AWS
+   * takes seconds to propagate a role, and deploys must retry through it. @default 3000
+   */
+  readonly rolePropagationMs?: number | undefined
+  /** An absolute file each served call is appended to, one JSON line each (SLING_LOCAL_CALL_LOG). */
+  readonly callLogFile?: string | undefined
 }
 
 // --- hooks: how services reach each other --------------------------------------------------------------
@@ -126,6 +133,18 @@ export interface ObjectChange {
   readonly etag?: string
 }
 
+/** An IAM role as Lambda checks an execution role (IAM provides it through the iam.role hook). */
+export interface LocalRole {
+  readonly arn: string
+  /** When the role was created, epoch milliseconds (roles take a while to propagate, as on AWS). */
+  readonly createdAt: number
+  /** The trust policy, as JSON text. */
+  readonly trustPolicy: string
+  readonly attachedPolicyArns: readonly string[]
+  /** Inline policies by name, as JSON text. */
+  readonly inlinePolicies: Readonly<Record<string, string>>
+}
+
 /**
  * The typed seams between services. A service never reads another's storage: it calls a hook, which
  * the service owning the data provides (services.ts wires them; see hooks.ts for what answers when no
@@ -143,6 +162,10 @@ export interface LocalHooks {
   readonly lambda: {
     /** Queues an Event invocation, as Lambda's Invoke with InvocationType Event does; resolves to its request id. */
     invokeAsync(invocation: AsyncInvocation): Promise<string>
+  }
+  readonly iam: {
+    /** The role an ARN of the local account names, or undefined when IAM has no such role. */
+    role(arn: string): Promise<LocalRole | undefined>
   }
   readonly s3: {
     /** An object of the local S3, or why there is none. */

@@ -10,6 +10,7 @@ import type {AddressInfo} from 'node:net'
 
 import {DEFAULT_REGION} from '../aws/settings.js'
 import {bodyStream, discardRest, readBody} from './body.js'
+import type {CallRecorder} from './calls.js'
 import type {LocalContext, LocalRequest, ServiceRouter} from './contract.js'
 import {faultsFor} from './faults.js'
 import {createUnemulatedRouter, UNEMULATED_TARGETS} from './unemulated.js'
@@ -49,7 +50,7 @@ function guessService(headers: IncomingHttpHeaders, url: URL, routes: Routes): s
 }
 
 /** Serves `routes` on loopback until the server is closed. */
-export async function listenLocal(routes: Routes, context: LocalContext, options: {port: number; host: string}): Promise<{server: Server; port: number}> {
+export async function listenLocal(routes: Routes, context: LocalContext, options: {port: number; host: string; calls: CallRecorder}): Promise<{server: Server; port: number}> {
   const unemulated = new Map<string, ServiceRouter>()
   const routerFor = (service: string): ServiceRouter => {
     const known = routes.bySigningName.get(service)
@@ -59,7 +60,7 @@ export async function listenLocal(routes: Routes, context: LocalContext, options
     return router
   }
   const server = createServer((req, res) => {
-    handleRequest(req, res, routes, routerFor, context).catch((error: unknown) => {
+    handleRequest(req, res, routes, routerFor, context, options.calls).catch((error: unknown) => {
       // Reached only when no router could answer (even its error writer failed): no protocol to answer in.
       if (!res.headersSent) res.writeHead(500, {'content-type': 'text/plain'})
       res.end(`sling local cloud: ${messageOf(error)}`)
@@ -70,7 +71,7 @@ export async function listenLocal(routes: Routes, context: LocalContext, options
   return {server, port}
 }
 
-async function handleRequest(req: IncomingMessage, res: ServerResponse, routes: Routes, routerFor: (service: string) => ServiceRouter, context: LocalContext): Promise<void> {
+async function handleRequest(req: IncomingMessage, res: ServerResponse, routes: Routes, routerFor: (service: string) => ServiceRouter, context: LocalContext, calls: CallRecorder): Promise<void> {
   const url = parseTarget(req.url ?? '/')
   if (!url) {
     res.writeHead(400, {'content-type': 'text/plain'})
@@ -82,12 +83,22 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, routes: 
     res.end(JSON.stringify({ok: true, store: context.store.dir, pid: process.pid}))
     return
   }
+  if (url.pathname === '/_sling/calls' && req.method === 'GET') {
+    const body = JSON.stringify(calls.report(url.searchParams.get('reset') === '1'))
+    res.writeHead(200, {'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body))})
+    res.end(body)
+    return
+  }
   // A client that asked to close may still be sending when a refusal answers it: the connection stays
   // open after the answer, so the rest can be discarded (discardRest) while the client reads the answer.
   if (!req.complete && /\bclose\b/i.test(req.headers.connection ?? '')) res.setHeader('connection', 'keep-alive')
   const request = localRequest(req, url, routes)
+  const router = routerFor(request.service)
   try {
-    await serve(routerFor(request.service), request, res, context)
+    await serve(router, request, res, context)
+    // Counted once answered, before the caller can read the answer in this process (an RPC router has
+    // read the operation from the body by then).
+    calls.record({service: request.service, operation: operationName(router, request), status: res.statusCode, method: request.method})
   } finally {
     discardRest(req)
   }
@@ -123,6 +134,14 @@ async function serve(router: ServiceRouter, request: LocalRequest, res: ServerRe
     // A bug, not a refusal (routers answer those): still an answer in the caller's protocol.
     if (res.headersSent) res.destroy()
     else router.writeError(res, {...faultsFor(router.service).serverError, message: `The sling local cloud failed: ${messageOf(error)}`}, request)
+  }
+}
+
+function operationName(router: ServiceRouter, request: LocalRequest): string {
+  try {
+    return router.operation?.(request) ?? 'Unknown'
+  } catch {
+    return 'Unknown'
   }
 }
 

@@ -4,6 +4,8 @@
  * routers to the HTTP side (dispatch.ts). Services import contract.ts, never this module.
  */
 import {LOCAL_ACCOUNT_ID} from '../aws/settings.js'
+import type {CallReport} from './calls.js'
+import {createCallRecorder} from './calls.js'
 import type {LocalContext, LocalSettings, RouterFactory, ServiceRouter} from './contract.js'
 import {listenLocal, routesOf} from './dispatch.js'
 import {createHooks} from './hooks.js'
@@ -19,6 +21,8 @@ export interface LocalCloud {
   readonly endpoint: string
   readonly port: number
   readonly store: Store
+  /** The calls served so far (what `GET /_sling/calls` answers); `reset` starts counting anew. */
+  calls(reset?: boolean): CallReport
   close(): Promise<void>
 }
 
@@ -41,6 +45,7 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   let endpoint = ''
   const context: LocalContext = {store, accountId: LOCAL_ACCOUNT_ID, settings, hooks: registry.hooks, endpoint: () => endpoint}
   const routers: ServiceRouter[] = []
+  const calls = createCallRecorder(settings.callLogFile)
   try {
     for (const factory of options.routers ?? SERVICE_ROUTERS) {
       const router = await factory(context)
@@ -49,14 +54,16 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
     }
   } catch (error) {
     await closeAll(routers)
+    calls.close()
     throw error
   }
   const closeRouters = (): Promise<void> => closeAll(routers)
   let listening
   try {
-    listening = await listenLocal(routesOf(routers), context, {port: options.port ?? 0, host: options.host ?? '127.0.0.1'})
+    listening = await listenLocal(routesOf(routers), context, {port: options.port ?? 0, host: options.host ?? '127.0.0.1', calls})
   } catch (error) {
     await closeRouters()
+    calls.close()
     throw error
   }
   const {server, port} = listening
@@ -65,6 +72,7 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
     endpoint,
     port,
     store,
+    calls: (reset) => calls.report(reset),
     async close() {
       store.close() // requests waiting for the store lock give up, or the process could never exit
       await closeRouters()
@@ -72,6 +80,8 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
         server.close(() => resolve())
         server.closeAllConnections()
       })
+      // After the server: the last answers are recorded too.
+      calls.close()
     },
   }
 }

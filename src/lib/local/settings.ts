@@ -26,6 +26,8 @@ export interface FaultOptions {
 export const NO_FAULTS: FaultInjector = {pick: () => Promise.resolve(undefined)}
 
 const DEFAULT_STATE_DELAY_MS = 200
+/** About the seconds AWS takes before Lambda can assume a role just created. */
+export const DEFAULT_ROLE_PROPAGATION_MS = 3000
 
 /** Where the local cloud keeps its state unless told otherwise. */
 export const DEFAULT_STORE_DIR = path.join('.sling', 'local')
@@ -37,7 +39,8 @@ export function resolveStoreDir(dir?: string, env: NodeJS.ProcessEnv = process.e
 
 /**
  * Settings from the environment: SLING_LOCAL_STATE_DELAY_MS, the fault settings, and the runtime's
- * SLING_LOCAL_IDLE_TIMEOUT_MS, SLING_LOCAL_MAX_ENVIRONMENTS and SLING_LOCAL_ASYNC_RETRY_MS.
+ * SLING_LOCAL_IDLE_TIMEOUT_MS, SLING_LOCAL_MAX_ENVIRONMENTS and SLING_LOCAL_ASYNC_RETRY_MS,
+ * SLING_LOCAL_ROLE_PROPAGATION_MS, and SLING_LOCAL_CALL_LOG (a file every served call is appended to as a JSON line).
  */
 export function readLocalSettings(env: NodeJS.ProcessEnv): LocalSettings {
   const delay = Number(env.SLING_LOCAL_STATE_DELAY_MS ?? DEFAULT_STATE_DELAY_MS)
@@ -49,6 +52,8 @@ export function readLocalSettings(env: NodeJS.ProcessEnv): LocalSettings {
     idleTimeoutMs: nonNegative(env.SLING_LOCAL_IDLE_TIMEOUT_MS),
     maxEnvironments: nonNegative(env.SLING_LOCAL_MAX_ENVIRONMENTS),
     asyncRetryMs: nonNegative(env.SLING_LOCAL_ASYNC_RETRY_MS),
+    rolePropagationMs: nonNegative(env.SLING_LOCAL_ROLE_PROPAGATION_MS) ?? DEFAULT_ROLE_PROPAGATION_MS,
+    ...(env.SLING_LOCAL_CALL_LOG ? {callLogFile: path.resolve(env.SLING_LOCAL_CALL_LOG)} : {}),
   }
 }
 

@@ -89,11 +89,14 @@ export function createUnemulatedRouter(service: string): ServiceRouter {
         return
     }
   }
+  const named = new WeakMap<LocalRequest, string>()
   return {
     service,
     writeError,
+    operation: (request) => named.get(request),
     async handle(request, response) {
       const operation = await operationOf(request)
+      if (operation) named.set(request, operation)
       const called = operation ? ` (${operation} was called)` : ''
       writeError(response, {status: 400, code: CODE, message: `The sling local cloud doesn't emulate the "${service}" service yet${called}.`}, request)
     },

@@ -96,7 +96,7 @@ function stream(url: string, options: {method?: string; headers?: Record<string,
 
 async function createFunction(lambda: LambdaClient, name: string): Promise<void> {
   const zip = await zipOf({'index.mjs': 'export const handler = async (event) => ({size: JSON.stringify(event).length})\n'})
-  await lambda.send(new CreateFunctionCommand({FunctionName: name, Role: 'arn:aws:iam::000000000000:role/r', Runtime: 'nodejs20.x', Handler: 'index.handler', Code: {ZipFile: zip}}))
+  await lambda.send(new CreateFunctionCommand({FunctionName: name, Role: 'arn:aws:iam::123456789012:role/r', Runtime: 'nodejs20.x', Handler: 'index.handler', Code: {ZipFile: zip}}))
 }
 
 describe('Lambda', () => {
@@ -146,7 +146,7 @@ describe('Lambda', () => {
     const cloud = await start()
     const lambda = client(() => new LambdaClient({region: 'us-east-1', endpoint: cloud.endpoint, credentials, maxAttempts: 1}))
     const zip = Buffer.alloc(53 * MiB, 7) // 70.7 MB once base64-encoded in the JSON body
-    const error = await rejectionOf(lambda.send(new CreateFunctionCommand({FunctionName: 'big', Role: 'arn:aws:iam::000000000000:role/r', Runtime: 'nodejs20.x', Handler: 'index.handler', Code: {ZipFile: zip}})))
+    const error = await rejectionOf(lambda.send(new CreateFunctionCommand({FunctionName: 'big', Role: 'arn:aws:iam::123456789012:role/r', Runtime: 'nodejs20.x', Handler: 'index.handler', Code: {ZipFile: zip}})))
     expect(error.name).toBe('RequestEntityTooLargeException')
     expect(error.$metadata?.httpStatusCode).toBe(413)
     expect(error.message).toBe('Request must be smaller than 70167211 bytes for the CreateFunction operation')

@@ -41,7 +41,7 @@ async function createFunction(cloud: LocalCloud, body: string): Promise<LambdaCl
   const lambda = new LambdaClient({region: 'us-east-1', endpoint: cloud.endpoint, credentials, maxAttempts: 1})
   cleanups.push(() => Promise.resolve(lambda.destroy()))
   const zip = await zipOf({'index.mjs': `export const handler = async (event) => { ${body} }\n`})
-  await lambda.send(new CreateFunctionCommand({FunctionName: 'fn', Role: 'arn:aws:iam::000000000000:role/r', Runtime: 'nodejs20.x', Handler: 'index.handler', Code: {ZipFile: zip}}))
+  await lambda.send(new CreateFunctionCommand({FunctionName: 'fn', Role: 'arn:aws:iam::123456789012:role/r', Runtime: 'nodejs20.x', Handler: 'index.handler', Code: {ZipFile: zip}}))
   return lambda
 }
 
@@ -116,4 +116,23 @@ test('a hook no service provides says so; metrics are a no-op until CloudWatch i
   provide({logs: {write: () => Promise.resolve()}})
   // Providers are installed in place: a group taken before the service started reaches it too.
   await expect(logs.write('us-east-1', 'g', 's', [])).resolves.toBeUndefined()
+})
+
+test("Lambda checks an execution role of the local account through the iam.role hook, never IAM's files", async () => {
+  const asked: string[] = []
+  const trust = JSON.stringify({Statement: [{Effect: 'Allow', Principal: {Service: 'lambda.amazonaws.com'}, Action: 'sts:AssumeRole'}]})
+  const role = (arn: string) => {
+    asked.push(arn)
+    return Promise.resolve(arn.endsWith('/known') ? {arn, createdAt: 0, trustPolicy: trust, attachedPolicyArns: [], inlinePolicies: {}} : undefined)
+  }
+  const cloud = await start([createLambdaRouter, recorder({iam: {role}})])
+  const lambda = new LambdaClient({region: 'us-east-1', endpoint: cloud.endpoint, credentials, maxAttempts: 1})
+  cleanups.push(() => Promise.resolve(lambda.destroy()))
+  const zip = await zipOf({'index.mjs': 'export const handler = async () => 1\n'})
+  const create = (name: string, Role: string) => lambda.send(new CreateFunctionCommand({FunctionName: name, Role, Runtime: 'nodejs20.x', Handler: 'index.handler', Code: {ZipFile: zip}}))
+  await create('known', 'arn:aws:iam::000000000000:role/known')
+  await expect(create('unknown', 'arn:aws:iam::000000000000:role/unknown')).rejects.toMatchObject({name: 'InvalidParameterValueException', message: 'The role defined for the function cannot be assumed by Lambda.'})
+  await create('elsewhere', 'arn:aws:iam::123456789012:role/unknown')
+  expect(asked).toEqual(['arn:aws:iam::000000000000:role/known', 'arn:aws:iam::000000000000:role/unknown'])
+  await expect(createHooks().hooks.iam.role('arn:aws:iam::000000000000:role/r')).rejects.toThrow("The sling local cloud isn't serving IAM here.")
 })

@@ -94,7 +94,7 @@ test('an overwritten S3 object and replaced function code are collected at the n
   await s3.send(new PutObjectCommand({Bucket: 'bucket', Key: 'k', Body: 'first body'}))
   await s3.send(new PutObjectCommand({Bucket: 'bucket', Key: 'k', Body: 'second body'}))
   const zip = (text: string): Promise<Buffer> => makeZip({'index.js': `exports.handler = async () => '${text}'`})
-  await lambda.send(new CreateFunctionCommand({FunctionName: 'fn', Runtime: 'nodejs20.x', Role: 'arn:aws:iam::000000000000:role/r', Handler: 'index.handler', Code: {ZipFile: await zip('one')}}))
+  await lambda.send(new CreateFunctionCommand({FunctionName: 'fn', Runtime: 'nodejs20.x', Role: 'arn:aws:iam::123456789012:role/r', Handler: 'index.handler', Code: {ZipFile: await zip('one')}}))
   await lambda.send(new UpdateFunctionCodeCommand({FunctionName: 'fn', ZipFile: await zip('two')}))
   await waitUntilFunctionUpdatedV2({client: lambda, maxWaitTime: 30, minDelay: 1}, {FunctionName: 'fn'})
   const before = await blobsOf(store)

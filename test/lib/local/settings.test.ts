@@ -30,3 +30,11 @@ test('no module but settings.ts reads a SLING_LOCAL_* variable', () => {
   visit(path.join(ROOT, 'src/lib/local'))
   expect(readers).toEqual(['src/lib/local/settings.ts'])
 })
+
+test('SLING_LOCAL_ROLE_PROPAGATION_MS: 3000 ms unless set; SLING_LOCAL_CALL_LOG resolves to an absolute file', () => {
+  expect(readLocalSettings({}).rolePropagationMs).toBe(3000)
+  expect(readLocalSettings({SLING_LOCAL_ROLE_PROPAGATION_MS: '0'}).rolePropagationMs).toBe(0)
+  expect(readLocalSettings({SLING_LOCAL_ROLE_PROPAGATION_MS: 'soon'}).rolePropagationMs).toBe(3000)
+  expect(readLocalSettings({}).callLogFile).toBeUndefined()
+  expect(readLocalSettings({SLING_LOCAL_CALL_LOG: 'calls.jsonl'}).callLogFile).toBe(path.resolve('calls.jsonl'))
+})

@@ -100,7 +100,7 @@ async function createFunction(lambda: LambdaClient, name: string, logGroup?: str
     new CreateFunctionCommand({
       FunctionName: name,
       Runtime: 'nodejs20.x',
-      Role: 'arn:aws:iam::000000000000:role/lambda-role',
+      Role: 'arn:aws:iam::123456789012:role/lambda-role',
       Handler: 'index.handler',
       Code: {ZipFile: await makeZip({'index.js': 'exports.handler = async () => { console.log("ran"); return {ok: true} }'})},
       ...(logGroup ? {LoggingConfig: {LogGroup: logGroup, LogFormat: 'Text'}} : {}),

@@ -1,22 +1,24 @@
 import {randomBytes} from 'node:crypto'
 
-import type {LocalContext} from '../contract.js'
+import type {LocalContext, LocalRole} from '../contract.js'
 import {IamError} from './errors.js'
 
 /** An operation's input, decoded by the query codec as the model shapes it. */
 type Input = Record<string, unknown>
 
-interface Tag {
+export interface Tag {
   readonly Key: string
   readonly Value: string
 }
 
-interface RoleDoc {
+export interface RoleDoc {
   readonly path: string
   readonly roleName: string
   readonly roleId: string
   readonly arn: string
   readonly createDate: string
+  /** Creation in epoch milliseconds (CreateDate has whole seconds); missing in stores written before it. */
+  readonly createdAtMs?: number
   readonly assumeRolePolicyDocument: string
   readonly description?: string
   readonly maxSessionDuration: number
@@ -33,12 +35,12 @@ const POLICY_ARN = /^arn:aws[\w-]*:iam::(aws|\d{12}):policy\/(?:[\u0021-\u007e]*
 /** IAM names are unique regardless of case, so documents are keyed by the lower-cased name. */
 const roleKey = (name: string): string => name.toLowerCase()
 
-function optional(input: Input, name: string): string | undefined {
+export function optional(input: Input, name: string): string | undefined {
   const value = input[name]
   return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined
 }
 
-function required(input: Input, name: string): string {
+export function required(input: Input, name: string): string {
   const value = optional(input, name)
   if (value === undefined || value === '') throw new IamError(400, 'ValidationError', `1 validation error detected: Value null at '${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`)
   return value
@@ -53,7 +55,7 @@ function validateName(name: string, member = 'roleName'): string {
   return name
 }
 
-function validatePolicyDocument(document: string): string {
+export function validatePolicyDocument(document: string): string {
   try {
     const parsed: unknown = JSON.parse(document)
     if (typeof parsed !== 'object' || parsed === null || !('Statement' in parsed)) throw new Error('no Statement')
@@ -63,13 +65,13 @@ function validatePolicyDocument(document: string): string {
   return document
 }
 
-async function requireRole(context: LocalContext, name: string): Promise<RoleDoc> {
+export async function requireRole(context: LocalContext, name: string): Promise<RoleDoc> {
   const role = await context.store.get<RoleDoc>(ROLES, roleKey(name))
   if (!role) throw new IamError(404, 'NoSuchEntity', `The role with name ${name} cannot be found.`)
   return role
 }
 
-function tagsOf(input: Input): Tag[] {
+export function tagsOf(input: Input): Tag[] {
   const tags = Array.isArray(input.Tags) ? (input.Tags as Partial<Tag>[]) : []
   return tags.map((tag) => ({Key: tag.Key ?? '', Value: tag.Value ?? ''}))
 }
@@ -99,12 +101,14 @@ export async function createRole(input: Input, context: LocalContext): Promise<R
     throw new IamError(400, 'ValidationError', `1 validation error detected: Value '${maxSessionDuration}' at 'maxSessionDuration' failed to satisfy constraint: Member must have value between 3600 and 43200`)
   }
   const description = optional(input, 'Description')
+  const now = Date.now()
   const role: RoleDoc = {
     path,
     roleName: name,
     roleId: `AROA${Array.from(randomBytes(17), (byte) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[byte % 32]).join('')}`,
     arn: `arn:aws:iam::${context.accountId}:role${path}${name}`,
-    createDate: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    createDate: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    createdAtMs: now,
     assumeRolePolicyDocument: document,
     ...(description ? {description} : {}),
     maxSessionDuration,
@@ -141,7 +145,7 @@ export async function deleteRole(input: Input, context: LocalContext): Promise<u
 }
 
 /** Read-modify-write of one role under the store lock. */
-async function updateRole(context: LocalContext, name: string, change: (role: RoleDoc) => RoleDoc): Promise<void> {
+export async function updateRole(context: LocalContext, name: string, change: (role: RoleDoc) => RoleDoc): Promise<void> {
   await context.store.transaction(async () => {
     const role = await requireRole(context, name)
     await context.store.put(ROLES, roleKey(name), change(role))
@@ -201,4 +205,19 @@ export async function deleteRolePolicy(input: Input, context: LocalContext): Pro
 export async function listRolePolicies(input: Input, context: LocalContext): Promise<Record<string, unknown>> {
   const role = await requireRole(context, required(input, 'RoleName'))
   return {PolicyNames: Object.keys(role.inline).sort(), IsTruncated: false}
+}
+
+/** The role an ARN names (`arn:aws:iam::<account>:role/<path><name>`), as the iam.role hook answers Lambda. */
+export async function roleByArn(context: LocalContext, arn: string): Promise<LocalRole | undefined> {
+  const name = arn.slice(arn.lastIndexOf('/') + 1)
+  if (!ROLE_NAME.test(name)) return undefined
+  const role = await context.store.get<RoleDoc>(ROLES, roleKey(name))
+  if (role?.arn !== arn) return undefined
+  return {
+    arn: role.arn,
+    createdAt: role.createdAtMs ?? Date.parse(role.createDate),
+    trustPolicy: role.assumeRolePolicyDocument,
+    attachedPolicyArns: role.attached.map((policy) => policy.PolicyArn),
+    inlinePolicies: {...role.inline},
+  }
 }

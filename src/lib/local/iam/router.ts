@@ -3,7 +3,8 @@ import type {LocalContext, ServiceRouter} from '../contract.js'
 import type {RpcService} from '../protocols/rpc.js'
 import {createRpcRouter} from '../protocols/rpc.js'
 import {IamError} from './errors.js'
-import {attachRolePolicy, createRole, deleteRole, deleteRolePolicy, detachRolePolicy, getRole, getRolePolicy, listAttachedRolePolicies, listRolePolicies, listRoles, putRolePolicy} from './roles.js'
+import {listRoleTags, tagRole, untagRole, updateAssumeRolePolicy, updateRoleSettings} from './role-settings.js'
+import {attachRolePolicy, createRole, deleteRole, deleteRolePolicy, detachRolePolicy, getRole, getRolePolicy, listAttachedRolePolicies, listRolePolicies, listRoles, putRolePolicy, roleByArn} from './roles.js'
 
 /**
  * Query requests are form-encoded parameters; the largest IAM accepts are policy documents of at most
@@ -27,6 +28,11 @@ export const IAM_SERVICE: RpcService<LocalContext> = {
     GetRolePolicy: getRolePolicy,
     DeleteRolePolicy: deleteRolePolicy,
     ListRolePolicies: listRolePolicies,
+    UpdateAssumeRolePolicy: updateAssumeRolePolicy,
+    UpdateRole: updateRoleSettings,
+    TagRole: tagRole,
+    UntagRole: untagRole,
+    ListRoleTags: listRoleTags,
   },
   bodyLimit: BODY_LIMIT,
   tooLarge: () => new IamError(400, 'ValidationError', `The request body must be smaller than ${BODY_LIMIT} bytes.`),
@@ -34,6 +40,7 @@ export const IAM_SERVICE: RpcService<LocalContext> = {
   scope: (_request, context) => context,
 }
 
+/** The IAM router; it provides the iam.role hook (how Lambda checks an execution role). */
 export function createIamRouter(context: LocalContext): ServiceRouter {
-  return createRpcRouter(IAM_SERVICE, context)
+  return {...createRpcRouter(IAM_SERVICE, context), provides: {iam: {role: (arn) => roleByArn(context, arn)}}}
 }

@@ -65,25 +65,36 @@ export const putProvisionedConcurrencyConfig: Handler = async (call) => {
   }
   const item = await changeFunction(call.scope, name, (fn) => {
     versionFor(call.scope, fn, {name, qualifier})
-    // Allocation is instant locally: no environments are actually pre-warmed.
-    const config: ProvisionedConcurrencyConfigListItem = {
+    // Allocation takes the state delay, as on Lambda (minutes there); no environments are actually pre-warmed.
+    const config: StoredProvisioned = {
       FunctionArn: functionArn(call.scope, name, qualifier),
       RequestedProvisionedConcurrentExecutions: value,
       AllocatedProvisionedConcurrentExecutions: value,
       AvailableProvisionedConcurrentExecutions: value,
       Status: 'READY',
       LastModified: lambdaTimestamp(),
+      readyAt: Date.now() + call.scope.context.settings.stateDelayMs,
     }
     return {record: {...fn, provisioned: {...fn.provisioned, [qualifier]: config}}, result: config}
   })
-  const {FunctionArn: _arn, ...body} = item
+  const {FunctionArn: _arn, ...body} = provisionedNow(item)
   return {status: 202, body}
+}
+
+/** As stored: the allocation settles at `readyAt` (missing in stores written before: settled). */
+type StoredProvisioned = ProvisionedConcurrencyConfigListItem & {readonly readyAt?: number}
+
+/** The configuration as Lambda reports it now: IN_PROGRESS with nothing allocated until it is READY. */
+function provisionedNow(item: StoredProvisioned, now = Date.now()): ProvisionedConcurrencyConfigListItem {
+  const {readyAt, ...config} = item
+  if (readyAt === undefined || now >= readyAt) return config
+  return {...config, Status: 'IN_PROGRESS', AllocatedProvisionedConcurrentExecutions: 0, AvailableProvisionedConcurrentExecutions: 0}
 }
 
 export const getProvisionedConcurrencyConfig: Handler = async (call) => {
   const {name, qualifier} = provisionedQualifier(call)
   const fn = await loadFunction(call.scope, name)
-  const {FunctionArn: _arn, ...body} = fn.provisioned[qualifier] ?? configNotFound()
+  const {FunctionArn: _arn, ...body} = provisionedNow(fn.provisioned[qualifier] ?? configNotFound())
   return {status: 200, body}
 }
 
@@ -101,7 +112,7 @@ export const deleteProvisionedConcurrencyConfig: Handler = async (call) => {
 export const listProvisionedConcurrencyConfigs: Handler = async (call) => {
   const ref = parseFunctionRef(call.scope, param(call, 'FunctionName'))
   const fn = await loadFunction(call.scope, ref.name)
-  const {page, nextMarker} = paginate(Object.values(fn.provisioned), call.query)
+  const {page, nextMarker} = paginate(Object.values(fn.provisioned).map((item) => provisionedNow(item)), call.query)
   return {status: 200, body: {ProvisionedConcurrencyConfigs: page, ...(nextMarker ? {NextMarker: nextMarker} : {})}}
 }
 

@@ -9,9 +9,13 @@ import type {LayerRecord, LayerRef} from './records.js'
 import {layersCollection} from './records.js'
 import type {Scope} from './names.js'
 import {functionArn, parseLayerVersionArn} from './names.js'
+import {imageConfigResponse} from './image.js'
 import {invalidParameter, lambdaTimestamp} from './protocol.js'
 import type {LambdaScope} from './repo.js'
 import {isObject} from './validate.js'
+
+/** The VPC every local function's subnets are in: the local cloud has no EC2 to ask, so one stable id. */
+export const LOCAL_VPC_ID = 'vpc-0a1b2c3d4e5f67890'
 
 /** The layer versions `arns` name, which must exist in this account and region. */
 export async function resolveLayers(scope: LambdaScope, arns: readonly string[]): Promise<LayerRef[]> {
@@ -43,9 +47,7 @@ export function newConfiguration(scope: Scope, name: string, input: Record<strin
   const config: FunctionConfiguration = {
     FunctionName: name,
     FunctionArn: functionArn(scope, name),
-    Runtime: input.Runtime as FunctionConfiguration['Runtime'],
     Role: input.Role as string,
-    Handler: input.Handler as string,
     CodeSize: code.size,
     Description: '',
     Timeout: LAMBDA_DEFAULTS.timeout,
@@ -55,7 +57,8 @@ export function newConfiguration(scope: Scope, name: string, input: Record<strin
     Version: '$LATEST',
     TracingConfig: {Mode: 'PassThrough'},
     RevisionId: randomUUID(),
-    PackageType: 'Zip',
+    // Runtime and Handler come from the input (applySettings): an image function has neither.
+    PackageType: input.PackageType === 'Image' ? 'Image' : 'Zip',
     Architectures: [LAMBDA_DEFAULTS.architecture],
     EphemeralStorage: {Size: LAMBDA_DEFAULTS.ephemeralStorage},
     SnapStart: {ApplyOn: 'None', OptimizationStatus: 'Off'},
@@ -83,15 +86,33 @@ export function applySettings(config: FunctionConfiguration, input: Record<strin
   }
   if (isObject(input.TracingConfig) && (input.TracingConfig.Mode === 'Active' || input.TracingConfig.Mode === 'PassThrough')) next.TracingConfig = {Mode: input.TracingConfig.Mode}
   if (isObject(input.EphemeralStorage) && typeof input.EphemeralStorage.Size === 'number') next.EphemeralStorage = {Size: input.EphemeralStorage.Size}
-  if (isObject(input.LoggingConfig)) next.LoggingConfig = {...next.LoggingConfig, ...(input.LoggingConfig as FunctionConfiguration['LoggingConfig'])}
+  if (isObject(input.LoggingConfig)) next.LoggingConfig = loggingConfig(next, input.LoggingConfig)
   if (isObject(input.VpcConfig)) {
     const subnets = (input.VpcConfig.SubnetIds ?? []) as string[]
     const groups = (input.VpcConfig.SecurityGroupIds ?? []) as string[]
-    next.VpcConfig = {SubnetIds: subnets, SecurityGroupIds: groups, VpcId: subnets.length > 0 ? 'vpc-00000000' : '', Ipv6AllowedForDualStack: false}
+    next.VpcConfig = {SubnetIds: subnets, SecurityGroupIds: groups, VpcId: subnets.length > 0 ? LOCAL_VPC_ID : '', Ipv6AllowedForDualStack: input.VpcConfig.Ipv6AllowedForDualStack === true}
   }
+  if (input.ImageConfig !== undefined && input.ImageConfig !== null) next.ImageConfigResponse = imageConfigResponse(input.ImageConfig)
   if (layers !== undefined && input.Layers !== undefined) {
     if (layers.length > 0) next.Layers = layers.map((layer) => ({Arn: layer.arn, CodeSize: layer.codeSize}))
     else delete next.Layers
   }
   return next
+}
+
+type LoggingConfig = NonNullable<FunctionConfiguration['LoggingConfig']>
+
+/**
+ * LoggingConfig as Lambda keeps it: members not named keep their value, an empty LogGroup is the
+ * default group, and log levels exist only with the JSON format (INFO unless set), as on Lambda.
+ */
+function loggingConfig(config: FunctionConfiguration, input: Record<string, unknown>): LoggingConfig {
+  const merged = {...config.LoggingConfig, ...(input as LoggingConfig)}
+  if (!merged.LogGroup) merged.LogGroup = `/aws/lambda/${config.FunctionName ?? ''}`
+  if (merged.LogFormat === 'JSON') return {...merged, ApplicationLogLevel: merged.ApplicationLogLevel ?? 'INFO', SystemLogLevel: merged.SystemLogLevel ?? 'INFO'}
+  if (input.ApplicationLogLevel !== undefined || input.SystemLogLevel !== undefined) {
+    throw invalidParameter('ApplicationLogLevel and SystemLogLevel can only be set when LogFormat is JSON.')
+  }
+  const {ApplicationLogLevel: _application, SystemLogLevel: _system, ...text} = merged
+  return text
 }

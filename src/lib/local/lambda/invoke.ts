@@ -13,7 +13,8 @@ import {ConcurrencyLimitError, createLambdaRuntime, isNodeRuntime, logTail} from
 import type {AsyncInvocation, LocalContext, LocalRequest} from '../contract.js'
 import {functionArn} from './names.js'
 import {readInvokePayload, SYNC_PAYLOAD_LIMIT} from './payload.js'
-import {LambdaError, validationError} from './protocol.js'
+import {IMAGE_NOT_RUN} from './image.js'
+import {invalidParameter, LambdaError, validationError} from './protocol.js'
 import type {InvocationTarget} from './resolve.js'
 import {resolveInvocationTarget} from './resolve.js'
 
@@ -87,6 +88,8 @@ function checkInvocable(target: InvocationTarget, spec: FunctionSpec): void {
   if (state !== undefined && state !== 'Active') {
     throw new LambdaError('ResourceConflictException', `The operation cannot be performed at this time. The function is currently in the following state: ${state}`)
   }
+  // A modelled 400 the SDKs type and never retry: there is nothing to wait for.
+  if (target.version.config.PackageType === 'Image') throw invalidParameter(IMAGE_NOT_RUN)
   if (!isNodeRuntime(spec.runtime)) {
     throw new LambdaError('InvalidRuntimeException', `The sling local cloud runs Node.js handlers only: runtime ${spec.runtime} can't be invoked locally.`, undefined, 502)
   }

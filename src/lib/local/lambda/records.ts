@@ -64,6 +64,8 @@ export interface VersionRecord {
   readonly code: CodeRef
   readonly layers: readonly LayerRef[]
   readonly timing: Timing
+  /** Set for PackageType Image: the image it runs (`code` then holds its digest, and no blob). */
+  readonly image?: {readonly uri: string; readonly resolvedUri: string}
 }
 
 /** An alias; `RoutingConfig.AdditionalVersionWeights` routes a fraction to a second version. */

@@ -73,7 +73,7 @@ export async function listFunctions(scope: LambdaScope): Promise<FunctionRecord[
 function blobsOf(record: FunctionRecord | undefined): Set<string> {
   const blobs = new Set<string>()
   for (const version of Object.values(record?.versions ?? {})) {
-    blobs.add(version.code.sha256)
+    if (!version.image) blobs.add(version.code.sha256)
     for (const layer of version.layers) blobs.add(layer.sha256)
   }
   return blobs

@@ -7,6 +7,7 @@ import type {Handler} from './call.js'
 import {makeCall} from './call.js'
 import * as concurrency from './concurrency.js'
 import * as esm from './esm.js'
+import * as eventInvoke from './event-invoke.js'
 import * as functions from './functions.js'
 import {createInvokeRoutes} from './invoke-routes.js'
 import * as layers from './layers.js'
@@ -82,6 +83,11 @@ function buildRoutes(invoke: {invoke: Handler; invokeAsync: Handler}): Route[] {
     route('PutProvisionedConcurrencyConfig', 'PUT', '/2019-09-30/functions/{FunctionName}/provisioned-concurrency', concurrency.putProvisionedConcurrencyConfig),
     route('GetProvisionedConcurrencyConfig', 'GET', '/2019-09-30/functions/{FunctionName}/provisioned-concurrency', concurrency.getProvisionedConcurrencyConfig),
     route('DeleteProvisionedConcurrencyConfig', 'DELETE', '/2019-09-30/functions/{FunctionName}/provisioned-concurrency', concurrency.deleteProvisionedConcurrencyConfig),
+    route('PutFunctionEventInvokeConfig', 'PUT', '/2019-09-25/functions/{FunctionName}/event-invoke-config', eventInvoke.putFunctionEventInvokeConfig),
+    route('UpdateFunctionEventInvokeConfig', 'POST', '/2019-09-25/functions/{FunctionName}/event-invoke-config', eventInvoke.updateFunctionEventInvokeConfig),
+    route('GetFunctionEventInvokeConfig', 'GET', '/2019-09-25/functions/{FunctionName}/event-invoke-config', eventInvoke.getFunctionEventInvokeConfig),
+    route('DeleteFunctionEventInvokeConfig', 'DELETE', '/2019-09-25/functions/{FunctionName}/event-invoke-config', eventInvoke.deleteFunctionEventInvokeConfig),
+    route('ListFunctionEventInvokeConfigs', 'GET', '/2019-09-25/functions/{FunctionName}/event-invoke-config/list', eventInvoke.listFunctionEventInvokeConfigs),
     route('GetAccountSettings', 'GET', '/2016-08-19/account-settings', concurrency.getAccountSettings),
   ]
 }

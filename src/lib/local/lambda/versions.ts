@@ -44,7 +44,7 @@ export function publishLatest(scope: LambdaScope, fn: FunctionRecord, descriptio
     LastModified: lambdaTimestamp(),
     Description: typeof description === 'string' ? description : (latest.config.Description ?? ''),
   }
-  const version: VersionRecord = {config, code: latest.code, layers: latest.layers, timing: startTiming(scope.context.settings.stateDelayMs, false)}
+  const version: VersionRecord = {...latest, config, timing: startTiming(scope.context.settings.stateDelayMs, false)}
   return {record: {...fn, lastVersion: number, versions: {...fn.versions, [String(number)]: version}}, version, created: true}
 }
 

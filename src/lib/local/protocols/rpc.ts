@@ -64,9 +64,11 @@ export function createRpcRouter<Scope>(service: RpcService<Scope>, context: Loca
     if (protocol.kind === 'json') writeJsonError(response, protocol.json, error, service.queryCompatible ? queryErrorCode(model(), error.code) : undefined)
     else writeQueryError(response, protocol.query, error, queryErrorCode(model(), error.code))
   }
+  // A query request names its operation in the body: once decoded, it is remembered for the call count.
+  const decoded = new WeakMap<LocalRequest, string>()
   const operationOf = (request: LocalRequest): string | undefined => {
     const protocol = protocolOf(service as RpcService<unknown>, request)
-    return protocol.kind === 'json' ? targetOperation(request, protocol.json) : (request.url.searchParams.get('Action') ?? undefined)
+    return protocol.kind === 'json' ? targetOperation(request, protocol.json) : (request.url.searchParams.get('Action') ?? decoded.get(request))
   }
   return {
     service: service.signingName,
@@ -78,6 +80,7 @@ export function createRpcRouter<Scope>(service: RpcService<Scope>, context: Loca
       try {
         const protocol = protocolOf(service as RpcService<unknown>, request)
         const {name, input, params} = await decode(service, protocol, request, model)
+        if (name !== undefined) decoded.set(request, name)
         const operation = name === undefined ? undefined : service.operations[name]
         if (!operation || name === undefined) throw service.unknownOperation(name, params)
         if (service.validation) {

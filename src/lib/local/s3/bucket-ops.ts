@@ -1,4 +1,5 @@
 import {DEFAULT_REGION} from '../../aws/settings.js'
+import {requestedOwnership} from './bucket-settings.js'
 import type {BucketDoc, ObjectDoc} from './objects.js'
 import {BUCKETS, getBucket, listObjects as listObjectDocs} from './objects.js'
 import type {S3Call} from './call.js'
@@ -20,6 +21,7 @@ export async function createBucket(call: S3Call): Promise<void> {
   if (!BUCKET_NAME.test(bucket) || bucket.includes('..') || /^\d+\.\d+\.\d+\.\d+$/.test(bucket)) {
     throw new S3Error(400, 'InvalidBucketName', 'The specified bucket is not valid.', {BucketName: bucket})
   }
+  const ownership = requestedOwnership(request.headers['x-amz-object-ownership'])
   const body = await readXml(request)
   const constraint = (body.CreateBucketConfiguration as {LocationConstraint?: string} | undefined)?.LocationConstraint
   // As on S3: outside us-east-1 the LocationConstraint must name the region the request went to.
@@ -34,7 +36,7 @@ export async function createBucket(call: S3Call): Promise<void> {
     if (existing && region !== DEFAULT_REGION) {
       throw new S3Error(409, 'BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', {BucketName: bucket})
     }
-    if (!existing) await context.store.put(BUCKETS, bucket, {name: bucket, region, created: new Date().toISOString()} satisfies BucketDoc)
+    if (!existing) await context.store.put(BUCKETS, bucket, {name: bucket, region, created: new Date().toISOString(), ...(ownership ? {objectOwnership: ownership} : {})} satisfies BucketDoc)
   })
   sendEmpty(call.response, 200, {location: `/${bucket}`})
 }

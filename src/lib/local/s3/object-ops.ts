@@ -6,6 +6,7 @@ import {BodyTooLargeError, byteLimit} from '../body.js'
 import type {LocalRequest} from '../contract.js'
 import type {BlobRef, Store} from '../store.js'
 import {requireBucket} from './bucket-ops.js'
+import {encryptionHeaders, objectEncryption} from './bucket-settings.js'
 import type {ChecksumAlgorithm} from './checksums.js'
 import {BodyDigest, CHECKSUM_ALGORITHMS, isChecksumAlgorithm} from './checksums.js'
 import {AwsChunkedDecoder, isAwsChunked} from './chunked.js'
@@ -116,30 +117,30 @@ export function checksumHeaders(checksums: Record<string, string>, type: 'FULL_O
 
 export async function putObject(call: S3Call): Promise<void> {
   const {request, context, bucket, key} = call
-  await requireBucket(call)
+  const encryption = objectEncryption(call, await requireBucket(call))
   // Conditional write: If-None-Match: * fails when the key exists.
   if (header(request, 'if-none-match') === '*' && (await getObjectDoc(context.store, bucket, key))) {
     throw new S3Error(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', {Condition: 'If-None-Match'})
   }
   const body = await receiveBody(request, context.store)
-  await putObjectDoc(context.store, bucket, {key, ...body, lastModified: new Date().toISOString(), ...objectAttributes(request)})
+  await putObjectDoc(context.store, bucket, {key, ...body, lastModified: new Date().toISOString(), ...objectAttributes(request), encryption})
   await announce(call, 'created', {key, event: 'ObjectCreated:Put', size: body.size, etag: body.etag})
-  sendEmpty(call.response, 200, {etag: body.etag, ...checksumHeaders(body.checksums, 'FULL_OBJECT')})
+  sendEmpty(call.response, 200, {etag: body.etag, ...checksumHeaders(body.checksums, 'FULL_OBJECT'), ...encryptionHeaders(encryption)})
 }
 
 export async function copyObject(call: S3Call): Promise<void> {
   const {request, context} = call
-  await requireBucket(call)
+  const encryption = objectEncryption(call, await requireBucket(call))
   const source = copySource(header(request, 'x-amz-copy-source') ?? '')
   const slash = source.indexOf('/')
   const [sourceBucket, sourceKey] = slash > 0 ? [source.slice(0, slash), source.slice(slash + 1)] : [source, '']
   const from = await getObjectDoc(context.store, sourceBucket, sourceKey)
   if (!from) throw noSuchKey(sourceKey)
   const replace = header(request, 'x-amz-metadata-directive') === 'REPLACE'
-  const doc: ObjectDoc = {...from, key: call.key, lastModified: new Date().toISOString(), ...(replace ? objectAttributes(request) : {})}
+  const doc: ObjectDoc = {...from, key: call.key, lastModified: new Date().toISOString(), ...(replace ? objectAttributes(request) : {}), encryption}
   await putObjectDoc(context.store, call.bucket, doc)
   await announce(call, 'created', {key: doc.key, event: 'ObjectCreated:Copy', size: doc.size, etag: doc.etag})
-  sendXml(call.response, 200, 'CopyObjectResult', {ETag: doc.etag, LastModified: doc.lastModified})
+  sendXml(call.response, 200, 'CopyObjectResult', {ETag: doc.etag, LastModified: doc.lastModified}, encryptionHeaders(encryption))
 }
 
 /** The x-amz-copy-source header, percent-decoded, without a leading slash or a versionId. */
@@ -166,6 +167,7 @@ export async function getObject(call: S3Call, head: boolean): Promise<void> {
     etag: doc.etag,
     'last-modified': httpDate(doc.lastModified),
     'accept-ranges': 'bytes',
+    ...encryptionHeaders(doc.encryption),
     ...Object.fromEntries(Object.entries(doc.metadata).map(([name, value]) => [`x-amz-meta-${name}`, value])),
   }
   if (ifNoneMatch !== undefined && (ifNoneMatch === '*' || ifNoneMatch.split(',').map((tag) => tag.trim()).includes(doc.etag))) {

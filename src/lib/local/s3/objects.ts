@@ -9,6 +9,28 @@ export interface BucketDoc {
   readonly region: string
   /** ISO date. */
   readonly created: string
+  /**
+   * The bucket settings (bucket-settings.ts). Missing means S3's defaults for a new bucket since
+   * April 2023 (every public access blocked, BucketOwnerEnforced, SSE-S3); null means deleted.
+   */
+  readonly publicAccessBlock?: PublicAccessBlock | null
+  readonly objectOwnership?: string | null
+  readonly encryption?: EncryptionRule
+  readonly tags?: readonly {readonly Key: string; readonly Value: string}[]
+}
+
+export interface PublicAccessBlock {
+  readonly BlockPublicAcls: boolean
+  readonly IgnorePublicAcls: boolean
+  readonly BlockPublicPolicy: boolean
+  readonly RestrictPublicBuckets: boolean
+}
+
+/** A bucket's default encryption: `ApplyServerSideEncryptionByDefault` and `BucketKeyEnabled`. */
+export interface EncryptionRule {
+  readonly SSEAlgorithm: string
+  readonly KMSMasterKeyID?: string
+  readonly BucketKeyEnabled: boolean
 }
 
 /** An object's metadata; its bytes are a content-addressed blob in the store. */
@@ -29,6 +51,8 @@ export interface ObjectDoc {
   readonly checksums: Record<string, string>
   /** Set for objects built by CompleteMultipartUpload. */
   readonly partsCount?: number
+  /** How S3 encrypted it (x-amz-server-side-encryption); objects stored without it were encrypted with AES256 (SSE-S3). */
+  readonly encryption?: {readonly algorithm: string; readonly kmsKeyId?: string}
 }
 
 export const BUCKETS = 's3-buckets'

@@ -2,6 +2,7 @@ import type {ServerResponse} from 'node:http'
 
 import type {LocalContext, LocalRequest, ProtocolError, ServiceRouter} from '../contract.js'
 import {createBucket, deleteBucket, getBucketLocation, headBucket, listBuckets, listObjects} from './bucket-ops.js'
+import * as settings from './bucket-settings.js'
 import {abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listParts, uploadPart} from './multipart.js'
 import {copyObject, deleteObject, deleteObjects, getObject, putObject} from './object-ops.js'
 import type {Handler} from './call.js'
@@ -29,6 +30,26 @@ const HANDLERS: Record<string, Handler> = {
   CompleteMultipartUpload: completeMultipartUpload,
   AbortMultipartUpload: abortMultipartUpload,
   ListParts: listParts,
+  PutPublicAccessBlock: settings.putPublicAccessBlock,
+  GetPublicAccessBlock: settings.getPublicAccessBlock,
+  DeletePublicAccessBlock: settings.deletePublicAccessBlock,
+  PutBucketOwnershipControls: settings.putBucketOwnershipControls,
+  GetBucketOwnershipControls: settings.getBucketOwnershipControls,
+  DeleteBucketOwnershipControls: settings.deleteBucketOwnershipControls,
+  PutBucketEncryption: settings.putBucketEncryption,
+  GetBucketEncryption: settings.getBucketEncryption,
+  DeleteBucketEncryption: settings.deleteBucketEncryption,
+  PutBucketTagging: settings.putBucketTagging,
+  GetBucketTagging: settings.getBucketTagging,
+  DeleteBucketTagging: settings.deleteBucketTagging,
+}
+
+/** Bucket settings by subresource: the model's `/{Bucket}?<subresource>` bindings, by method. */
+const BUCKET_SETTINGS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  publicAccessBlock: {PUT: 'PutPublicAccessBlock', GET: 'GetPublicAccessBlock', DELETE: 'DeletePublicAccessBlock'},
+  ownershipControls: {PUT: 'PutBucketOwnershipControls', GET: 'GetBucketOwnershipControls', DELETE: 'DeleteBucketOwnershipControls'},
+  encryption: {PUT: 'PutBucketEncryption', GET: 'GetBucketEncryption', DELETE: 'DeleteBucketEncryption'},
+  tagging: {PUT: 'PutBucketTagging', GET: 'GetBucketTagging', DELETE: 'DeleteBucketTagging'},
 }
 
 /** S3's limit on a key: 1,024 bytes of UTF-8. */
@@ -56,6 +77,8 @@ function decodePart(part: string): string {
 export function s3Operation(method: string, bucket: string, key: string, query: URLSearchParams, headers: LocalRequest['headers']): string | undefined {
   if (!bucket) return method === 'GET' ? 'ListBuckets' : undefined
   if (!key) {
+    const setting = Object.keys(BUCKET_SETTINGS).find((name) => query.has(name))
+    if (setting) return BUCKET_SETTINGS[setting]?.[method]
     if (method === 'PUT' && [...query.keys()].length === 0) return 'CreateBucket'
     if (method === 'HEAD') return 'HeadBucket'
     if (method === 'DELETE' && [...query.keys()].length === 0) return 'DeleteBucket'
@@ -84,8 +107,11 @@ export function s3Operation(method: string, bucket: string, key: string, query: 
   }
 }
 
-/** Subresources sling's local S3 doesn't emulate (tagging, ACLs, versioning, policies…). */
-const SUBRESOURCES = ['acl', 'tagging', 'versioning', 'versions', 'policy', 'cors', 'lifecycle', 'website', 'encryption', 'notification', 'replication', 'uploads', 'attributes', 'retention', 'legal-hold', 'restore', 'select', 'torrent', 'object-lock', 'logging', 'ownershipControls', 'publicAccessBlock', 'accelerate', 'requestPayment', 'analytics', 'inventory', 'metrics', 'intelligent-tiering']
+/**
+ * Subresources sling's local S3 doesn't emulate (ACLs, versioning, policies…; on an object, tagging
+ * too: only bucket tags are kept). Answered 501 NotImplemented.
+ */
+const SUBRESOURCES = ['acl', 'tagging', 'versioning', 'versions', 'policy', 'cors', 'lifecycle', 'website', 'notification', 'replication', 'uploads', 'attributes', 'retention', 'legal-hold', 'restore', 'select', 'torrent', 'object-lock', 'logging', 'accelerate', 'requestPayment', 'analytics', 'inventory', 'metrics', 'intelligent-tiering']
 
 function locate(request: LocalRequest): {bucket: string; key: string; operation: string | undefined} {
   const {bucket, key} = parsePath(request.raw.url ?? '/')

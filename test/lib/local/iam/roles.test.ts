@@ -8,6 +8,12 @@ import {
   GetRoleCommand,
   GetRolePolicyCommand,
   IAMClient,
+  LimitExceededException,
+  ListRoleTagsCommand,
+  TagRoleCommand,
+  UntagRoleCommand,
+  UpdateAssumeRolePolicyCommand,
+  UpdateRoleCommand,
   ListAttachedRolePoliciesCommand,
   MalformedPolicyDocumentException,
   NoSuchEntityException,
@@ -19,6 +25,7 @@ import {afterEach, beforeEach, expect, test} from 'vitest'
 import type {LocalCloud} from '../../../../src/lib/local/server.js'
 import {startLocalCloud} from '../../../../src/lib/local/server.js'
 import {tempDir} from '../../../helpers/cli.js'
+import {expectModeledError, expectOutputMatchesModel} from '../../../helpers/model.js'
 import {rejectionOf} from '../s3/harness.js'
 
 const TRUST = JSON.stringify({Version: '2012-10-17', Statement: [{Effect: 'Allow', Principal: {Service: 'lambda.amazonaws.com'}, Action: 'sts:AssumeRole'}]})
@@ -88,4 +95,32 @@ test('errors come back as the IAM SDK classes with their status codes', async ()
 
   const badArn = await rejectionOf(iam.send(new AttachRolePolicyCommand({RoleName: 'dup', PolicyArn: 'not-an-arn'})))
   expect(badArn.name).toBe('InvalidInputException')
+})
+
+test('a role is changed after creation: trust policy, description, session duration and tags', async () => {
+  await iam.send(new CreateRoleCommand({RoleName: 'r', AssumeRolePolicyDocument: TRUST, Tags: [{Key: 'app', Value: 'a'}]}))
+  const trust = JSON.stringify({Version: '2012-10-17', Statement: [{Effect: 'Allow', Principal: {Service: ['lambda.amazonaws.com', 'edgelambda.amazonaws.com']}, Action: 'sts:AssumeRole'}]})
+  await iam.send(new UpdateAssumeRolePolicyCommand({RoleName: 'r', PolicyDocument: trust}))
+  const updated = await iam.send(new UpdateRoleCommand({RoleName: 'r', Description: 'orders', MaxSessionDuration: 7200}))
+  expectOutputMatchesModel('iam', 'UpdateRole', updated)
+  const got = (await iam.send(new GetRoleCommand({RoleName: 'r'}))).Role
+  expect(JSON.parse(decodeURIComponent(got?.AssumeRolePolicyDocument ?? ''))).toEqual(JSON.parse(trust))
+  expect(got).toMatchObject({Description: 'orders', MaxSessionDuration: 7200})
+
+  await iam.send(new TagRoleCommand({RoleName: 'r', Tags: [{Key: 'APP', Value: 'b'}, {Key: 'team', Value: 'core'}]}))
+  const tags = await iam.send(new ListRoleTagsCommand({RoleName: 'r'}))
+  expectOutputMatchesModel('iam', 'ListRoleTags', tags)
+  expect(tags.Tags).toEqual([{Key: 'APP', Value: 'b'}, {Key: 'team', Value: 'core'}])
+  await iam.send(new UntagRoleCommand({RoleName: 'r', TagKeys: ['app']}))
+  expect((await iam.send(new ListRoleTagsCommand({RoleName: 'r'}))).Tags).toEqual([{Key: 'team', Value: 'core'}])
+
+  const many = Array.from({length: 50}, (_, i) => ({Key: `k${i}`, Value: 'v'}))
+  const tooMany = await rejectionOf(iam.send(new TagRoleCommand({RoleName: 'r', Tags: many})))
+  expectModeledError('iam', 'TagRole', tooMany)
+  expect(tooMany).toBeInstanceOf(LimitExceededException)
+  const malformed = await rejectionOf(iam.send(new UpdateAssumeRolePolicyCommand({RoleName: 'r', PolicyDocument: '{nope'})))
+  expectModeledError('iam', 'UpdateAssumeRolePolicy', malformed)
+  expect(malformed).toBeInstanceOf(MalformedPolicyDocumentException)
+  const missing = await rejectionOf(iam.send(new UpdateRoleCommand({RoleName: 'ghost', Description: 'x'})))
+  expect(missing).toBeInstanceOf(NoSuchEntityException)
 })

@@ -8,7 +8,8 @@ import {tempDir} from '../../../helpers/cli.js'
 
 export {rejectionOf, type SdkError, zipOf} from '../../../helpers/aws.js'
 
-export const ROLE = 'arn:aws:iam::000000000000:role/lambda-role'
+// Another account's role: the local cloud checks only its own account's roles against its IAM.
+export const ROLE = 'arn:aws:iam::123456789012:role/lambda-role'
 
 export interface LambdaHarness {
   readonly cloud: LocalCloud

@@ -122,7 +122,7 @@ describe('aliases', () => {
     ['versions with different roles', '1', {'4': 0.5}, 'InvalidParameterValueException', 'execution role of function versions 1 and 4 must be the same'],
   ])('refuses routing with %s', async (_label, version, weights, name, message) => {
     await withVersions('routes', 3)
-    await lambda.send(new UpdateFunctionConfigurationCommand({FunctionName: 'routes', Role: 'arn:aws:iam::000000000000:role/other'}))
+    await lambda.send(new UpdateFunctionConfigurationCommand({FunctionName: 'routes', Role: 'arn:aws:iam::123456789012:role/other'}))
     await lambda.send(new PublishVersionCommand({FunctionName: 'routes'}))
     const error = await rejectionOf(lambda.send(new CreateAliasCommand({FunctionName: 'routes', Name: 'canary', FunctionVersion: version, RoutingConfig: {AdditionalVersionWeights: weights}})))
     expect(error.name).toBe(name)
