@@ -74,6 +74,10 @@ export interface LocalSettings {
   readonly maxEnvironments?: number | undefined
   /** The delay before an asynchronous invocation is retried (SLING_LOCAL_ASYNC_RETRY_MS). */
   readonly asyncRetryMs?: number | undefined
+  /** How often CloudWatch alarms are evaluated (SLING_LOCAL_ALARM_TICK_MS). */
+  readonly alarmTickMs?: number | undefined
+  /** How long a recorded metric data point stays invisible, as CloudWatch publishes with a delay (SLING_LOCAL_METRIC_DELAY_MS). */
+  readonly metricDelayMs?: number | undefined
 }
 
 // --- hooks: how services reach each other --------------------------------------------------------------
@@ -137,7 +141,7 @@ export interface LocalHooks {
     write(region: string, group: string, stream: string, events: readonly LogEvent[]): Promise<void>
   }
   readonly metrics: {
-    /** Records a metric data point (a no-op until the local cloud serves CloudWatch). */
+    /** Records a metric data point; resolves once it is stored (CloudWatch provides it; a no-op without CloudWatch). */
     record(datum: MetricDatum): Promise<void>
   }
   readonly lambda: {
