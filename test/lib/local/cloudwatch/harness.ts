@@ -35,7 +35,7 @@ export async function startCloudWatch(settings: Partial<LocalSettings> = {}, sto
     storeDir: dir,
     cw,
     async query(params, region = 'us-east-1') {
-      const body = new URLSearchParams(Object.entries({Version: '2010-08-01', ...params}).map(([k, v]) => [k, String(v)])).toString()
+      const body = new URLSearchParams(Object.entries({Version: '2010-08-01', ...params}).map(([k, v]): [string, string] => [k, String(v)])).toString()
       const response = await fetch(cloud.endpoint, {
         method: 'POST',
         headers: {authorization: `AWS4-HMAC-SHA256 Credential=sling-local/20260101/${region}/monitoring/aws4_request, SignedHeaders=host, Signature=x`, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8'},
