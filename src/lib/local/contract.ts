@@ -81,6 +81,10 @@ export interface LocalSettings {
   readonly rolePropagationMs?: number | undefined
   /** An absolute file each served call is appended to, one JSON line each (SLING_LOCAL_CALL_LOG). */
   readonly callLogFile?: string | undefined
+  /** How often CloudWatch alarms are evaluated (SLING_LOCAL_ALARM_TICK_MS). */
+  readonly alarmTickMs?: number | undefined
+  /** How long a recorded metric data point stays invisible, as CloudWatch publishes with a delay (SLING_LOCAL_METRIC_DELAY_MS). */
+  readonly metricDelayMs?: number | undefined
 }
 
 // --- hooks: how services reach each other --------------------------------------------------------------
@@ -156,7 +160,7 @@ export interface LocalHooks {
     write(region: string, group: string, stream: string, events: readonly LogEvent[]): Promise<void>
   }
   readonly metrics: {
-    /** Records a metric data point (a no-op until the local cloud serves CloudWatch). */
+    /** Records a metric data point; resolves once it is stored (CloudWatch provides it; a no-op without CloudWatch). */
     record(datum: MetricDatum): Promise<void>
   }
   readonly lambda: {

@@ -16,6 +16,7 @@ const FAULTS: Record<string, {readonly throttle: ProtocolError; readonly serverE
     throttle: {status: 503, code: 'SlowDown', message: 'Please reduce your request rate.'},
     serverError: {status: 500, code: 'InternalError', message: 'We encountered an internal error. Please try again.'},
   },
+  monitoring: {throttle: {status: 400, code: 'Throttling', message: 'Rate exceeded'}, serverError: {status: 500, code: 'InternalServiceFault', message: 'Internal service error (injected by sling local).'}},
   iam: {
     throttle: {status: 400, code: 'Throttling', message: 'Rate exceeded'},
     serverError: {status: 500, code: 'ServiceFailure', message: 'The request processing has failed because of an unknown error (injected by sling local).'},

@@ -1,3 +1,4 @@
+import {createCloudWatchRouter} from './cloudwatch/router.js'
 import type {RouterFactory} from './contract.js'
 import {createIamRouter} from './iam/router.js'
 import {createLambdaRouter} from './lambda/router.js'
@@ -10,4 +11,4 @@ import {createStsRouter} from './sts/router.js'
  * (server.ts creates them and wires their hooks). Adding a service is one line here and its module:
  * for an RPC service (JSON or query), a table for protocols/rpc.ts and its operations.
  */
-export const SERVICE_ROUTERS: readonly RouterFactory[] = [createS3Router, createIamRouter, createLogsRouter, createLambdaRouter, createStsRouter]
+export const SERVICE_ROUTERS: readonly RouterFactory[] = [createS3Router, createIamRouter, createLogsRouter, createCloudWatchRouter, createLambdaRouter, createStsRouter]

@@ -38,9 +38,10 @@ export function resolveStoreDir(dir?: string, env: NodeJS.ProcessEnv = process.e
 }
 
 /**
- * Settings from the environment: SLING_LOCAL_STATE_DELAY_MS, the fault settings, and the runtime's
+ * Settings from the environment: SLING_LOCAL_STATE_DELAY_MS, the fault settings, the runtime's
  * SLING_LOCAL_IDLE_TIMEOUT_MS, SLING_LOCAL_MAX_ENVIRONMENTS and SLING_LOCAL_ASYNC_RETRY_MS,
- * SLING_LOCAL_ROLE_PROPAGATION_MS, and SLING_LOCAL_CALL_LOG (a file every served call is appended to as a JSON line).
+ * SLING_LOCAL_ROLE_PROPAGATION_MS, SLING_LOCAL_CALL_LOG (a file every served call is appended to as a JSON
+ * line), and CloudWatch's SLING_LOCAL_ALARM_TICK_MS and SLING_LOCAL_METRIC_DELAY_MS.
  */
 export function readLocalSettings(env: NodeJS.ProcessEnv): LocalSettings {
   const delay = Number(env.SLING_LOCAL_STATE_DELAY_MS ?? DEFAULT_STATE_DELAY_MS)
@@ -54,6 +55,8 @@ export function readLocalSettings(env: NodeJS.ProcessEnv): LocalSettings {
     asyncRetryMs: nonNegative(env.SLING_LOCAL_ASYNC_RETRY_MS),
     rolePropagationMs: nonNegative(env.SLING_LOCAL_ROLE_PROPAGATION_MS) ?? DEFAULT_ROLE_PROPAGATION_MS,
     ...(env.SLING_LOCAL_CALL_LOG ? {callLogFile: path.resolve(env.SLING_LOCAL_CALL_LOG)} : {}),
+    alarmTickMs: nonNegative(env.SLING_LOCAL_ALARM_TICK_MS),
+    metricDelayMs: nonNegative(env.SLING_LOCAL_METRIC_DELAY_MS),
   }
 }
 

@@ -1,4 +1,4 @@
-import {CloudWatchClient, DescribeAlarmsCommand} from '@aws-sdk/client-cloudwatch'
+import {CloudWatchClient, PutDashboardCommand} from '@aws-sdk/client-cloudwatch'
 import {XMLParser} from 'fast-xml-parser'
 import {afterAll, beforeAll, expect, test} from 'vitest'
 
@@ -22,17 +22,17 @@ afterAll(async () => {
   await cleanup()
 })
 
-test('CloudWatch over JSON 1.0 (query-compatible) gets the error in JSON, with its query code in x-amzn-query-error', async () => {
+test('a query-compatible JSON 1.0 service (SQS; CloudWatch for the operations it lacks) gets the error in JSON, with its query code in x-amzn-query-error', async () => {
   const cloudwatch = new CloudWatchClient({region: 'us-east-1', endpoint: cloud.endpoint, credentials, maxAttempts: 1})
-  const error = await rejectionOf(cloudwatch.send(new DescribeAlarmsCommand({})))
+  const error = await rejectionOf(cloudwatch.send(new PutDashboardCommand({DashboardName: 'd', DashboardBody: '{}'})))
   cloudwatch.destroy()
   expect(error.name).toBe('NotImplemented')
   expect(error.$metadata?.httpStatusCode).toBe(400)
-  expect(error.message).toContain('doesn\'t emulate the "monitoring" service yet (DescribeAlarms was called)')
+  expect(error.message).toBe('The sling local cloud doesn\'t emulate the CloudWatch operation PutDashboard yet.')
 
   const raw = await fetch(cloud.endpoint, {
     method: 'POST',
-    headers: {authorization: sign('monitoring'), 'x-amz-target': 'GraniteServiceVersion20100801.DescribeAlarms', 'content-type': 'application/x-amz-json-1.0', 'x-amzn-query-mode': 'true'},
+    headers: {authorization: sign('sqs'), 'x-amz-target': 'AmazonSQS.ListQueues', 'content-type': 'application/x-amz-json-1.0', 'x-amzn-query-mode': 'true'},
     body: '{}',
   })
   expect(raw.headers.get('content-type')).toBe('application/x-amz-json-1.0')

@@ -12,6 +12,7 @@ import type {FunctionSpec, InvocationResult, LambdaRuntime} from '../runtime/run
 import {ConcurrencyLimitError, createLambdaRuntime, isNodeRuntime, logTail} from '../runtime/runtime.js'
 import type {AsyncInvocation, LocalContext, LocalRequest} from '../contract.js'
 import {functionArn} from './names.js'
+import {startInvocation} from './metrics.js'
 import {readInvokePayload, SYNC_PAYLOAD_LIMIT} from './payload.js'
 import {IMAGE_NOT_RUN} from './image.js'
 import {invalidParameter, LambdaError, validationError} from './protocol.js'
@@ -172,14 +173,18 @@ function clientContextOf(request: LocalRequest): {clientContext?: string} {
 /** Runs once and writes the log; throttling becomes Lambda's TooManyRequestsException. */
 async function run(context: LocalContext, runtime: LambdaRuntime, spec: FunctionSpec, call: Parameters<LambdaRuntime['invoke']>[1]): Promise<InvocationResult> {
   let result: InvocationResult
+  const finished = startInvocation(context.hooks, spec.region, call.invokedFunctionArn, spec.version)
   try {
     result = await runtime.invoke(spec, call)
   } catch (error) {
     if (error instanceof ConcurrencyLimitError) {
+      await finished({kind: 'throttle'})
       throw new LambdaError('TooManyRequestsException', 'Rate Exceeded.', {Reason: error.reason, retryAfterSeconds: '1'})
     }
+    await finished({kind: 'failed'})
     throw error
   }
+  await finished({kind: result.functionError ? 'error' : 'ok', durationMs: result.durationMs})
   try {
     await context.hooks.logs.write(spec.region, result.logGroup, result.logStream, result.logs)
   } catch (error) {
