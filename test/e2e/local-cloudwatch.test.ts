@@ -41,7 +41,7 @@ test('a failing canary version fires its Errors alarm by itself; the healthy ver
   const cw = new CloudWatchClient(config)
   cleanups.push(() => Promise.resolve(lambda.destroy()), () => Promise.resolve(cw.destroy()))
 
-  await lambda.send(new CreateFunctionCommand({FunctionName: 'checkout', Role: 'arn:aws:iam::000000000000:role/fn', Runtime: 'nodejs20.x', Handler: 'index.handler', Code: {ZipFile: await handler('return {ok: true}')}}))
+  await lambda.send(new CreateFunctionCommand({FunctionName: 'checkout', Role: 'arn:aws:iam::123456789012:role/fn', Runtime: 'nodejs20.x', Handler: 'index.handler', Code: {ZipFile: await handler('return {ok: true}')}}))
   await waitUntilFunctionActiveV2({client: lambda, maxWaitTime: 30}, {FunctionName: 'checkout'})
   await lambda.send(new PublishVersionCommand({FunctionName: 'checkout'}))
   await lambda.send(new UpdateFunctionCodeCommand({FunctionName: 'checkout', ZipFile: await handler('throw new Error("the new version is broken")')}))
