@@ -70,7 +70,10 @@ export function summarizeDiff(result: DiffResult): string {
     failed > 0 && `${failed} couldn't be read`,
   ].filter(Boolean)
   const layerPart = layers > 0 ? `; ${countOf(layers, 'layer')} would be published` : ''
-  if (result.status === 'same' && failed === 0) return `No differences: ${countOf(result.functions.length, 'function')}${result.layers.length > 0 ? ` and ${countOf(result.layers.length, 'layer')}` : ''} match the config.`
+  if (result.status === 'same' && failed === 0) {
+    const all = result.functions.length + result.layers.length
+    return `No differences: ${countOf(result.functions.length, 'function')}${result.layers.length > 0 ? ` and ${countOf(result.layers.length, 'layer')}` : ''} ${all === 1 ? 'matches' : 'match'} the config.`
+  }
   return `${parts.join(', ')}${layerPart}.`
 }
 

@@ -83,7 +83,7 @@ function closingLine(result: DeployResult, output: Output): void {
     case 'deployed':
       return output.success(`Deployed ${countOf(result.functions.length, 'function')}: ${tally}.`)
     case 'unchanged':
-      return output.success(`Nothing to deploy: ${countOf(result.functions.length, 'function')} already match the config.`)
+      return output.success(`Nothing to deploy: ${countOf(result.functions.length, 'function')} already ${result.functions.length === 1 ? 'matches' : 'match'} the config.`)
     case 'failed':
       return output.info(`${output.color.red('✖')} ${countOf(count('failed'), 'function')} of ${result.functions.length} failed: ${tally}.`)
     case 'interrupted': {
