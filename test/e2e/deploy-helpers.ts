@@ -34,7 +34,7 @@ export interface ProjectDir {
 /** What `deploy --json` prints (the fields these tests read). */
 export interface DeployJson {
   status: string
-  functions: {key: string; functionName: string; arn?: string; action: string; progress: string; changed: {code: boolean; configuration: boolean}; version?: string; alias?: {name: string; from?: string; to: string}; error?: {code: string; message: string}}[]
+  functions: {key: string; functionName: string; arn?: string; codeSha256?: string; action: string; progress: string; changed: {code: boolean; configuration: boolean}; version?: string; alias?: {name: string; from?: string; to: string}; error?: {code: string; message: string}}[]
   layers: {key: string; action: string; arn?: string}[]
   calls: {reads: number; writes: number; byOperation: Record<string, number>}
 }
