@@ -2,14 +2,16 @@
  * End-to-end deploys: the built CLI against `sling local serve` (one server per test file), reached either
  * with --endpoint-url or with --local (which finds the running server through its store).
  */
+import {spawn} from 'node:child_process'
 import {mkdir, writeFile} from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 
 import {IAMClient} from '@aws-sdk/client-iam'
 import {LambdaClient} from '@aws-sdk/client-lambda'
 
 import type {CliResult} from '../helpers/cli.js'
-import {runCli, tempDir} from '../helpers/cli.js'
+import {BIN, runCli, tempDir} from '../helpers/cli.js'
 import type {Served} from './local-serve-helper.js'
 import {serve} from './local-serve-helper.js'
 
@@ -19,9 +21,18 @@ export interface Cloud {
   readonly iam: IAMClient
   /** Runs the CLI against the server: `via` "endpoint" passes --endpoint-url, "local" passes --local. */
   cli(args: readonly string[], options?: {readonly via?: 'endpoint' | 'local'; readonly cwd?: string}): Promise<CliResult>
+  /** Starts the CLI (with --endpoint-url) without waiting for it: to send it a signal once stderr shows `ready`. */
+  start(args: readonly string[]): Started
   /** Makes a temporary project directory with `files` (path → content) and `sling.config.json` from `config`. */
   project(config: Record<string, unknown>, files: Record<string, string>): Promise<ProjectDir>
   stop(): Promise<void>
+}
+
+export interface Started {
+  /** Resolves once stderr contains `text`. */
+  waitFor(text: string): Promise<void>
+  signal(name: NodeJS.Signals): void
+  readonly done: Promise<CliResult>
 }
 
 export interface ProjectDir {
@@ -55,6 +66,34 @@ export async function startCloud(extraArgs: readonly string[] = []): Promise<Clo
     cli(args, {via = 'endpoint', cwd} = {}) {
       const target = via === 'endpoint' ? ['--endpoint-url', served.info.endpoint] : ['--local']
       return runCli([...args, ...target], {cwd, env: via === 'endpoint' ? credentials : {SLING_LOCAL_STORE: store.dir}, timeoutMs: 90_000})
+    },
+    start(args) {
+      const child = spawn(process.execPath, [BIN, ...args, '--endpoint-url', served.info.endpoint], {
+        env: {PATH: process.env.PATH, HOME: os.tmpdir(), CI: 'true', NO_COLOR: '1', AWS_EC2_METADATA_DISABLED: 'true', ...credentials},
+      })
+      let stdout = ''
+      let stderr = ''
+      const waiting: {text: string; resolve: () => void}[] = []
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk
+        for (const wait of waiting.filter((w) => stderr.includes(w.text))) wait.resolve()
+      })
+      const done = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({code: code ?? 1, stdout, stderr})))
+      cleanups.push(async () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+        await done
+      })
+      return {
+        done,
+        signal: (name) => void child.kill(name),
+        waitFor: (text) =>
+          new Promise<void>((resolve, reject) => {
+            if (stderr.includes(text)) return resolve()
+            waiting.push({text, resolve})
+            void done.then((result) => reject(new Error(`the CLI exited (${result.code}) before printing "${text}":\n${result.stderr}`)))
+          }),
+      }
     },
     async project(config, files) {
       const {dir, cleanup} = await tempDir('sling-e2e-deploy-')
