@@ -96,6 +96,7 @@ test('--dry-run shows the plan as diff does and writes nothing', async () => {
   expect(human.code).toBe(ExitCode.Ok)
   expect(human.stdout).toContain('api → shop-api: create')
   expect(human.stdout).toContain('  + memorySize: 128')
+  expect(human.stdout).not.toContain('layers') // a new function's empty list is no news
   expect(human.stderr).toContain('(dry run) 2 functions would change (2 created). Nothing was changed.')
   expect(JSON.parse(json.stdout)).toMatchObject({dryRun: true, status: 'different', functions: [{key: 'api', action: 'create'}, {key: 'worker', action: 'create'}], calls: {writes: 0}})
   expect(aws.writes()).toEqual([])
@@ -178,4 +179,14 @@ test('--verbose prints the AWS call tally last on stderr: a no-op deploy only re
 
   expect(code).toBe(ExitCode.Ok)
   expect(stderr.trimEnd().split('\n').at(-1)).toBe('AWS calls: 2 reads, 0 writes (fake.getFunction ×2)')
+})
+
+test('"publish" in the config holds without the flag; --no-publish turns it off for one run', async () => {
+  const aws = fakeAws()
+  const published = await runDeploy(aws, ['--config', await project({api: {role: ROLE, publish: true}})])
+  expect(published.stdout).toBe('api (shop-api): created; version 1\n')
+
+  const off = await runDeploy(aws, ['--config', await project({api: {role: ROLE, publish: true, timeout: 9}}), '--no-publish'])
+  expect(off.stdout).toBe('api (shop-api): updated (configuration)\n')
+  expect(aws.lambda.log.writes().filter((op) => op.startsWith('publishVersion'))).toHaveLength(1)
 })

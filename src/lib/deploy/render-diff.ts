@@ -111,6 +111,8 @@ function settingLines(setting: SettingView): Line[] {
       ...setting.removed.map((key): Line => ({sign: '-', text: shown(from, key)})),
     ]
   }
+  // A new function's empty list (no layers) is no news.
+  if (setting.from === undefined && Array.isArray(setting.to) && setting.to.length === 0) return []
   if (isRecord(setting.to) || isRecord(setting.from)) return objectLines(setting.field, setting.from, setting.to)
   return change(setting.field, setting.from, setting.to)
 }
