@@ -1,3 +1,4 @@
+import type {CallTally} from './aws/calls.js'
 import type {AwsClients} from './aws/clients.js'
 import type {CloudWatchApi} from './aws/cloudwatch.js'
 import type {AwsErrorContext} from './aws/errors.js'
@@ -31,6 +32,10 @@ export interface AwsDeps {
 
 /** The deps of one command run, with what releases them. */
 export interface CommandDeps extends AwsDeps {
+  /** The region calls go to (connects, as the first AWS call would). */
+  region(): Promise<string>
+  /** The AWS requests this command has sent so far, by operation (none before the first call). */
+  calls(): CallTally
   /** Destroys the SDK clients and stops an in-process local cloud (`--local`); safe to call more than once. */
   close(): Promise<void>
 }
@@ -54,7 +59,12 @@ export interface AwsDepsOptions {
 export function createAwsDeps(options: AwsDepsOptions): CommandDeps {
   const clock = options.clock ?? systemClock
   let clients: Promise<AwsClients> | undefined
-  const connect = (): Promise<AwsClients> => (clients ??= (options.connect ?? defaultConnect)(options.settings))
+  let connected: AwsClients | undefined
+  const connect = (): Promise<AwsClients> =>
+    (clients ??= (options.connect ?? defaultConnect)(options.settings).then((c) => {
+      connected = c
+      return c
+    }))
   /** The clients, their region and endpoint (for error messages), and the module that builds one API. */
   const load = async <M>(module: () => Promise<M>): Promise<{clients: AwsClients; context: AwsErrorContext; api: M}> => {
     const [loaded, api] = await Promise.all([connect(), module()])
@@ -89,6 +99,8 @@ export function createAwsDeps(options: AwsDepsOptions): CommandDeps {
       const {clients: c, context, api} = await load(() => import('./aws/sts.js'))
       return api.createStsApi(await c.sts(), context)
     }),
+    region: async () => (await connect()).region(),
+    calls: () => connected?.calls() ?? {reads: 0, writes: 0, byOperation: {}},
     close() {
       closing ??= clients === undefined ? Promise.resolve() : clients.then((c) => c.close(), () => undefined)
       return closing

@@ -63,3 +63,14 @@ test('an API is not thenable: awaiting it loads nothing', async () => {
   expect(await Promise.resolve(deps.lambda)).toBe(deps.lambda)
   expect(clients.settings).toEqual([])
 })
+
+test('calls() is the clients\' tally (zero before any call, without connecting); region() is the clients\' region', async () => {
+  const tally = {reads: 1, writes: 0, byOperation: {'Lambda.GetFunction': 1}}
+  const clients = fakeClients({calls: () => tally})
+  const deps = depsWith(clients)
+
+  expect(deps.calls()).toEqual({reads: 0, writes: 0, byOperation: {}})
+  expect(clients.settings).toEqual([])
+  expect(await deps.region()).toBe('eu-west-1')
+  expect(deps.calls()).toBe(tally)
+})

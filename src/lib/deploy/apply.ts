@@ -7,6 +7,7 @@
 import type {LambdaApi} from '../aws/lambda.js'
 import type {AliasChange, FunctionInfo, FunctionSettings, NewFunction} from '../aws/types.js'
 import type {Output} from '../output.js'
+import {moveDeployAlias} from './alias.js'
 import type {ArtifactStore} from './artifacts.js'
 import type {FunctionPlan} from './plan.js'
 
@@ -65,7 +66,7 @@ export async function applyPlan(plan: FunctionPlan, deps: ApplyDeps, options: {r
       version = published.version
       const aliasName = plan.publish.alias?.name
       if (aliasName !== undefined) {
-        const change: AliasChange = await step('alias', `pointing alias ${aliasName} at version ${published.version}`, () => deps.lambda.pointAlias(desired.name, aliasName, {version: published.version}))
+        const change: AliasChange = await step('alias', `pointing alias ${aliasName} at version ${published.version}`, () => moveDeployAlias(desired.name, aliasName, published.version, deps))
         alias = {name: aliasName, from: change.previous?.version, to: change.alias.version}
       }
     }

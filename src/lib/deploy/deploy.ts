@@ -9,6 +9,7 @@ import type {LambdaApi} from '../aws/lambda.js'
 import type {S3Api} from '../aws/s3.js'
 import type {StsApi} from '../aws/sts.js'
 import type {ProjectConfig} from '../config/load.js'
+import {ExitCode, UserError} from '../errors.js'
 import type {Output} from '../output.js'
 import {mapLimit} from '../async.js'
 import {packageFunctions} from '../package/package.js'
@@ -25,7 +26,7 @@ import {failedResult, functionResult, layerResults, summarize} from './result.js
 import {decideRole, ensureRole} from './role.js'
 import type {RoleDecision} from './role.js'
 import type {LayerView, PlanView} from './view.js'
-import {layerView, planView} from './view.js'
+import {countOf, layerView, planView} from './view.js'
 
 export type {DeployResult, FunctionResult} from './result.js'
 
@@ -94,8 +95,22 @@ async function readyToWrite(prepared: PreparedDeploy, options: DeployOptions, de
   }, deps, {signal})
   const roleless = plans.filter((plan) => plan.action === 'create' && plan.desired.settings.role === undefined).map((plan) => plan.key)
   if (roleless.length === 0) return undefined
-  const confirm = deps.confirm ?? ((message: string) => output.confirm(message, {assumeYes: false, flag: '--create-role'}))
-  return decideRole({roleName: options.config.deployment.roleName, createRole: options.createRole ?? false, functions: roleless}, {...deps, confirm}, {signal})
+  const {roleName} = options.config.deployment
+  const confirm = deps.confirm ?? ((message: string) => askToCreateRole(message, roleName, roleless, output))
+  return decideRole({roleName, createRole: options.createRole ?? false, functions: roleless}, {...deps, confirm}, {signal})
+}
+
+/** The role question on a terminal; without one (CI, --json), a usage error that names --create-role. */
+async function askToCreateRole(question: string, roleName: string, functions: readonly string[], output: Output): Promise<boolean> {
+  try {
+    return await output.confirm(question, {assumeYes: false, flag: '--create-role'})
+  } catch (error) {
+    if (!(error instanceof UserError) || error.code !== 'ConfirmationRequired') throw error
+    throw new UserError('ConfirmationRequired', `${functions.join(', ')} ${functions.length === 1 ? 'has' : 'have'} no "role", and sling may create the IAM role "${roleName}" only with your consent; there is no terminal to ask. Nothing was changed.`, {
+      exitCode: ExitCode.Usage,
+      hints: ['Pass --create-role in CI or scripts to let sling create it (trust for lambda.amazonaws.com, AWSLambdaBasicExecutionRole only).', 'Or set "role" to an existing execution role ARN in sling.config.json.'],
+    })
+  }
 }
 
 /** The result of a deploy interrupted before its first write. */
@@ -105,8 +120,17 @@ function untouched(options: DeployOptions, prepared: PreparedDeploy | undefined)
   return summarize(options.config.functions.filter((fn) => keys.includes(fn.key)).map((fn) => functionResult({fn, artifact: undefined}, undefined)), [], true)
 }
 
-/** The writes: role, layers, then every function's plan, `concurrency` at a time. */
+/** The writes, behind one spinner on a terminal (each step still prints its line); a no-op shows none. */
 async function write(prepared: PreparedDeploy, decision: RoleDecision | undefined, options: DeployOptions, deps: DeployDeps, concurrency: number): Promise<DeployResult> {
+  const changing = prepared.functions.filter((p) => p.plan && p.plan.action !== 'unchanged').length
+  const publishing = prepared.layers.filter((l) => l.plan.action === 'publish').length
+  if (changing === 0 && publishing === 0 && !decision) return writeAll(prepared, decision, options, deps, concurrency)
+  const what = [changing > 0 && countOf(changing, 'function'), publishing > 0 && countOf(publishing, 'layer')].filter(Boolean).join(' and ')
+  return deps.output.spin(`Deploying ${what || 'the execution role'}`, () => writeAll(prepared, decision, options, deps, concurrency))
+}
+
+/** The writes: role, layers, then every function's plan, `concurrency` at a time. */
+async function writeAll(prepared: PreparedDeploy, decision: RoleDecision | undefined, options: DeployOptions, deps: DeployDeps, concurrency: number): Promise<DeployResult> {
   const {lambda, output, signal} = deps
   const artifacts = createArtifactStore({bucket: options.config.deployment.bucket, region: options.region}, deps)
   const role = decision ? await settle(() => ensureRole(decision, deps)) : undefined

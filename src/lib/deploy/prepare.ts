@@ -18,6 +18,7 @@ import {pendingLayerArn, planLayer} from './layers.js'
 import {readAndPlan} from './observe.js'
 import type {FunctionPlan, Observed} from './plan.js'
 import {planFunction} from './plan.js'
+import {countOf} from './view.js'
 
 export interface PrepareOptions {
   readonly config: ProjectConfig
@@ -60,23 +61,26 @@ export async function prepare(options: PrepareOptions, deps: PrepareDeps): Promi
   const packageOutput: Output = {...deps.output, table: () => undefined, result: () => undefined}
   const packaged = zipKeys.length === 0 ? undefined : await deps.packageFunctions({config: options.config, functions: zipKeys, outDir: options.outDir}, {output: packageOutput, ...(deps.signal ? {signal: deps.signal} : {})})
   const layerArtifacts = packaged?.layers ?? []
-  const layers = await mapLimit(layerArtifacts, options.concurrency, async (artifact) => {
-    const layer = options.config.layers.find((l) => l.key === artifact.key)
-    if (!layer) throw new Error(`layer ${artifact.key} was packaged but isn't declared`)
-    return {plan: await planLayer(layer, {file: artifact.artifact, codeSha256: artifact.codeSha256, size: artifact.zippedSize}, deps, {signal: deps.signal}), artifact}
+  const what = `${countOf(chosen.length, 'function')}${layerArtifacts.length > 0 ? ` and ${countOf(layerArtifacts.length, 'layer')}` : ''}`
+  return deps.output.spin(`Reading ${what} from Lambda`, async () => {
+    const layers = await mapLimit(layerArtifacts, options.concurrency, async (artifact) => {
+      const layer = options.config.layers.find((l) => l.key === artifact.key)
+      if (!layer) throw new Error(`layer ${artifact.key} was packaged but isn't declared`)
+      return {plan: await planLayer(layer, {file: artifact.artifact, codeSha256: artifact.codeSha256, size: artifact.zippedSize}, deps, {signal: deps.signal}), artifact}
+    })
+    const layerArns = new Map(layers.map(({plan}) => [plan.key, plan.arn ?? pendingLayerArn(plan)]))
+    const functions = await mapLimit(chosen, options.concurrency, async (fn): Promise<Prepared> => {
+      const artifact = packaged?.functions.find((a) => a.key === fn.key)
+      try {
+        const desired = desire(fn, artifact, layerArns, undefined)
+        return {fn, artifact, ...(await readAndPlan(desired, deps.lambda, {signal: deps.signal}))}
+      } catch (error) {
+        if (deps.signal?.aborted) throw error
+        return {fn, artifact, error}
+      }
+    })
+    return {functions, layers}
   })
-  const layerArns = new Map(layers.map(({plan}) => [plan.key, plan.arn ?? pendingLayerArn(plan)]))
-  const functions = await mapLimit(chosen, options.concurrency, async (fn): Promise<Prepared> => {
-    const artifact = packaged?.functions.find((a) => a.key === fn.key)
-    try {
-      const desired = desire(fn, artifact, layerArns, undefined)
-      return {fn, artifact, ...(await readAndPlan(desired, deps.lambda, {signal: deps.signal}))}
-    } catch (error) {
-      if (deps.signal?.aborted) throw error
-      return {fn, artifact, error}
-    }
-  })
-  return {functions, layers}
 }
 
 /** The function as the config wants it, with layer keys replaced by the ARNs they resolve to. */
@@ -96,8 +100,9 @@ export function replan(prepared: Prepared, layerArns: ReadonlyMap<string, string
 
 function chooseFunctions(config: ProjectConfig, keys: readonly string[]): FunctionConfig[] {
   if (keys.length === 0) return [...config.functions]
-  return [...new Set(keys)].map((key) => {
-    const found = config.functions.find((fn) => fn.key === key)
+  const chosen = keys.map((key) => {
+    // A key, or the deployed name of one of the config's functions (what the other commands print).
+    const found = config.functions.find((fn) => fn.key === key) ?? config.functions.find((fn) => fn.name === key)
     if (found) return found
     const known = config.functions.map((fn) => fn.key)
     throw new UserError('FunctionNotInConfig', `${displayPath(config.file)} declares no function "${key}".${suggest(key, known)}`, {
@@ -105,6 +110,7 @@ function chooseFunctions(config: ProjectConfig, keys: readonly string[]): Functi
       hints: [known.length > 0 ? `Declared: ${known.join(', ')}.` : 'Declare it under "functions".'],
     })
   })
+  return [...new Set(chosen)]
 }
 
 /** An error as the result shows it. */

@@ -1,4 +1,5 @@
 /** What deploy returns: per function what happened and why, in the shape `--json` prints (a public contract). */
+import {ExitCode} from '../errors.js'
 import type {ApplyOutcome} from './apply.js'
 import type {LayerPlan} from './layers.js'
 import type {Prepared, PreparedDeploy} from './prepare.js'
@@ -74,4 +75,10 @@ export function summarize(functions: readonly FunctionResult[], layers: readonly
   const changed = functions.some((f) => f.action !== 'unchanged') || layers.some((l) => l.action === 'published')
   const status = interrupted ? 'interrupted' : failed ? 'failed' : changed ? 'deployed' : 'unchanged'
   return {status, interrupted, functions, layers}
+}
+
+/** How `sling deploy` ends: 1 when anything failed, 130/143 (`signalled`) when interrupted, else 0. */
+export function deployExitCode(result: DeployResult, signalled: number | undefined): number {
+  if (result.status === 'interrupted') return signalled ?? ExitCode.Interrupted
+  return result.status === 'failed' ? ExitCode.Failure : ExitCode.Ok
 }

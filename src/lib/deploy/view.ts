@@ -70,3 +70,8 @@ function environmentView(from: unknown, to: unknown, showValues: boolean): Setti
 export function layerView(plan: LayerPlan): LayerView {
   return {key: plan.key, name: plan.name, action: plan.action, codeSha256: plan.codeSha256, latestVersion: plan.latest?.version}
 }
+
+/** "1 function", "3 functions". */
+export function countOf(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`
+}

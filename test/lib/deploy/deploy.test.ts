@@ -7,6 +7,7 @@ import type {NewFunction} from '../../../src/lib/aws/types.js'
 import {deploy, diff} from '../../../src/lib/deploy/deploy.js'
 import type {DeployOptions} from '../../../src/lib/deploy/deploy.js'
 import {UserError} from '../../../src/lib/errors.js'
+import {decodeDescription, encodeDescription} from '../../../src/lib/release/alias-state.js'
 import {silentOutput} from '../../../src/lib/output.js'
 import {rejectionOf} from '../../helpers/aws.js'
 import {REGION, sha256} from './fakes.js'
@@ -232,6 +233,35 @@ test('--publish publishes with the CodeSha256 and RevisionId sling just saw and 
   deps.build.code.api = 'v3'
   const next = await run({functions: {api: API}}, deps, {publish: true, alias: 'live'})
   expect(next.functions[0]).toMatchObject({version: '2', alias: {name: 'live', from: '1', to: '2'}})
+})
+
+test('--alias moves the alias through moveAlias: its description records the version it pointed to before, beside the user text', async () => {
+  const deps = testDeps()
+  await run({functions: {api: API}}, deps, {alias: 'live'})
+  const created = deps.lambda.aliases.get('shop-api:live')
+  expect(decodeDescription(created?.description).state).toEqual({setTo: {version: '1', routing: {}}, previousVersion: undefined, rollout: undefined})
+  deps.lambda.aliases.set('shop-api:live', {...created!, description: `Production ${created?.description ?? ''}`})
+
+  deps.build.code.api = 'v2'
+  const result = await run({functions: {api: API}}, deps, {alias: 'live'})
+
+  expect(result.functions[0]).toMatchObject({version: '2', alias: {name: 'live', from: '1', to: '2'}})
+  const moved = decodeDescription(deps.lambda.aliases.get('shop-api:live')?.description)
+  expect(moved).toMatchObject({text: 'Production', state: {setTo: {version: '2'}, previousVersion: '1'}})
+})
+
+test('deploy leaves an alias with a rollout in progress where it is, and says so', async () => {
+  const deps = testDeps()
+  await run({functions: {api: API}}, deps, {alias: 'live'})
+  const alias = deps.lambda.aliases.get('shop-api:live')!
+  const rollout = {targetVersion: '1', strategy: 'canary:10%:5m', step: 0, startedAt: 1_800_000_000_000, stepStartedAt: 1_800_000_000_000}
+  deps.lambda.aliases.set('shop-api:live', {...alias, description: encodeDescription('', {setTo: {version: '1', routing: {}}, rollout}, {functionName: 'shop-api', alias: 'live'})})
+
+  deps.build.code.api = 'v2'
+  const result = await run({functions: {api: API}}, deps, {alias: 'live'})
+
+  expect(result.functions[0]).toMatchObject({action: 'failed', version: '2', error: {code: 'RolloutInProgress'}})
+  expect(deps.lambda.aliases.get('shop-api:live')?.version).toBe('1')
 })
 
 test('a no-op deploy with --publish and --alias publishes nothing and moves nothing', async () => {

@@ -166,10 +166,11 @@ export function fakeLambda(initial: readonly FunctionInfo[] = []): FakeLambda {
       record('listAliases', name)
       return [...aliases.entries()].filter(([key]) => key.startsWith(`${name}:`)).map(([, a]) => a)
     },
-    async pointAlias(name, alias, target) {
+    async pointAlias(name, alias, target, options = {}) {
       record('pointAlias', name, alias, target)
       const previous = aliases.get(`${name}:${alias}`)
-      const next: AliasInfo = {name: alias, arn: `${arnOf(name)}:${alias}`, version: target.version, routing: target.routing ?? {}, revisionId: `a${++revision}`}
+      if ((options.revisionId !== undefined && previous?.revisionId !== options.revisionId) || (options.expectAbsent && previous)) throw concurrentChange({functionName: name, alias}, {})
+      const next: AliasInfo = {name: alias, arn: `${arnOf(name)}:${alias}`, version: target.version, routing: target.routing ?? {}, description: target.description, revisionId: `a${++revision}`}
       aliases.set(`${name}:${alias}`, next)
       return {previous, alias: next}
     },
