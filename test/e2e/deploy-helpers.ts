@@ -7,7 +7,7 @@ import {mkdir, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
-import {IAMClient} from '@aws-sdk/client-iam'
+import {CreateRoleCommand, IAMClient} from '@aws-sdk/client-iam'
 import {LambdaClient} from '@aws-sdk/client-lambda'
 
 import type {CliResult} from '../helpers/cli.js'
@@ -23,6 +23,8 @@ export interface Cloud {
   cli(args: readonly string[], options?: {readonly via?: 'endpoint' | 'local'; readonly cwd?: string}): Promise<CliResult>
   /** Starts the CLI (with --endpoint-url) without waiting for it: to send it a signal once stderr shows `ready`. */
   start(args: readonly string[]): Started
+  /** Creates an execution role Lambda may assume (as an account admin would, with the SDK's IAM client); returns its ARN. */
+  role(name: string): Promise<string>
   /** Makes a temporary project directory with `files` (path → content) and `sling.config.json` from `config`. */
   project(config: Record<string, unknown>, files: Record<string, string>): Promise<ProjectDir>
   stop(): Promise<void>
@@ -51,11 +53,12 @@ export interface DeployJson {
 }
 
 /** Starts `sling local serve` with short state delays and extra flags (faults), and SDK clients for it. */
-export async function startCloud(extraArgs: readonly string[] = []): Promise<Cloud> {
+export async function startCloud(extraArgs: readonly string[] = [], env: Record<string, string> = {}): Promise<Cloud> {
   const cleanups: (() => Promise<void>)[] = []
   const store = await tempDir('sling-e2e-deploy-store-')
   cleanups.push(store.cleanup)
-  const served = await serve(['--port', '0', '--store', store.dir, '--state-delay', '20', ...extraArgs], cleanups)
+  // A role an admin created beforehand is assumable at once here; the role-creation test sets its own delay.
+  const served = await serve(['--port', '0', '--store', store.dir, '--state-delay', '20', ...extraArgs], cleanups, {SLING_LOCAL_ROLE_PROPAGATION_MS: '0', ...env})
   const sdk = {endpoint: served.info.endpoint, region: served.info.region, credentials: {accessKeyId: 'x', secretAccessKey: 'x'}}
   const lambda = new LambdaClient(sdk)
   const iam = new IAMClient(sdk)
@@ -94,6 +97,11 @@ export async function startCloud(extraArgs: readonly string[] = []): Promise<Clo
             void done.then((result) => reject(new Error(`the CLI exited (${result.code}) before printing "${text}":\n${result.stderr}`)))
           }),
       }
+    },
+    async role(name) {
+      const trust = JSON.stringify({Version: '2012-10-17', Statement: [{Effect: 'Allow', Principal: {Service: 'lambda.amazonaws.com'}, Action: 'sts:AssumeRole'}]})
+      const created = await iam.send(new CreateRoleCommand({RoleName: name, AssumeRolePolicyDocument: trust}))
+      return created.Role!.Arn!
     },
     async project(config, files) {
       const {dir, cleanup} = await tempDir('sling-e2e-deploy-')

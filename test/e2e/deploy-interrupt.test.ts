@@ -8,12 +8,13 @@ import {parseDeploy, startCloud, writesOf} from './deploy-helpers.js'
 let cloud: Cloud
 beforeAll(async () => {
   cloud = await startCloud(['--fault-latency', '1500', '--fault-ops', 'lambda:CreateFunction'])
+  ROLE = await cloud.role('e2e-interrupt')
 })
 afterAll(async () => {
   await cloud.stop()
 })
 
-const ROLE = 'arn:aws:iam::000000000000:role/e2e-interrupt'
+let ROLE = ''
 
 async function exists(name: string): Promise<boolean> {
   return cloud.lambda.send(new GetFunctionCommand({FunctionName: name})).then(

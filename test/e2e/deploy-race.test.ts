@@ -9,12 +9,13 @@ import {parseDeploy, startCloud} from './deploy-helpers.js'
 let cloud: Cloud
 beforeAll(async () => {
   cloud = await startCloud(['--fault-latency', '3000', '--fault-ops', 'lambda:UpdateFunctionCode'])
+  ROLE = await cloud.role('e2e-race')
 })
 afterAll(async () => {
   await cloud.stop()
 })
 
-const ROLE = 'arn:aws:iam::000000000000:role/e2e-race'
+let ROLE = ''
 const ATTEMPTS = 3
 
 /** Two developers' projects deploying different code to the same function. */
