@@ -71,7 +71,8 @@ export function watchErrorRate(gate: ErrorRateGate, subject: ErrorRateSubject, {
   const empty = (): ErrorRateReading => ({gate: 'error-rate', ...judgeErrorRate(0, 0, gate), errors: 0, invocations: 0, limit: gate.maxPercent, minInvocations: gate.minInvocations})
   return {
     gate,
-    completeBy: (time) => Math.ceil(time / METRIC_PERIOD_MS) * METRIC_PERIOD_MS + gate.metricDelayMs,
+    // The minute holding `time` ends at its start + one period, and is complete a metric delay later.
+    completeBy: (time) => Math.floor(time / METRIC_PERIOD_MS) * METRIC_PERIOD_MS + METRIC_PERIOD_MS + gate.metricDelayMs,
     async read(now, {signal}) {
       const window = judgeableWindow(subject.since, now, gate.metricDelayMs)
       if (!window) return empty()

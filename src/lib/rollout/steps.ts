@@ -106,7 +106,8 @@ async function check(run: RunState, report: MutableStep, scope: {smoke: boolean;
 /** Waits until `until`, reading the alarms and error rate every `checkEveryMs` (and at the end); stops at the first unhealthy reading. */
 async function bake(run: RunState, report: MutableStep, {step, until}: {step: number; until: number}, deps: RunDeps): Promise<GateCheck> {
   const {clock, signal, progress} = deps
-  const cadence = Math.min(deps.checkEveryMs, Math.max(1000, Math.round((until - clock.now()) / 6)))
+  // About six readings in a short bake, one every `checkEveryMs` in a long one; whole seconds.
+  const cadence = Math.min(deps.checkEveryMs, Math.max(1000, Math.round((until - clock.now()) / 6000) * 1000))
   let nextCheck = clock.now() + cadence
   let latest: GateCheck = {readings: []}
   while (clock.now() < until) {
