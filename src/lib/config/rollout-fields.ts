@@ -34,8 +34,10 @@ export const RolloutSchema = z
     metricDelay: Duration.optional().describe('How long after a minute ends its Lambda metrics are complete in CloudWatch. Default: 1m.'),
     smoke: z.array(SmokeSchema).max(20).optional().describe('Invocations of the new version before any traffic reaches it and after each step.'),
   })
-  .refine((r) => r.steps === undefined || r.strategy === undefined, {message: 'either "strategy" or "steps", not both', path: ['steps']})
-  .refine((r) => (r.steps === undefined) === (r.interval === undefined), {message: '"steps" and "interval" go together', path: ['interval']})
+  // Issues read "expected <message>, found <value>".
+  .refine((r) => r.steps === undefined || r.strategy === undefined, {message: 'no "steps" beside "strategy" (one or the other)', path: ['steps']})
+  .refine((r) => r.steps === undefined || r.interval !== undefined, {message: '"interval" with "steps" (how long each step bakes)', path: ['interval']})
+  .refine((r) => r.interval === undefined || r.steps !== undefined, {message: 'no "interval" without "steps" (a strategy names its own)', path: ['interval']})
 
 export type RolloutConfig = z.infer<typeof RolloutSchema>
 

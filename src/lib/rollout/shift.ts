@@ -66,7 +66,9 @@ export async function shift(options: ShiftOptions, {lambda, signal}: ShiftDeps):
   const move = planShift(target, before, version, weight)
   const result = {functionName: target.name, alias, version, weight, before: aliasWeights(before)}
   if (move === 'unchanged') return {...result, status: 'unchanged', after: result.before, rollbackTo: live?.previousVersion}
-  const rollbackTo = move.status === 'cleared' ? live?.previousVersion : before.version === move.version ? live?.previousVersion : before.version
+  // A shift or a promotion is undone by returning to the alias's own version; clearing a split (or promoting the
+  // alias's own version) changes no version, so "sling rollback" keeps the target it had.
+  const rollbackTo = move.status === 'shifted' || (move.status === 'promoted' && before.version !== version) ? before.version : live?.previousVersion
   const change = await moveAlias(target.functionName, alias, before, {version: move.version, routing: move.routing, previousVersion: rollbackTo}, {lambda, signal})
   return {...result, status: move.status, after: aliasWeights(change.alias), rollbackTo}
 }
