@@ -10,19 +10,17 @@ import {formatPercent} from './units.js'
 
 type RenderOutput = Pick<Output, 'result' | 'table' | 'interactive'>
 
-/** "v6  100% → 75%  ███████████████░░░░░": each version's share before → after. */
+/** "v6  100% →  75%  ███████████████░░░░░": each version's share before → after (the bar, of after, on a terminal). */
 export function renderWeights(before: readonly Weight[], after: readonly Weight[], output: RenderOutput): void {
   const versions = [...new Set([...before, ...after].map((w) => w.version))]
   const share = (weights: readonly Weight[], version: string): number => weights.find((w) => w.version === version)?.percent ?? 0
-  output.table(
-    versions.map((version) => ({version, before: share(before, version), after: share(after, version)})),
-    [
-      {header: 'VERSION', get: (row) => `v${row.version}`},
-      {header: 'BEFORE', get: (row) => formatPercent(row.before), align: 'right'},
-      {header: 'AFTER', get: (row) => `→ ${formatPercent(row.after)}`, align: 'right'},
-      ...(output.interactive ? [{header: '', get: (row: {after: number}) => weightBar(row.after)}] : []),
-    ],
-  )
+  const rows = versions.map((version) => ({version, before: formatPercent(share(before, version)), after: formatPercent(share(after, version)), bar: weightBar(share(after, version))}))
+  const width = Math.max(...rows.flatMap((row) => [row.before.length, row.after.length]))
+  output.table(rows, [
+    {header: 'VERSION', get: (row) => `v${row.version}`},
+    {header: 'WEIGHT', get: (row) => `${row.before.padStart(width)} → ${row.after.padStart(width)}`},
+    ...(output.interactive ? [{header: '', get: (row: {bar: string}) => row.bar}] : []),
+  ])
 }
 
 export function renderShift(result: ShiftResult, output: RenderOutput): void {
@@ -43,7 +41,7 @@ export function renderRollback(result: RollbackResult, output: RenderOutput): vo
     return
   }
   const abandoned = result.abandonedRollout ? ` The rollout of version ${result.abandonedRollout.targetVersion} is abandoned.` : ''
-  output.result(`Rolled back alias "${result.alias}" of ${result.functionName} from version ${result.from} to version ${result.to}, with no routing left.${abandoned}`)
+  output.result(`Rolled back alias "${result.alias}" of ${result.functionName} from ${describe(result.before)} to version ${result.to}, with no routing left.${abandoned}`)
   renderWeights(result.before, result.after, output)
 }
 
