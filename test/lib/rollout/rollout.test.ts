@@ -287,3 +287,17 @@ describe('the return after an interrupted write, and failures', () => {
     expect(s.lines.join('\n')).toContain('Run "sling rollback hello live" to return it.')
   })
 })
+
+describe('progress', () => {
+  test('on a terminal the status line counts down every second; the gates are still read on their own cadence', async () => {
+    const s = setup({alarms: {errors: [{at: 0, state: 'OK'}]}})
+    const updates: string[] = []
+    const output = {...s.output, interactive: true, progress: () => ({update: (text: string) => updates.push(text), log: () => undefined, stop: () => undefined})}
+    const result = await rollout(options({gates: {...NO_GATES, alarms: ['errors']}}), {...s.deps, output})
+    expect(result.status).toBe('completed')
+    expect(updates[0]).toBe('Step 1/2: v7 █░░░░░░░░░ 10% · next step in 5m 00s · alarms ok')
+    expect(updates).toContain('Step 1/2: v7 █░░░░░░░░░ 10% · next step in 4m 59s · alarms ok')
+    expect(updates.at(-1)).toBe('Step 1/2: v7 █░░░░░░░░░ 10% · next step in 1s · alarms ok')
+    expect(s.cloudwatch.describeAlarms).toHaveBeenCalledTimes(1 + 1 + 30 + 1)
+  })
+})
