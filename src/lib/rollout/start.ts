@@ -109,7 +109,7 @@ export function buildGates(settings: GateSettings, subject: {name: string; alias
 /** Refuses, before any traffic moves, a description too long to hold the record a rollout writes at every step. */
 export function checkRecordFits(alias: AliasInfo, target: Target, version: string, strategy: Strategy, now: number): void {
   const state: AliasState = {
-    setTo: {version: alias.version, routing: {[version]: 0.5}},
+    setTo: {version: alias.version, routing: {[version]: 0.1234}}, // a weight with every decimal the record keeps
     previousVersion: alias.version,
     rollout: {targetVersion: version, strategy: strategy.short, step: strategy.steps.length - 1, startedAt: now, stepStartedAt: now},
   }

@@ -240,6 +240,13 @@ describe('resume and refusals', () => {
     expect(await rejectionOf(rollout(options(), setup({alias: anAlias('live', '$LATEST')}).deps))).toMatchObject({code: 'AliasOnLatest'})
   })
 
+  test('a description too long to hold the rollout\'s record is refused before anything runs or moves', async () => {
+    const s = setup({alias: anAlias('live', '6', {description: 'x'.repeat(150)})})
+    expect(await rejectionOf(rollout(options({gates: {...NO_GATES, smoke: [{label: 's', payload: '{}'}]}}), s.deps))).toMatchObject({code: 'AliasDescriptionTooLong'})
+    expect(s.lambda.invoke).not.toHaveBeenCalled()
+    expect(s.lambda.pointAlias).not.toHaveBeenCalled()
+  })
+
   test('a change someone else makes to the alias mid-rollout is reported, not overwritten, and stops the rollout', async () => {
     const box: {change?: () => void} = {}
     const s = setup({clock: clockFiringAt(MINUTE, () => box.change?.())})
