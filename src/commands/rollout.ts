@@ -49,7 +49,8 @@ export default class Rollout extends AwsCommand<RolloutResult> {
       strategy: flags.strategy, steps: flags.steps, interval: flags.interval, alarms: flags.alarm, ignoreAlarmsAtStart: flags['ignore-alarm-at-start'], maxErrorRate: flags['max-error-rate'],
       minInvocations: flags['min-invocations'], metricDelay: flags['metric-delay'], smoke: flags.smoke, smokeExpect: flags['smoke-expect'],
     }
-    const [strategy, gates] = [resolveStrategy(inputs, section), await resolveGates(inputs, section, process.cwd())]
+    const strategy = flags.resume ? undefined : resolveStrategy(inputs, section) // a resumed rollout goes on with its recorded strategy
+    const gates = await resolveGates(inputs, section, process.cwd())
     const deps = this.deps(withTargetRegion(flags, resolved.target), resolved.config)
     const options = {target: resolved.target, alias: args.alias, version: flags.to, strategy, gates, resume: flags.resume, keepOnInterrupt: flags['keep-on-interrupt']}
     return rollout(options, deps)

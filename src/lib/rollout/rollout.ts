@@ -19,7 +19,7 @@ import type {GateSettings} from './settings.js'
 import type {Ending, RunState, StartAt} from './steps.js'
 import {describeWeights, isConcurrentChange, runSteps, wholeSecond} from './steps.js'
 import type {Strategy} from './strategy.js'
-import {describeStrategy} from './strategy.js'
+import {DEFAULT_STRATEGY, describeStrategy, parseStrategy} from './strategy.js'
 import type {GateReading, RolloutResult, StopReason} from './types.js'
 import type {StartCloudWatch, StartLambda} from './start.js'
 import {buildGates, checkRecordFits, readResume, readStart} from './start.js'
@@ -30,8 +30,8 @@ export interface RolloutOptions {
   readonly alias: string
   /** The version to roll out ("7" or "v7"). Required for a new rollout; with `resume`, checked against the record. */
   readonly version?: string | undefined
-  /** Ignored with `resume`: the recorded strategy goes on. */
-  readonly strategy: Strategy
+  /** Ignored with `resume`: the recorded strategy goes on. @default Canary10Percent5Minutes */
+  readonly strategy?: Strategy | undefined
   readonly gates: GateSettings
   /** Continue the rollout recorded on the alias. @default false */
   readonly resume?: boolean | undefined
@@ -68,7 +68,7 @@ export async function rollout(options: RolloutOptions, deps: RolloutDeps): Promi
 type Prepared = {run: RunState; start: StartAt; preflight: readonly GateReading[]} | {result: RolloutResult}
 
 async function prepareStart(options: RolloutOptions, deps: RolloutDeps): Promise<Prepared> {
-  const {target, strategy} = options
+  const {target, strategy = parseStrategy(DEFAULT_STRATEGY)} = options
   const {lambda, clock, output, interrupts} = deps
   const {alias, version, unchanged, staleRecord} = await readStart(target, options.alias, options.version, {lambda, signal: interrupts.signal})
   const startedAt = wholeSecond(clock.now())
