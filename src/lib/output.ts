@@ -1,4 +1,5 @@
 import ansis from 'ansis'
+import type {Ora} from 'ora'
 
 import {ExitCode, UserError} from './errors.js'
 
@@ -40,8 +41,21 @@ export interface Output {
   table<Row>(rows: readonly Row[], columns: readonly Column<Row>[]): void
   /** Runs `task` behind a spinner on a terminal, or prints plain start/end lines otherwise. */
   spin<T>(text: string, task: () => Promise<T>): Promise<T>
+  /**
+   * A status line that changes while a long task runs (a rollout's weights and countdown): an ora spinner on
+   * a terminal; nothing elsewhere, where callers print their own lines. `log` prints a line above it.
+   */
+  progress(text: string): Progress
   /** Asks yes/no on a terminal; elsewhere fails with exit 2 unless `assumeYes`. */
   confirm(message: string, options: {readonly assumeYes: boolean; readonly flag?: string}): Promise<boolean>
+}
+
+/** A running status line (see Output.progress). */
+export interface Progress {
+  update(text: string): void
+  /** Prints a line on stderr, above the status line on a terminal. */
+  log(line: string): void
+  stop(): void
 }
 
 export interface OutputOptions {
@@ -126,6 +140,30 @@ export function createOutput(options: OutputOptions = {}): Output {
       } catch (error) {
         spinner.fail()
         throw error
+      }
+    },
+    progress(text) {
+      if (!interactive) return {update: () => undefined, log: err, stop: () => undefined}
+      let current = text
+      let stopped = false
+      let spinner: Ora | undefined
+      void import('ora').then(({default: ora}) => {
+        if (!stopped) spinner = ora({text: current, stream: stderr}).start()
+      })
+      return {
+        update(next) {
+          current = next
+          if (spinner) spinner.text = next
+        },
+        log(line) {
+          spinner?.clear()
+          err(line)
+          spinner?.render()
+        },
+        stop() {
+          stopped = true
+          spinner?.stop()
+        },
       }
     },
     async confirm(message, {assumeYes, flag = '--yes'}) {

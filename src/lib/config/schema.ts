@@ -2,6 +2,7 @@ import {z} from 'zod'
 
 import type {Runtime as LambdaRuntime} from '../lambda/rules.js'
 import {DeployFunctionFields, DeploymentSchema} from './deploy-fields.js'
+import {RolloutFunctionFields} from './rollout-fields.js'
 import {
   runtimeStatus,
   ARCHITECTURES,
@@ -76,6 +77,7 @@ const FunctionFields = {
   include: Globs.describe('Extra files to add to the zip (globs relative to the config file).').default([]),
   exclude: Globs.describe('Files to leave out of the zip (globs).').default([]),
   ...DeployFunctionFields,
+  ...RolloutFunctionFields,
 }
 
 const LayerFields = {
