@@ -19,7 +19,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
-const ROLE = 'arn:aws:iam::000000000000:role/lambda-role'
+const ROLE = 'arn:aws:iam::123456789012:role/lambda-role' // another account's role: the local cloud accepts it unchecked
 const CREDENTIALS = {AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x'}
 
 interface Cloud {
