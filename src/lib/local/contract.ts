@@ -74,6 +74,8 @@ export interface LocalSettings {
   readonly maxEnvironments?: number | undefined
   /** The delay before an asynchronous invocation is retried (SLING_LOCAL_ASYNC_RETRY_MS). */
   readonly asyncRetryMs?: number | undefined
+  /** How long a Live Tail session lasts before SessionTimeoutException (SLING_LOCAL_LIVE_TAIL_TIMEOUT_MS; 3 hours on AWS). */
+  readonly liveTailTimeoutMs?: number | undefined
 }
 
 // --- hooks: how services reach each other --------------------------------------------------------------

@@ -36,8 +36,9 @@ export function resolveStoreDir(dir?: string, env: NodeJS.ProcessEnv = process.e
 }
 
 /**
- * Settings from the environment: SLING_LOCAL_STATE_DELAY_MS, the fault settings, and the runtime's
- * SLING_LOCAL_IDLE_TIMEOUT_MS, SLING_LOCAL_MAX_ENVIRONMENTS and SLING_LOCAL_ASYNC_RETRY_MS.
+ * Settings from the environment: SLING_LOCAL_STATE_DELAY_MS, the fault settings, the runtime's
+ * SLING_LOCAL_IDLE_TIMEOUT_MS, SLING_LOCAL_MAX_ENVIRONMENTS and SLING_LOCAL_ASYNC_RETRY_MS, and Logs'
+ * SLING_LOCAL_LIVE_TAIL_TIMEOUT_MS.
  */
 export function readLocalSettings(env: NodeJS.ProcessEnv): LocalSettings {
   const delay = Number(env.SLING_LOCAL_STATE_DELAY_MS ?? DEFAULT_STATE_DELAY_MS)
@@ -49,6 +50,7 @@ export function readLocalSettings(env: NodeJS.ProcessEnv): LocalSettings {
     idleTimeoutMs: nonNegative(env.SLING_LOCAL_IDLE_TIMEOUT_MS),
     maxEnvironments: nonNegative(env.SLING_LOCAL_MAX_ENVIRONMENTS),
     asyncRetryMs: nonNegative(env.SLING_LOCAL_ASYNC_RETRY_MS),
+    liveTailTimeoutMs: nonNegative(env.SLING_LOCAL_LIVE_TAIL_TIMEOUT_MS),
   }
 }
 
