@@ -56,7 +56,8 @@ export async function followByPolling(options: PollOptions, {logs, clock, signal
     } finally {
       source.close()
     }
-    windowStart = Math.max(options.startTime, began - lag)
+    // Never back: what is before the last window was forgotten, and would print again.
+    windowStart = Math.max(windowStart, began - lag)
     deduper.forget(windowStart)
     if (!(await pause(clock, Math.max(0, interval - (clock.now() - began)), signal))) return
   }
