@@ -105,5 +105,5 @@ export async function createAwsClients(settings: AwsSettings): Promise<AwsClient
 
 /** Whether Logs calls go to an endpoint other than AWS's: --endpoint-url, --local, or the SDK's endpoint variables. */
 function customLogsEndpoint(endpoint: string | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(endpoint ?? env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS ?? env.AWS_ENDPOINT_URL)
+  return [endpoint, env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS, env.AWS_ENDPOINT_URL].some((url) => url !== undefined && url !== '')
 }
