@@ -41,12 +41,22 @@ export default class Logs extends AwsCommand<void> {
       configFile: flags.config, configExplicit: !metadata.flags.config?.setFromDefault, stage: flags.stage, regionFlag: flags.region, allowQualifier: true,
     })
     const {lambda, logs, output, clock} = this.deps({...flags, region}, config)
-    await showLogs(
-      {
-        target, qualifier: flags.qualifier ?? target.qualifier, since: flags.since, until: flags.until, filter: flags.filter, requestId: flags['request-id'],
-        follow: flags.follow, poll: flags.poll, format: flags.format as (typeof LOG_FORMATS)[number], color: output.interactive && process.stdout.isTTY,
-      },
-      {lambda, logs, output, clock, signal: this.interrupts.signal},
-    )
+    // `sling logs api --follow | head -5`: once the reader is gone, stop (as tail -f does), quietly.
+    const readerGone = new AbortController()
+    const onError = (error: NodeJS.ErrnoException): void => void (error.code === 'EPIPE' && readerGone.abort(new DOMException('stdout was closed', 'AbortError')))
+    process.stdout.on('error', onError)
+    try {
+      await showLogs(
+        {
+          target, qualifier: flags.qualifier ?? target.qualifier, since: flags.since, until: flags.until, filter: flags.filter, requestId: flags['request-id'],
+          follow: flags.follow, poll: flags.poll, format: flags.format as (typeof LOG_FORMATS)[number], color: output.interactive && process.stdout.isTTY,
+        },
+        {lambda, logs, output, clock, signal: AbortSignal.any([this.interrupts.signal, readerGone.signal])},
+      )
+    } catch (error) {
+      if (!readerGone.signal.aborted) throw error
+    } finally {
+      process.stdout.off('error', onError)
+    }
   }
 }

@@ -190,3 +190,15 @@ test('--follow on a function that has never run waits for its log group, then sh
   expect(await follower.exited).toBe(0)
   expect(starts(follower.stdout())).toEqual([`START RequestId: ${id} Version: $LATEST`])
 })
+
+test('--follow stops by itself, exit 0, once its reader is gone (`sling logs fn --follow | head -1`)', async () => {
+  await aFunction('logs-head')
+  await invoke('logs-head', {n: 0})
+  const follower = follow(['logs-head', '--format', 'raw'])
+  await follower.until(() => follower.stderr().includes('through Live Tail'), 'the follower to start')
+  await invoke('logs-head', {n: 1})
+  await follower.until(() => starts(follower.stdout()).length === 1, 'the first START line')
+  follower.child.stdout.destroy() // what head does once it has its line
+  await invoke('logs-head', {n: 2})
+  expect(await follower.exited).toBe(0)
+})
