@@ -3,6 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {AwsCommand} from '../lib/base-command.js'
 import {LOG_FORMATS} from '../lib/logs/format.js'
 import {showLogs} from '../lib/logs/logs.js'
+import {untilReaderLeaves} from '../lib/logs/reader.js'
 import {resolveCommandTarget} from '../lib/targets.js'
 
 export default class Logs extends AwsCommand<void> {
@@ -35,28 +36,25 @@ export default class Logs extends AwsCommand<void> {
   // Ctrl-C is how following ends: it stops and exits 0. A read that is interrupted still exits 130.
   protected override readonly interruptMode = 'graceful'
 
+  /** Under --json the output is JSON Lines, an error included: one document per line. */
+  override logJson(json: unknown): void {
+    process.stdout.write(`${JSON.stringify(json)}\n`)
+  }
+
   async run(): Promise<void> {
     const {args, flags, metadata} = await this.parse(Logs)
     const {target, config, region} = await resolveCommandTarget(args.function, {
       configFile: flags.config, configExplicit: !metadata.flags.config?.setFromDefault, stage: flags.stage, regionFlag: flags.region, allowQualifier: true,
     })
     const {lambda, logs, output, clock} = this.deps({...flags, region}, config)
-    // `sling logs api --follow | head -5`: once the reader is gone, stop (as tail -f does), quietly.
-    const readerGone = new AbortController()
-    const onError = (error: NodeJS.ErrnoException): void => void (error.code === 'EPIPE' && readerGone.abort(new DOMException('stdout was closed', 'AbortError')))
-    process.stdout.on('error', onError)
-    try {
-      await showLogs(
+    await untilReaderLeaves(process.stdout, this.interrupts.signal, (signal) =>
+      showLogs(
         {
           target, qualifier: flags.qualifier ?? target.qualifier, since: flags.since, until: flags.until, filter: flags.filter, requestId: flags['request-id'],
           follow: flags.follow, poll: flags.poll, format: flags.format as (typeof LOG_FORMATS)[number], color: output.interactive && process.stdout.isTTY,
         },
-        {lambda, logs, output, clock, signal: AbortSignal.any([this.interrupts.signal, readerGone.signal])},
-      )
-    } catch (error) {
-      if (!readerGone.signal.aborted) throw error
-    } finally {
-      process.stdout.off('error', onError)
-    }
+        {lambda, logs, output, clock, signal},
+      ),
+    )
   }
 }

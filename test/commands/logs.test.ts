@@ -115,3 +115,11 @@ test('Ctrl-C during a read is an interruption: exit 130', async () => {
   const {code} = await runIn(fake.command, ['hello'])
   expect(code).toBe(ExitCode.Interrupted)
 })
+
+test('--json: an error ends the JSON Lines with one line of its own', async () => {
+  const {command} = logsCommand([])
+  const {code, stdout} = await runIn(command, ['hello', '--json', '--request-id', ID])
+  expect(code).toBe(ExitCode.Failure)
+  expect(stdout.trim().split('\n')).toHaveLength(1)
+  expect(JSON.parse(stdout)).toMatchObject({error: {code: 'InvocationNotFound'}})
+})

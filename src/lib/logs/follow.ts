@@ -22,6 +22,10 @@ const SAMPLED_LAG_MS = 10_000
 /** Live Tail sends an update every second: this long without one, and the session is replaced. */
 export const STALL_MS = 10_000
 const RETRY_MS = 2000
+/** How often a group that doesn't exist yet is looked for. */
+const WAIT_MS = 1000
+/** A session shorter than this is followed by a pause before the next one. */
+const MIN_SESSION_MS = 1000
 
 export interface LiveFollowOptions {
   readonly group: string
@@ -42,35 +46,57 @@ export interface LiveFollowDeps extends FollowDeps {
  * when the first session can't start (the caller polls instead). `onStart` runs once, when the first session runs.
  */
 export async function followLive(options: LiveFollowOptions, deps: LiveFollowDeps, print: (event: StoredLogEvent) => void, onStart: () => void): Promise<'stopped' | UserError> {
-  const {clock, signal, output} = deps
+  const {clock, signal} = deps
   const deduper = new Deduper(byContent)
-  const follower = {started: false, waiting: false, from: options.startTime}
+  const state: FollowState = {started: false, waiting: false, lost: false, from: options.startTime}
   while (!signal.aborted) {
     const session = new Session(options, deps, deduper, print)
+    const began = clock.now()
+    let pauseMs = 0
     try {
       await session.run(() => {
-        if (!follower.started) onStart()
-        follower.started = true
-        follower.waiting = false
-      }, follower.from)
+        if (!state.started) onStart()
+        Object.assign(state, {started: true, waiting: false, lost: false})
+      }, state.from)
+      // A session that ended at once (an endpoint that closes the stream) is not restarted in a tight loop.
+      if (clock.now() - began < MIN_SESSION_MS) pauseMs = MIN_SESSION_MS
     } catch (error) {
       if (signal.aborted) break
-      if (!follower.started && error instanceof UserError && error.code === 'LiveTailUnavailable') return error
-      if (error instanceof UserError && error.code === 'NoLogs') {
-        // The function hasn't logged yet: its group appears with its first invocation, whose lines the gap read finds.
-        if (!follower.waiting) output.info(`Waiting for ${options.group} to appear (the function hasn't logged yet)…`)
-        follower.waiting = true
-      } else if (!follower.started) {
-        throw error
-      } else {
-        output.warn(`Live Tail session lost (${error instanceof Error ? error.message : String(error)}); reconnecting…`)
-      }
-      if (!(await pause(clock, follower.waiting ? 1000 : RETRY_MS, signal))) break
+      const refusal = noteFailure(error, state, options.group, deps.output)
+      if (refusal) return refusal
+      pauseMs = state.waiting ? WAIT_MS : RETRY_MS
     }
     // Lines that arrive between this session's last update and the next one's start are read when it starts.
-    if (session.ran) follower.from = Math.max(options.startTime, session.lastUpdate - LIVE_LAG_MS)
+    if (session.ran) state.from = Math.max(options.startTime, session.lastUpdate - LIVE_LAG_MS)
+    if (pauseMs > 0 && !(await pause(clock, pauseMs, signal))) break
   }
   return 'stopped'
+}
+
+interface FollowState {
+  /** A session has run: from now on a failure is retried, not reported. */
+  started: boolean
+  /** The log group doesn't exist yet. */
+  waiting: boolean
+  /** A reconnection is failing (said once until a session runs again). */
+  lost: boolean
+  /** Where the next session's gap read starts. */
+  from: number
+}
+
+/** What a failed session means: Live Tail unavailable (returned), a group to wait for, a connection to retry, or an error (thrown). */
+function noteFailure(error: unknown, state: FollowState, group: string, output: Pick<Output, 'info' | 'warn'>): UserError | undefined {
+  if (!state.started && error instanceof UserError && error.code === 'LiveTailUnavailable') return error
+  if (error instanceof UserError && error.code === 'NoLogs') {
+    // The function hasn't logged yet: its group appears with its first invocation, whose lines the gap read finds.
+    if (!state.waiting) output.info(`Waiting for ${group} to appear (the function hasn't logged yet)…`)
+    state.waiting = true
+    return undefined
+  }
+  if (!state.started) throw error
+  if (!state.lost) output.warn(`Live Tail session lost (${error instanceof Error ? error.message : String(error)}); reconnecting…`)
+  state.lost = true
+  return undefined
 }
 
 /** One Live Tail session: its updates printed, the gap before it filled, a stall noticed. */

@@ -116,6 +116,14 @@ test('a session lost after it ran (a network error) is replaced with a warning, 
     yield {kind: 'events', events: [live(a)], sampled: false}
     throw new UserError('EndpointUnreachable', 'socket hang up')
   })
+  // The server is gone for a while: one warning, not one per attempt.
+  for (let i = 0; i < 3; i++) {
+    logs.liveTail.mockImplementationOnce(async function* () {
+      await Promise.resolve()
+      yield* []
+      throw new UserError('EndpointUnreachable', "Can't reach http://127.0.0.1:4599 (ECONNREFUSED).")
+    })
+  }
   const printed: string[] = []
   await followLive(GROUP, {logs, clock, signal: controller.signal, output: silentOutput({warn: (line) => void warnings.push(line)})}, (event) => printed.push(event.message), () => undefined)
   expect(warnings).toEqual(['Live Tail session lost (socket hang up); reconnecting…'])
