@@ -89,7 +89,8 @@ export interface LiveTailOptions {
 
 /** A running Live Tail session, streaming to one response until it stops. */
 export class LiveTailSession {
-  private readonly cursors = new Map<string, number>()
+  /** Per stream: how far the session has read, and which incarnation of the stream (a deleted group's streams come back new). */
+  private readonly cursors = new Map<string, {seq: number; created: number}>()
   private readonly requestId = randomUUID()
   private tickTimer: NodeJS.Timeout | undefined
   private deadline: NodeJS.Timeout | undefined
@@ -110,7 +111,7 @@ export class LiveTailSession {
   /** Notes where each stream ends, answers 200 with `initial-response` and `sessionStart`, and starts the updates. */
   async start(): Promise<void> {
     for (const group of this.request.groups) {
-      for (const stream of await this.logs.streams(group.name)) this.cursors.set(cursorKey(group.name, stream.logStreamName), stream.nextSeq)
+      for (const stream of await this.logs.streams(group.name)) this.cursors.set(cursorKey(group.name, stream.logStreamName), {seq: stream.nextSeq, created: stream.creationTime})
     }
     this.response.on('close', () => this.stop())
     this.response.writeHead(200, {'content-type': EVENT_STREAM_CONTENT_TYPE, 'x-amzn-requestid': this.requestId})
@@ -178,7 +179,9 @@ export class LiveTailSession {
     for (const stream of await this.logs.streams(group.name)) {
       if (!this.wanted(stream.logStreamName)) continue
       const key = cursorKey(group.name, stream.logStreamName)
-      let next = this.cursors.get(key) ?? 0 // a stream created since the session started: all of it is new
+      const cursor = this.cursors.get(key)
+      // A stream created since the session started (or created again): all of it is new.
+      let next = cursor?.created === stream.creationTime ? cursor.seq : 0
       while (next < stream.nextSeq && !this.stopped) {
         const page = await readForward(this.logs, doc, stream, next, {limit: 10_000})
         for (const event of page.events) {
@@ -188,7 +191,7 @@ export class LiveTailSession {
         if (page.next <= next) break
         next = page.next
       }
-      this.cursors.set(key, Math.max(next, stream.nextSeq))
+      this.cursors.set(key, {seq: Math.max(next, stream.nextSeq), created: stream.creationTime})
     }
   }
 

@@ -6,6 +6,7 @@ import {
   CloudWatchLogsClient,
   CreateLogGroupCommand,
   CreateLogStreamCommand,
+  DeleteLogGroupCommand,
   PutLogEventsCommand,
   StartLiveTailCommand,
 } from '@aws-sdk/client-cloudwatch-logs'
@@ -86,6 +87,9 @@ test('a session starts at once, sends only events ingested after its start, abou
   await session.until(() => session.frames.length >= 2)
   expect(session.frames[1]?.sessionUpdate).toEqual({sessionMetadata: {sampled: false}, sessionResults: []})
 
+  // A group deleted and created again: its streams start over, and their events are new.
+  await client.send(new DeleteLogGroupCommand({logGroupName: '/aws/lambda/fn'}))
+  await group(client, '/aws/lambda/fn', ['old'])
   await put(client, '/aws/lambda/fn', 'old', ['one', 'two'])
   await client.send(new CreateLogStreamCommand({logGroupName: '/aws/lambda/fn', logStreamName: 'new'}))
   await put(client, '/aws/lambda/fn', 'new', ['three'])
