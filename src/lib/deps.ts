@@ -86,7 +86,7 @@ export function createAwsDeps(options: AwsDepsOptions): CommandDeps {
     logs: lazyApi(async () => {
       const {clients: c, context, api} = await load(() => import('./aws/logs.js'))
       return api.createLogsApi(await c.logs(), context)
-    }, ['filterEvents']),
+    }, ['filterEvents', 'liveTail']),
     cloudwatch: lazyApi(async () => {
       const {clients: c, context, api} = await load(() => import('./aws/cloudwatch.js'))
       return api.createCloudWatchApi(await c.cloudwatch(), context)

@@ -20,6 +20,8 @@ export interface Colors {
   readonly green: Style
   readonly yellow: Style
   readonly cyan: Style
+  readonly magenta: Style
+  readonly blue: Style
 }
 
 /**
@@ -38,6 +40,11 @@ export interface Output {
   debug(message: string): void
   /** Human rendering of a result, on stdout; suppressed under --json. */
   result(text: string): void
+  /**
+   * One line of a result streamed as it comes (`sling logs --follow`), on stdout, also under --json: a
+   * streamed result is JSON Lines there, one JSON document per line.
+   */
+  line(text: string): void
   table<Row>(rows: readonly Row[], columns: readonly Column<Row>[]): void
   /** Runs `task` behind a spinner on a terminal, or prints plain start/end lines otherwise. */
   spin<T>(text: string, task: () => Promise<T>): Promise<T>
@@ -79,6 +86,8 @@ function colorsFor(enabled: boolean): Colors {
     green: wrap((t) => ansis.green(t)),
     yellow: wrap((t) => ansis.yellow(t)),
     cyan: wrap((t) => ansis.cyan(t)),
+    magenta: wrap((t) => ansis.magenta(t)),
+    blue: wrap((t) => ansis.blue(t)),
   }
 }
 
@@ -123,6 +132,7 @@ export function createOutput(options: OutputOptions = {}): Output {
     result: (text) => {
       if (!json) stdout.write(`${text}\n`)
     },
+    line: (text) => void stdout.write(`${text}\n`),
     table: (rows, columns) => {
       if (!json) stdout.write(`${renderTable(rows, columns, color)}\n`)
     },

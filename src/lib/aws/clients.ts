@@ -90,7 +90,8 @@ export async function createAwsClients(settings: AwsSettings): Promise<AwsClient
     lambda,
     // Path-style keeps bucket names out of hostnames, which custom endpoints and the local cloud need.
     s3: once(async () => new (await import('@aws-sdk/client-s3')).S3Client({...config, forcePathStyle: endpoint !== undefined})),
-    logs: once(async () => new (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient(config)),
+    // The model sends StartLiveTail to a "stream-" host prefix ("stream-127.0.0.1" can't resolve): a custom endpoint gets it as given.
+    logs: once(async () => new (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient({...config, disableHostPrefix: customLogsEndpoint(endpoint)})),
     cloudwatch: once(async () => new (await import('@aws-sdk/client-cloudwatch')).CloudWatchClient(config)),
     iam: once(async () => new (await import('@aws-sdk/client-iam')).IAMClient(config)),
     sts: once(async () => new (await import('@aws-sdk/client-sts')).STSClient(config)),
@@ -100,4 +101,9 @@ export async function createAwsClients(settings: AwsSettings): Promise<AwsClient
       await stopLocal?.()
     },
   }
+}
+
+/** Whether Logs calls go to an endpoint other than AWS's: --endpoint-url, --local, or the SDK's endpoint variables. */
+function customLogsEndpoint(endpoint: string | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  return [endpoint, env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS, env.AWS_ENDPOINT_URL].some((url) => url !== undefined && url !== '')
 }

@@ -1,17 +1,24 @@
-import {DeleteLogGroupCommand, FilterLogEventsCommand} from '@aws-sdk/client-cloudwatch-logs'
-import type {CloudWatchLogsClient} from '@aws-sdk/client-cloudwatch-logs'
+import {DeleteLogGroupCommand, FilterLogEventsCommand, StartLiveTailCommand} from '@aws-sdk/client-cloudwatch-logs'
+import type {CloudWatchLogsClient, StartLiveTailResponseStream} from '@aws-sdk/client-cloudwatch-logs'
 
 import {UserError} from '../errors.js'
 import type {AwsErrorContext} from './errors.js'
 import {errorName, toUserError} from './errors.js'
 import type {CallOptions} from '../clock.js'
-import {throwIfAborted} from '../clock.js'
+import {abortReason, throwIfAborted} from '../clock.js'
 import type {StoredLogEvent} from './types.js'
 
 /** The CloudWatch Logs operations sling uses. */
 export interface LogsApi {
   /** Every matching event, page after page, in the order AWS returns them. */
   filterEvents(group: string, options?: FilterOptions): AsyncIterable<StoredLogEvent>
+  /**
+   * A Live Tail session (StartLiveTail) on the groups (ARNs): `started` once it runs, then each update (about
+   * one a second, empty when idle). It ends when the session does (AWS ends them after 3 hours) or the signal
+   * aborts. Throws `LiveTailUnavailable` when the endpoint or the account can't tail (an endpoint without
+   * the operation, no logs:StartLiveTail permission, too many sessions), `NoLogs` for a missing group.
+   */
+  liveTail(groups: readonly string[], options?: LiveTailOptions): AsyncIterable<LiveTailUpdate>
   /** Deletes the group and its events (Lambda doesn't when a function is deleted). */
   deleteLogGroup(group: string, options?: CallOptions): Promise<'deleted' | 'absent'>
 }
@@ -28,6 +35,25 @@ export interface FilterOptions {
   /** Stops the reading, including a page request in flight. */
   readonly signal?: AbortSignal | undefined
 }
+
+export interface LiveTailOptions {
+  /** A CloudWatch Logs filter pattern, applied by the service. */
+  readonly filterPattern?: string | undefined
+  /** Ends the session, including the response being read. */
+  readonly signal?: AbortSignal | undefined
+}
+
+/** What a Live Tail session sends: its start, then updates (events carry no eventId). */
+export type LiveTailUpdate =
+  | {readonly kind: 'started'}
+  | {readonly kind: 'events'; readonly events: readonly StoredLogEvent[]; readonly sampled: boolean}
+
+/**
+ * Errors that mean "no Live Tail here", not "the logs can't be read": an endpoint without the operation
+ * (the local cloud of an older sling, LocalStack), no logs:StartLiveTail permission, a group class without
+ * Live Tail, or the account's limit of concurrent sessions. Polling FilterLogEvents still works for them.
+ */
+const NO_LIVE_TAIL = new Set(['UnknownOperationException', 'NotImplemented', 'InvalidAction', 'UnsupportedOperation', 'AccessDeniedException', 'InvalidOperationException', 'LimitExceededException'])
 
 /** The log group Lambda writes a function's logs to. */
 export function logGroupOf(functionName: string): string {
@@ -61,6 +87,30 @@ export function createLogsApi(client: CloudWatchLogsClient, context: AwsErrorCon
         })
       }
     },
+    async *liveTail(groups, {filterPattern, signal} = {}) {
+      let stream: AsyncIterable<StartLiveTailResponseStream> | undefined
+      try {
+        throwIfAborted(signal)
+        const input = {logGroupIdentifiers: [...groups], ...(filterPattern ? {logEventFilterPattern: filterPattern} : {})}
+        stream = (await client.send(new StartLiveTailCommand(input), {abortSignal: signal})).responseStream
+      } catch (error) {
+        throwIfAborted(signal)
+        throw liveTailRefusal(error, groups, context)
+      }
+      if (!stream) return
+      try {
+        for await (const frame of abortable(stream, signal)) {
+          if (frame.sessionStart) yield {kind: 'started'}
+          if (frame.sessionUpdate) yield {kind: 'events', events: (frame.sessionUpdate.sessionResults ?? []).map(toStoredEvent), sampled: frame.sessionUpdate.sessionMetadata?.sampled === true}
+          if (frame.SessionTimeoutException || frame.SessionStreamingException) return
+        }
+      } catch (error) {
+        throwIfAborted(signal)
+        // The session's end (its 3 hours are up) or a server-side failure of the stream: the caller starts another.
+        if (errorName(error) === 'SessionTimeoutException' || errorName(error) === 'SessionStreamingException') return
+        throw toUserError(error, context)
+      }
+    },
     async deleteLogGroup(group, {signal} = {}) {
       try {
         await client.send(new DeleteLogGroupCommand({logGroupName: group}), {abortSignal: signal})
@@ -71,5 +121,42 @@ export function createLogsApi(client: CloudWatchLogsClient, context: AwsErrorCon
         throw toUserError(error, context)
       }
     },
+  }
+}
+
+function toStoredEvent(event: {timestamp?: number; message?: string; logStreamName?: string; ingestionTime?: number}): StoredLogEvent {
+  return {timestamp: event.timestamp ?? 0, message: event.message ?? '', logStream: event.logStreamName ?? '', ingestionTime: event.ingestionTime}
+}
+
+/** Why StartLiveTail was refused, as a UserError: `LiveTailUnavailable` (poll instead), `NoLogs`, or what toUserError says. */
+function liveTailRefusal(error: unknown, groups: readonly string[], context: AwsErrorContext): UserError {
+  const name = errorName(error) ?? ''
+  const status = (error as {$metadata?: {httpStatusCode?: number}} | undefined)?.$metadata?.httpStatusCode
+  if (NO_LIVE_TAIL.has(name) || status === 404 || status === 501) {
+    const detail = error instanceof Error && error.message ? error.message : name || `HTTP ${String(status)}`
+    return new UserError('LiveTailUnavailable', `Live Tail isn't available${context.endpoint ? ` at ${context.endpoint}` : ''}: ${detail}`, {cause: error})
+  }
+  if (name === 'ResourceNotFoundException') {
+    return new UserError('NoLogs', `The log group ${groups.map((arn) => arn.replace(/^arn:[^:]+:logs:[^:]*:[^:]*:log-group:/, '')).join(', ')} doesn't exist yet.`, {cause: error})
+  }
+  return toUserError(error, context)
+}
+
+/** Iterates `source` until it ends or `signal` aborts (then at once, with the abort reason, even while waiting for the next item). */
+async function* abortable<T>(source: AsyncIterable<T>, signal: AbortSignal | undefined): AsyncGenerator<T> {
+  const iterator = source[Symbol.asyncIterator]()
+  const aborted = new Promise<never>((_resolve, reject) => {
+    if (signal?.aborted) reject(abortReason(signal))
+    signal?.addEventListener('abort', () => reject(abortReason(signal)), {once: true})
+  })
+  aborted.catch(() => undefined) // observed below; never an unhandled rejection
+  try {
+    for (;;) {
+      const next = await Promise.race([iterator.next(), aborted])
+      if (next.done) return
+      yield next.value
+    }
+  } finally {
+    void iterator.return?.()?.catch(() => undefined)
   }
 }

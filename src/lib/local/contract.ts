@@ -85,6 +85,8 @@ export interface LocalSettings {
   readonly alarmTickMs?: number | undefined
   /** How long a recorded metric data point stays invisible, as CloudWatch publishes with a delay (SLING_LOCAL_METRIC_DELAY_MS). */
   readonly metricDelayMs?: number | undefined
+  /** How long a Live Tail session lasts before SessionTimeoutException (SLING_LOCAL_LIVE_TAIL_TIMEOUT_MS; 3 hours on AWS). */
+  readonly liveTailTimeoutMs?: number | undefined
 }
 
 // --- hooks: how services reach each other --------------------------------------------------------------

@@ -41,7 +41,8 @@ export function resolveStoreDir(dir?: string, env: NodeJS.ProcessEnv = process.e
  * Settings from the environment: SLING_LOCAL_STATE_DELAY_MS, the fault settings, the runtime's
  * SLING_LOCAL_IDLE_TIMEOUT_MS, SLING_LOCAL_MAX_ENVIRONMENTS and SLING_LOCAL_ASYNC_RETRY_MS,
  * SLING_LOCAL_ROLE_PROPAGATION_MS, SLING_LOCAL_CALL_LOG (a file every served call is appended to as a JSON
- * line), and CloudWatch's SLING_LOCAL_ALARM_TICK_MS and SLING_LOCAL_METRIC_DELAY_MS.
+ * line), CloudWatch's SLING_LOCAL_ALARM_TICK_MS and SLING_LOCAL_METRIC_DELAY_MS, and Logs'
+ * SLING_LOCAL_LIVE_TAIL_TIMEOUT_MS.
  */
 export function readLocalSettings(env: NodeJS.ProcessEnv): LocalSettings {
   const delay = Number(env.SLING_LOCAL_STATE_DELAY_MS ?? DEFAULT_STATE_DELAY_MS)
@@ -57,6 +58,7 @@ export function readLocalSettings(env: NodeJS.ProcessEnv): LocalSettings {
     ...(env.SLING_LOCAL_CALL_LOG ? {callLogFile: path.resolve(env.SLING_LOCAL_CALL_LOG)} : {}),
     alarmTickMs: nonNegative(env.SLING_LOCAL_ALARM_TICK_MS),
     metricDelayMs: nonNegative(env.SLING_LOCAL_METRIC_DELAY_MS),
+    liveTailTimeoutMs: nonNegative(env.SLING_LOCAL_LIVE_TAIL_TIMEOUT_MS),
   }
 }
 

@@ -39,7 +39,7 @@ test('on a terminal the diff is coloured like a unified diff: removed red, added
   // Tests run with NO_COLOR (ansis then colours nothing): mark each colour instead, to see which is used where.
   const base = terminal()
   const mark = (name: string) => (text: string): string => `<${name}>${text}</${name}>`
-  const output = {...base.output, color: {bold: mark('bold'), dim: mark('dim'), red: mark('red'), green: mark('green'), yellow: mark('yellow'), cyan: mark('cyan')}}
+  const output = {...base.output, color: {bold: mark('bold'), dim: mark('dim'), red: mark('red'), green: mark('green'), yellow: mark('yellow'), cyan: mark('cyan'), magenta: mark('magenta'), blue: mark('blue')}}
   const stdout = base.stdout
   const result: DiffResult = {
     status: 'different', layers: [],

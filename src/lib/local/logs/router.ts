@@ -3,10 +3,13 @@
  * aws-models/logs describes it: a table of operations (operations.ts) over the shared JSON RPC codec.
  */
 import type {LocalContext, ServiceRouter} from '../contract.js'
+import {ServiceError} from '../contract.js'
+import {readJsonInput} from '../protocols/json-rpc.js'
 import type {RpcService} from '../protocols/rpc.js'
 import {createRpcRouter} from '../protocols/rpc.js'
 import {LogsError} from './errors.js'
 import {LogStore} from './events.js'
+import {LiveTailSession, parseLiveTailRequest} from './live-tail.js'
 import type {LogsScope} from './operations.js'
 import {OPERATIONS} from './operations.js'
 
@@ -35,10 +38,37 @@ export const LOGS_SERVICE: RpcService<LogsScope> = {
   scope: (request, context) => ({logs: new LogStore(context.store, request.region), region: request.region, accountId: context.accountId}),
 }
 
-/** The CloudWatch Logs router (signing name "logs"); it provides the logs.write hook (what Lambda writes its functions' output with). */
+/**
+ * The CloudWatch Logs router (signing name "logs"): the operation table, and StartLiveTail, whose answer is
+ * an event stream held open for the session (live-tail.ts). It provides the logs.write hook (what Lambda
+ * writes its functions' output with).
+ */
 export function createLogsRouter(context: LocalContext): ServiceRouter {
+  const rpc = createRpcRouter(LOGS_SERVICE, context)
+  const sessions = new Set<LiveTailSession>()
   return {
-    ...createRpcRouter(LOGS_SERVICE, context),
+    ...rpc,
+    async handle(request, response) {
+      if (request.headers['x-amz-target'] !== `${LOGS_SERVICE.json?.targetPrefix ?? ''}.StartLiveTail`) return rpc.handle(request, response)
+      try {
+        const logs = new LogStore(context.store, request.region)
+        const input = await readJsonInput(request, BODY_LIMIT, (error) => LOGS_SERVICE.tooLarge(error))
+        const session = new LiveTailSession(logs, await parseLiveTailRequest(input, logs), response, {timeoutMs: context.settings.liveTailTimeoutMs})
+        sessions.add(session)
+        void session.done.then(() => sessions.delete(session))
+        await session.start().catch((error: unknown) => {
+          session.stop()
+          throw error
+        })
+      } catch (error) {
+        if (!(error instanceof ServiceError)) throw error
+        rpc.writeError(response, error, request)
+      }
+    },
+    async close() {
+      for (const session of sessions) session.stop()
+      await rpc.close?.()
+    },
     provides: {logs: {write: (region, group, stream, events) => new LogStore(context.store, region).write(group, stream, events)}},
   }
 }
