@@ -37,11 +37,23 @@ export interface Output {
   debug(message: string): void
   /** Human rendering of a result, on stdout; suppressed under --json. */
   result(text: string): void
+  /** True when stdout is a terminal: a result may be pretty-printed there, and is written as is when piped. */
+  readonly stdoutTerminal: boolean
+  /** Writes part of the result to stdout as is (no newline added), as it arrives; suppressed under --json. */
+  write(data: string | Uint8Array): void
+  /** A progress bar on stderr on a terminal; does nothing elsewhere (plain lines would flood a log). */
+  progress(label: string, total: number): Progress
   table<Row>(rows: readonly Row[], columns: readonly Column<Row>[]): void
   /** Runs `task` behind a spinner on a terminal, or prints plain start/end lines otherwise. */
   spin<T>(text: string, task: () => Promise<T>): Promise<T>
   /** Asks yes/no on a terminal; elsewhere fails with exit 2 unless `assumeYes`. */
   confirm(message: string, options: {readonly assumeYes: boolean; readonly flag?: string}): Promise<boolean>
+}
+
+/** A progress bar: `update` redraws it (at most every 100 ms), `stop` clears it. */
+export interface Progress {
+  update(done: number, note?: string): void
+  stop(): void
 }
 
 export interface OutputOptions {
@@ -109,6 +121,11 @@ export function createOutput(options: OutputOptions = {}): Output {
     result: (text) => {
       if (!json) stdout.write(`${text}\n`)
     },
+    stdoutTerminal: !json && Boolean(stdout.isTTY),
+    write: (data) => {
+      if (!json) stdout.write(data)
+    },
+    progress: (label, total) => (interactive ? progressBar(stderr, color, label, total) : {update: () => undefined, stop: () => undefined}),
     table: (rows, columns) => {
       if (!json) stdout.write(`${renderTable(rows, columns, color)}\n`)
     },
@@ -139,6 +156,26 @@ export function createOutput(options: OutputOptions = {}): Output {
       const {confirm} = await import('@inquirer/prompts')
       return confirm({message, default: false}, {output: stderr})
     },
+  }
+}
+
+const BAR_WIDTH = 24
+
+function progressBar(stderr: NodeJS.WriteStream, color: Colors, label: string, total: number): Progress {
+  let drawn = 0
+  const draw = (done: number, note: string): void => {
+    const filled = total > 0 ? Math.round((Math.min(done, total) / total) * BAR_WIDTH) : BAR_WIDTH
+    const bar = `${color.cyan('█'.repeat(filled))}${color.dim('░'.repeat(BAR_WIDTH - filled))}`
+    stderr.write(`\r\x1b[K${label} ${bar} ${done}/${total}${note ? ` ${note}` : ''}`)
+  }
+  return {
+    update(done, note = '') {
+      const now = Date.now()
+      if (done < total && now - drawn < 100) return
+      drawn = now
+      draw(done, note)
+    },
+    stop: () => void stderr.write('\r\x1b[K'),
   }
 }
 

@@ -166,10 +166,11 @@ export function createFunctionOps(core: LambdaCore): FunctionOps {
         })
       }
     },
-    async invoke(name, payload, {qualifier, invocationType, logTail, signal} = {}) {
+    async invoke(name, payload, {qualifier, invocationType, logTail, clientContext, signal} = {}) {
       // "Update in progress" (e.g. a Pending function) means Lambda didn't run it, so a retry is safe.
       const result = await core.send({functionName: name}, (abortSignal) => client.send(new InvokeCommand({
         FunctionName: name, Qualifier: qualifier, InvocationType: invocationType, LogType: logTail ? 'Tail' : undefined,
+        ClientContext: clientContext === undefined ? undefined : Buffer.from(clientContext).toString('base64'),
         Payload: typeof payload === 'string' ? new TextEncoder().encode(payload) : payload,
       }), {abortSignal}), {busy: true, signal})
       return {
@@ -178,6 +179,8 @@ export function createFunctionOps(core: LambdaCore): FunctionOps {
         payload: result.Payload ?? new Uint8Array(),
         functionError: result.FunctionError,
         logTail: result.LogResult === undefined ? undefined : Buffer.from(result.LogResult, 'base64').toString('utf8'),
+        requestId: result.$metadata.requestId,
+        attempts: result.$metadata.attempts,
       }
     },
   }
