@@ -37,8 +37,21 @@ export interface InvokeSummary {
   readonly timedOutAfterSeconds?: number | undefined
   /** The decoded tail of the invocation's log (--log). */
   readonly log?: string | undefined
+  /** --stream: the status code and headers a function wrote with awslambda.HttpResponseStream. */
+  readonly httpResponse?: Record<string, unknown> | undefined
+  /** --from-source: how long bundling took, and what the runtime reported (as the REPORT line says). */
+  readonly fromSource?: SourceRunReport | undefined
   /** 3 for a function error: scripts and CI tell it from sling's own failures (1). */
   readonly exitCode?: number | undefined
+}
+
+export interface SourceRunReport {
+  readonly buildMs: number
+  /** Set on a cold start (every --from-source run starts a fresh worker). */
+  readonly initDurationMs?: number | undefined
+  readonly billedDurationMs: number
+  readonly maxMemoryUsedMb: number
+  readonly memorySizeMb: number
 }
 
 /** The payload parsed when it is JSON, else as text. */

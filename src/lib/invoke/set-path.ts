@@ -69,7 +69,7 @@ export function parsePath(path: string, assignment = path): Segment[] {
 
 function asContainer(value: unknown, segment: Segment, at: readonly Segment[], assignment: string): Record<string, unknown> | unknown[] {
   if (typeof segment === 'number') {
-    if (Array.isArray(value)) return value
+    if (Array.isArray(value)) return value as unknown[]
     throw setError(assignment, `${describe(at)} is ${kind(value)}, not a list, so [${segment}] can't index it.`)
   }
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>

@@ -219,13 +219,13 @@ export function createLambdaRuntime(options: RuntimeOptions): LambdaRuntime {
   }
 }
 
-function traceId(): string {
+export function traceId(): string {
   const epoch = Math.floor(Date.now() / 1000).toString(16)
   return `Root=1-${epoch}-${randomUUID().replaceAll('-', '').slice(0, 24)};Parent=${randomUUID().replaceAll('-', '').slice(0, 16)};Sampled=0;Lineage=1:${randomUUID().slice(0, 8)}:0`
 }
 
 /** Turns a raw run into what Lambda reports: the payload, the function error, and the START/END/REPORT lines. */
-function describeInvocation(spec: FunctionSpec, logStream: string, requestId: string, started: number, raw: RawInvocation): InvocationResult {
+export function describeInvocation(spec: FunctionSpec, logStream: string, requestId: string, started: number, raw: RawInvocation): InvocationResult {
   const timeoutText = `Task timed out after ${spec.timeout.toFixed(2)} seconds`
   let error: ErrorPayload | undefined
   let status: string | undefined
