@@ -52,12 +52,15 @@ export function parsePath(path: string, assignment = path): Segment[] {
   let match: RegExpExecArray | null
   while (pattern.lastIndex < path.length && (match = pattern.exec(path))) {
     const [, key, index, quoted, dot] = match
+    // Two dots in a row, or a key straight after an index: stop where the path goes wrong.
+    if ((dot !== undefined && expectKey) || (key !== undefined && !expectKey)) {
+      pattern.lastIndex = match.index
+      break
+    }
     if (dot !== undefined) {
-      if (expectKey) break
       expectKey = true
       continue
     }
-    if (key !== undefined && !expectKey) break
     segments.push(index !== undefined ? Number(index) : (key ?? quoted ?? ''))
     expectKey = false
   }
