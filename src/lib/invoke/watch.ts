@@ -1,13 +1,15 @@
 /**
  * `sling invoke FUNCTION --from-source --watch`: runs the handler, then again each time its source
- * changes, until Ctrl-C (exit 0). esbuild's own watch mode keeps an incremental build context, so a
- * change costs a rebuild of what changed; each run then starts a fresh worker, since a Node.js process
- * loads a handler's modules once (as a Lambda execution environment does) and can't swap them.
+ * changes, until Ctrl-C (exit 0). An esbuild build context is kept between runs, so a change costs an
+ * incremental rebuild, started by fs.watch on the source folders as soon as a file is saved. Each run
+ * starts a fresh worker: a Node.js process loads a handler's modules once (as a Lambda execution
+ * environment does) and can't swap them for new ones.
  */
 import {watch as watchFiles} from 'node:fs'
 import type {FSWatcher} from 'node:fs'
+import path from 'node:path'
 
-import type {BuildResult, Plugin} from 'esbuild'
+import type {Message} from 'esbuild'
 import {context} from 'esbuild'
 
 import type {PreparedCode} from '../local/runtime/code.js'
@@ -64,7 +66,7 @@ export async function watchFromSource(options: SourceRunOptions, deps: SourceRun
 
 type OnBuilt = (code: PreparedCode, buildMs: number) => void
 
-/** Watches the function's source: esbuild's watch mode for a bundle, the directory for bundle: false. */
+/** Watches the function's source: the bundle's own files (rebuilt incrementally on a save), or the directory for bundle: false. */
 async function startWatching(options: SourceRunOptions, dirs: Awaited<ReturnType<typeof makeSourceDirs>>, onBuilt: OnBuilt, warn: (message: string) => void): Promise<() => Promise<void>> {
   const {config, fn} = options
   if (!fn.bundle) {
@@ -75,22 +77,75 @@ async function startWatching(options: SourceRunOptions, dirs: Awaited<ReturnType
   // Layers once; the bundle on every change.
   await prepareLayers(config, fn, dirs.optDir, warn)
   const code: PreparedCode = {taskRoot: dirs.taskDir, optDir: dirs.optDir, dirs: [dirs.taskDir, dirs.optDir]}
-  const built: Plugin = {
-    name: 'sling-invoke-watch',
-    setup(build) {
-      let started = performance.now()
-      build.onStart(() => {
-        started = performance.now()
-      })
-      build.onEnd((result: BuildResult) => {
-        if (result.errors.length > 0) warn(`esbuild couldn't bundle ${fn.key}; fix it and save again:\n${result.errors.slice(0, 5).map(formatMessage).join('\n')}`)
-        else onBuilt(code, performance.now() - started)
-      })
-    },
+  const ctx = await context({...esbuildOptions(bundleOptions(config, fn)), outdir: dirs.taskDir, write: true})
+  const watched = new Map<string, FSWatcher>()
+  const entry = path.resolve(fn.entry as string)
+  let inputs = new Set<string>([entry])
+  let building: Promise<void> | undefined
+  let again = false
+  const build = async (): Promise<void> => {
+    const started = performance.now()
+    try {
+      const result = await ctx.rebuild()
+      inputs = new Set([entry, ...Object.keys(result.metafile.inputs).map((input) => path.resolve(config.dir, input))])
+      onBuilt(code, performance.now() - started)
+    } catch (error) {
+      const errors = (error as {errors?: Message[]}).errors ?? []
+      warn(`esbuild couldn't bundle ${fn.key}; fix it and save again:\n${errors.slice(0, 5).map(formatMessage).join('\n') || String(error)}`)
+    }
+    watchInputs(inputs, watched, changed)
   }
-  const ctx = await context({...esbuildOptions(bundleOptions(config, fn)), outdir: dirs.taskDir, write: true, plugins: [built]})
-  await ctx.watch()
-  return () => ctx.dispose()
+  // An editor's save is often several events (write, rename): they make one build.
+  let settle: NodeJS.Timeout | undefined
+  const changed = (file: string): void => {
+    if (!inputs.has(file)) return
+    clearTimeout(settle)
+    settle = setTimeout(rebuild, 10)
+  }
+  // One build at a time; saves that arrive during a build fold into one more.
+  const rebuild = (): void => {
+    if (building) {
+      again = true
+      return
+    }
+    building = build().finally(() => {
+      building = undefined
+      if (again) {
+        again = false
+        rebuild()
+      }
+    })
+  }
+  rebuild()
+  return async () => {
+    clearTimeout(settle)
+    for (const watcher of watched.values()) watcher.close()
+    await building
+    await ctx.dispose()
+  }
+}
+
+/**
+ * Watches the folders of the bundle's own source files (never node_modules): one fs.watch per folder,
+ * which notices a save at once (esbuild's watch mode polls) and costs nothing in a large tree.
+ */
+function watchInputs(inputs: ReadonlySet<string>, watched: Map<string, FSWatcher>, onChange: (file: string) => void): void {
+  const dirs = new Set([...inputs].filter((file) => !file.split(path.sep).includes('node_modules')).map((file) => path.dirname(file)))
+  for (const [dir, watcher] of watched) {
+    if (dirs.has(dir)) continue
+    watcher.close()
+    watched.delete(dir)
+  }
+  for (const dir of dirs) {
+    if (watched.has(dir)) continue
+    try {
+      watched.set(dir, watchFiles(dir, (_event, file) => {
+        if (typeof file === 'string') onChange(path.join(dir, file))
+      }))
+    } catch {
+      // a folder that went away: the next build says what is missing
+    }
+  }
 }
 
 /** fs.watch over a directory (recursive), with changes within 50 ms folded into one. */
