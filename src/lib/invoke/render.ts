@@ -65,7 +65,7 @@ export function printFunctionError(output: Output, error: FunctionErrorInfo, tim
 }
 
 export function formatMs(ms: number): string {
-  if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`
+  if (ms >= 1000) return `${(ms / 1000).toFixed(ms >= 10_000 ? 0 : 1)} s`
   return ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`
 }
 
