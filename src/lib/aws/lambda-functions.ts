@@ -20,6 +20,7 @@ import {codeInput, settingsInput, toFunctionInfo, toVersionInfo} from './lambda-
 import type {LambdaCore} from './lambda-core.js'
 import {isSettled, translate} from './lambda-core.js'
 import type {LambdaApi} from './lambda.js'
+import {metadataOf} from './lambda-invoke.js'
 import type {FunctionChange, FunctionInfo, NewFunction, VersionInfo} from './types.js'
 
 type FunctionOps = Pick<LambdaApi, 'createFunction' | 'deleteFunction' | 'deleteVersion' | 'getFunction' | 'invoke' | 'latestVersion' | 'listVersions' | 'publishVersion' | 'update'>
@@ -179,8 +180,8 @@ export function createFunctionOps(core: LambdaCore): FunctionOps {
         payload: result.Payload ?? new Uint8Array(),
         functionError: result.FunctionError,
         logTail: result.LogResult === undefined ? undefined : Buffer.from(result.LogResult, 'base64').toString('utf8'),
-        requestId: result.$metadata.requestId,
-        attempts: result.$metadata.attempts,
+        requestId: metadataOf(result).requestId,
+        attempts: metadataOf(result).attempts,
       }
     },
   }

@@ -21,7 +21,7 @@ export function createInvokeOps(core: LambdaCore): InvokeOps {
       return {
         statusCode: result.StatusCode ?? 0,
         executedVersion: result.ExecutedVersion,
-        requestId: result.$metadata.requestId,
+        requestId: metadataOf(result).requestId,
         contentType: result.ResponseStreamContentType,
         events: streamEvents(result.EventStream),
       }
@@ -38,4 +38,9 @@ async function* streamEvents(stream: AsyncIterable<InvokeWithResponseStreamRespo
       yield {kind: 'complete', errorCode: ErrorCode, errorDetails: ErrorDetails, logTail: LogResult === undefined ? undefined : Buffer.from(LogResult, 'base64').toString('utf8')}
     }
   }
+}
+
+/** The response metadata, which mocked clients may leave out. */
+export function metadataOf(output: {$metadata?: {requestId?: string; attempts?: number} | undefined}): {requestId?: string | undefined; attempts?: number | undefined} {
+  return output.$metadata ?? {}
 }
