@@ -52,6 +52,29 @@ test('--from-source bundles and runs the handler with its configured environment
   expect(await readdir(path.join(dir, '.sling', 'source'))).toEqual([])
 })
 
+test('--from-source puts the files "include" names beside the bundle, and a directory layer in /opt', async () => {
+  const {dir, cleanup} = await tempDir('sling-e2e-source-')
+  cleanups.push(cleanup)
+  await mkdir(path.join(dir, 'src'))
+  await mkdir(path.join(dir, 'templates'))
+  await mkdir(path.join(dir, 'layer', 'nodejs', 'node_modules', 'greeter'), {recursive: true})
+  await writeFile(path.join(dir, 'templates', 'hello.txt'), 'Hello, {name}!')
+  await writeFile(path.join(dir, 'layer', 'nodejs', 'node_modules', 'greeter', 'index.js'), 'exports.shout = (text) => text.toUpperCase()')
+  await writeFile(path.join(dir, 'src', 'api.ts'), `
+import {readFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
+export const handler = async () => {
+  const template = readFileSync(process.env.LAMBDA_TASK_ROOT + '/templates/hello.txt', 'utf8')
+  const {shout} = createRequire(process.env.LAMBDA_TASK_ROOT + '/index.mjs')('greeter') // from the layer, through NODE_PATH
+  return shout(template.replace('{name}', 'ada'))
+}`)
+  await writeFile(path.join(dir, 'sling.config.json'), JSON.stringify({service: 'shop', functions: {api: {entry: 'src/api.ts', include: ['templates/**'], external: ['greeter'], layers: ['shared']}}, layers: {shared: {directory: 'layer'}}}))
+
+  const result = await runCli(['invoke', 'api', '--from-source'], {cwd: dir})
+
+  expect({code: result.code, stdout: result.stdout, stderr: result.code === 0 ? '' : result.stderr}).toEqual({code: 0, stdout: '"HELLO, ADA!"', stderr: ''})
+})
+
 test('--from-source enforces the configured timeout: it says so, and exits 3', async () => {
   const dir = await project('export const handler = () => new Promise((resolve) => setTimeout(resolve, 10_000))', {timeout: 1})
 

@@ -5,7 +5,7 @@
  * external (the AWS SDK, which the Node.js runtime provides) resolve from the project's node_modules.
  */
 import {randomBytes} from 'node:crypto'
-import {cp, mkdir, rm, symlink, writeFile} from 'node:fs/promises'
+import {copyFile, cp, mkdir, rm, symlink, writeFile} from 'node:fs/promises'
 import {existsSync} from 'node:fs'
 import path from 'node:path'
 
@@ -13,6 +13,7 @@ import type {FunctionConfig, ProjectConfig} from '../config/load.js'
 import type {PreparedCode} from '../local/runtime/code.js'
 import type {BundleOptions} from '../package/bundle.js'
 import {bundleFunction} from '../package/bundle.js'
+import {collectFiles} from '../package/files.js'
 
 /** A working directory for one run: the task root and /opt, removed by `remove`. */
 export interface SourceDirs {
@@ -50,10 +51,23 @@ export async function prepareSourceCode(config: ProjectConfig, fn: FunctionConfi
   if (fn.bundle) {
     const bundle = await bundleFunction(bundleOptions(config, fn))
     for (const file of bundle.files) await writeFile(path.join(dirs.taskDir, file.name), file.data)
+    await copyIncluded(config, fn, dirs.taskDir)
     taskRoot = dirs.taskDir
   }
   await prepareLayers(config, fn, dirs.optDir, warn)
   return {taskRoot, optDir: dirs.optDir, dirs: [taskRoot, dirs.optDir]}
+}
+
+/** The files a bundled function's `include` adds to its zip, beside the bundle, as `sling package` zips them. */
+export async function copyIncluded(config: ProjectConfig, fn: FunctionConfig, taskDir: string): Promise<void> {
+  if (fn.include.length === 0) return
+  const files = await collectFiles({cwd: config.dir, include: fn.include, exclude: fn.exclude, skipDirs: [path.join(config.dir, '.sling')]})
+  for (const entry of files.entries) {
+    const target = path.join(taskDir, entry.name)
+    await mkdir(path.dirname(target), {recursive: true})
+    if ('data' in entry) await writeFile(target, entry.data)
+    else await copyFile(entry.file, target)
+  }
 }
 
 /**

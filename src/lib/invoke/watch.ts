@@ -17,7 +17,7 @@ import {esbuildOptions, formatMessage} from '../package/bundle.js'
 import type {SourceRunDeps, SourceRunOptions} from './from-source.js'
 import {checkRunnable, runSource} from './from-source.js'
 import type {InvokeSummary} from './result.js'
-import {bundleOptions, makeSourceDirs, prepareLayers, prepareSourceCode} from './source-code.js'
+import {bundleOptions, copyIncluded, makeSourceDirs, prepareLayers, prepareSourceCode} from './source-code.js'
 
 /** The `--json` document once watching stops. */
 export interface WatchSummary {
@@ -76,6 +76,7 @@ async function startWatching(options: SourceRunOptions, dirs: Awaited<ReturnType
   }
   // Layers once; the bundle on every change.
   await prepareLayers(config, fn, dirs.optDir, warn)
+  await copyIncluded(config, fn, dirs.taskDir)
   const code: PreparedCode = {taskRoot: dirs.taskDir, optDir: dirs.optDir, dirs: [dirs.taskDir, dirs.optDir]}
   const ctx = await context({...esbuildOptions(bundleOptions(config, fn)), outdir: dirs.taskDir, write: true})
   const watched = new Map<string, FSWatcher>()
