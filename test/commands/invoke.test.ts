@@ -7,14 +7,15 @@ import type {InvokeResult} from '../../src/lib/aws/types.js'
 import type {AwsFlags} from '../../src/lib/base-command.js'
 import type {CommandDeps} from '../../src/lib/deps.js'
 import {createAwsDeps} from '../../src/lib/deps.js'
+import {UserError} from '../../src/lib/errors.js'
 import {fakeClients, runIn} from './helpers.js'
 
 const ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:shop-api'
 
 /** The invoke command with a fake Lambda in place of the real one. */
-function withInvoke(answer: (payload: string) => InvokeResult) {
+function withInvoke(answer: (payload: string) => InvokeResult, read: () => Promise<unknown> = () => Promise.resolve({arn: ARN})) {
   const invoke = vi.fn((_name: string, payload: string | Uint8Array, _options?: InvokeOptions) => Promise.resolve(answer(String(payload))))
-  const getFunction = vi.fn(() => Promise.resolve({arn: ARN}))
+  const getFunction = vi.fn(read)
   const lambda = {invoke, getFunction, invokeStream: vi.fn()} as unknown as LambdaApi
   class Faked extends Invoke {
     protected override createDeps(settings: AwsSettings, flags: AwsFlags): CommandDeps {
@@ -91,4 +92,15 @@ test('--event takes region and account from the function, read once; an ARN need
   expect(getFunction).toHaveBeenCalledTimes(1)
   expect(JSON.parse(String(invoke.mock.calls[0]?.[1]))).toMatchObject({region: 'eu-west-1', account: '123456789012'})
   expect(JSON.parse(String(invoke.mock.calls[1]?.[1]))).toMatchObject({region: 'ap-south-1', account: '123456789012'})
+})
+
+test('--event without lambda:GetFunction still invokes, naming the configured region and a placeholder account, with a warning', async () => {
+  const denied = new UserError('AccessDenied', 'AWS denied lambda:GetFunction in eu-west-1.')
+  const {command, invoke} = withInvoke(() => ({statusCode: 200, payload: json(null)}), () => Promise.reject(denied))
+
+  const result = await runIn(command, ['shop-api', '--event', 'schedule', '--region', 'eu-central-1'])
+
+  expect(result.code).toBe(0)
+  expect(result.stderr).toContain("sling can't read shop-api (lambda:GetFunction was denied), so the event names region eu-central-1 and account 123456789012.")
+  expect(JSON.parse(String(invoke.mock.calls[0]?.[1]))).toMatchObject({region: 'eu-central-1', account: '123456789012'})
 })

@@ -104,7 +104,11 @@ async function whereaboutsOf(options: InvokeRunOptions, deps: InvokeRunDeps): Pr
   try {
     fn = await deps.lambda.getFunction(target.functionName, {qualifier: options.qualifier, signal: deps.signal})
   } catch (error) {
-    throw explainMissing(error, target)
+    // Invoking needs lambda:InvokeFunction only: without lambda:GetFunction the event still goes, with what sling knows.
+    if (!(error instanceof UserError && error.code === 'AccessDenied')) throw explainMissing(error, target)
+    const fallback = {region: target.region ?? options.region ?? DEFAULT_REGION, accountId: target.accountId ?? PLACEHOLDER_ACCOUNT}
+    deps.output.warn(`sling can't read ${target.name} (lambda:GetFunction was denied), so the event names region ${fallback.region} and account ${fallback.accountId}.`)
+    return fallback
   }
   if (!fn) {
     throw explainMissing(new UserError('FunctionNotFound', `Function "${target.name}"${options.qualifier ? ` (or its version or alias "${options.qualifier}")` : ''} doesn't exist${options.region ? ` in ${options.region}` : ''}.`, {hints: ['Check --region / AWS_REGION and --stage, or create it with "sling deploy".']}), target)
