@@ -1,4 +1,5 @@
 import ansis from 'ansis'
+import type {Ora} from 'ora'
 
 import {ExitCode, UserError} from './errors.js'
 
@@ -41,18 +42,23 @@ export interface Output {
   readonly stdoutTerminal: boolean
   /** Writes part of the result to stdout as is (no newline added), as it arrives; suppressed under --json. */
   write(data: string | Uint8Array): void
-  /** A progress bar on stderr on a terminal; does nothing elsewhere (plain lines would flood a log). */
-  progress(label: string, total: number): Progress
   table<Row>(rows: readonly Row[], columns: readonly Column<Row>[]): void
   /** Runs `task` behind a spinner on a terminal, or prints plain start/end lines otherwise. */
   spin<T>(text: string, task: () => Promise<T>): Promise<T>
+  /**
+   * A status line that changes while a long task runs (a rollout's weights and countdown): an ora spinner on
+   * a terminal; nothing elsewhere, where callers print their own lines. `log` prints a line above it.
+   */
+  progress(text: string): Progress
   /** Asks yes/no on a terminal; elsewhere fails with exit 2 unless `assumeYes`. */
   confirm(message: string, options: {readonly assumeYes: boolean; readonly flag?: string}): Promise<boolean>
 }
 
-/** A progress bar: `update` redraws it (at most every 100 ms), `stop` clears it. */
+/** A running status line (see Output.progress). */
 export interface Progress {
-  update(done: number, note?: string): void
+  update(text: string): void
+  /** Prints a line on stderr, above the status line on a terminal. */
+  log(line: string): void
   stop(): void
 }
 
@@ -125,7 +131,6 @@ export function createOutput(options: OutputOptions = {}): Output {
     write: (data) => {
       if (!json) stdout.write(data)
     },
-    progress: (label, total) => (interactive ? progressBar(stderr, color, label, total) : {update: () => undefined, stop: () => undefined}),
     table: (rows, columns) => {
       if (!json) stdout.write(`${renderTable(rows, columns, color)}\n`)
     },
@@ -145,6 +150,30 @@ export function createOutput(options: OutputOptions = {}): Output {
         throw error
       }
     },
+    progress(text) {
+      if (!interactive) return {update: () => undefined, log: err, stop: () => undefined}
+      let current = text
+      let stopped = false
+      let spinner: Ora | undefined
+      void import('ora').then(({default: ora}) => {
+        if (!stopped) spinner = ora({text: current, stream: stderr}).start()
+      })
+      return {
+        update(next) {
+          current = next
+          if (spinner) spinner.text = next
+        },
+        log(line) {
+          spinner?.clear()
+          err(line)
+          spinner?.render()
+        },
+        stop() {
+          stopped = true
+          spinner?.stop()
+        },
+      }
+    },
     async confirm(message, {assumeYes, flag = '--yes'}) {
       if (assumeYes) return true
       if (json || !process.stdin.isTTY || !stdout.isTTY) {
@@ -156,26 +185,6 @@ export function createOutput(options: OutputOptions = {}): Output {
       const {confirm} = await import('@inquirer/prompts')
       return confirm({message, default: false}, {output: stderr})
     },
-  }
-}
-
-const BAR_WIDTH = 24
-
-function progressBar(stderr: NodeJS.WriteStream, color: Colors, label: string, total: number): Progress {
-  let drawn = 0
-  const draw = (done: number, note: string): void => {
-    const filled = total > 0 ? Math.round((Math.min(done, total) / total) * BAR_WIDTH) : BAR_WIDTH
-    const bar = `${color.cyan('█'.repeat(filled))}${color.dim('░'.repeat(BAR_WIDTH - filled))}`
-    stderr.write(`\r\x1b[K${label} ${bar} ${done}/${total}${note ? ` ${note}` : ''}`)
-  }
-  return {
-    update(done, note = '') {
-      const now = Date.now()
-      if (done < total && now - drawn < 100) return
-      drawn = now
-      draw(done, note)
-    },
-    stop: () => void stderr.write('\r\x1b[K'),
   }
 }
 

@@ -36,3 +36,12 @@ export function renderRepeat(output: Output, summary: RepeatSummary): void {
 function label(version: string): string {
   return /^\d+$/.test(version) ? `v${version}` : version
 }
+
+const PROGRESS_WIDTH = 24
+
+/** The --repeat status line on a terminal: "Invoking api ████████░░░░ 37/100 (2 not ok)". */
+export function progressLine(output: Output, label: string, done: number, total: number, notOk: number): string {
+  const filled = total > 0 ? Math.round((Math.min(done, total) / total) * PROGRESS_WIDTH) : PROGRESS_WIDTH
+  const bar = `${output.color.cyan('█'.repeat(filled))}${output.color.dim('░'.repeat(PROGRESS_WIDTH - filled))}`
+  return `${label} ${bar} ${done}/${total}${notOk > 0 ? ` (${notOk} not ok)` : ''}`
+}

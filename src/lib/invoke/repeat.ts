@@ -10,7 +10,7 @@ import {ExitCode, UserError} from '../errors.js'
 import type {Output} from '../output.js'
 import type {Target} from '../targets.js'
 import {checkPayloadSize} from './payload.js'
-import {renderRepeat} from './render-repeat.js'
+import {progressLine, renderRepeat} from './render-repeat.js'
 
 export interface RepeatOptions {
   readonly target: Target
@@ -77,14 +77,17 @@ export async function repeatInvoke(options: RepeatOptions, {lambda, output, sign
   }
   checkPayloadSize(options.payload, 'sync')
   const samples: Sample[] = []
-  const progress = output.progress(`Invoking ${options.target.name}`, options.count)
+  const label = `Invoking ${options.target.name}`
+  const progress = output.progress(progressLine(output, label, 0, options.count, 0))
   const started = performance.now()
+  let notOk = 0
   try {
     await mapLimit(Array.from({length: options.count}, (_, i) => i), concurrency, async () => {
       if (signal?.aborted) return
-      samples.push(await once(options, lambda, signal))
-      const errors = samples.filter((s) => s.kind !== 'ok').length
-      progress.update(samples.length, errors > 0 ? `(${errors} not ok)` : '')
+      const sample = await once(options, lambda, signal)
+      samples.push(sample)
+      if (sample.kind !== 'ok') notOk++
+      progress.update(progressLine(output, label, samples.length, options.count, notOk))
     })
   } finally {
     progress.stop()
