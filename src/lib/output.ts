@@ -45,6 +45,10 @@ export interface Output {
    * streamed result is JSON Lines there, one JSON document per line.
    */
   line(text: string): void
+  /** True when stdout is a terminal: a result may be pretty-printed there, and is written as is when piped. */
+  readonly stdoutTerminal: boolean
+  /** Writes part of the result to stdout as is (no newline added), as it arrives; suppressed under --json. */
+  write(data: string | Uint8Array): void
   table<Row>(rows: readonly Row[], columns: readonly Column<Row>[]): void
   /** Runs `task` behind a spinner on a terminal, or prints plain start/end lines otherwise. */
   spin<T>(text: string, task: () => Promise<T>): Promise<T>
@@ -133,6 +137,10 @@ export function createOutput(options: OutputOptions = {}): Output {
       if (!json) stdout.write(`${text}\n`)
     },
     line: (text) => void stdout.write(`${text}\n`),
+    stdoutTerminal: !json && Boolean(stdout.isTTY),
+    write: (data) => {
+      if (!json) stdout.write(data)
+    },
     table: (rows, columns) => {
       if (!json) stdout.write(`${renderTable(rows, columns, color)}\n`)
     },

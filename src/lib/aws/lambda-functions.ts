@@ -20,6 +20,7 @@ import {codeInput, settingsInput, toFunctionInfo, toVersionInfo} from './lambda-
 import type {LambdaCore} from './lambda-core.js'
 import {isSettled, translate} from './lambda-core.js'
 import type {LambdaApi} from './lambda.js'
+import {metadataOf} from './lambda-invoke.js'
 import type {FunctionChange, FunctionInfo, NewFunction, VersionInfo} from './types.js'
 
 type FunctionOps = Pick<LambdaApi, 'createFunction' | 'deleteFunction' | 'deleteVersion' | 'getFunction' | 'invoke' | 'latestVersion' | 'listVersions' | 'publishVersion' | 'update'>
@@ -166,10 +167,11 @@ export function createFunctionOps(core: LambdaCore): FunctionOps {
         })
       }
     },
-    async invoke(name, payload, {qualifier, invocationType, logTail, signal} = {}) {
+    async invoke(name, payload, {qualifier, invocationType, logTail, clientContext, signal} = {}) {
       // "Update in progress" (e.g. a Pending function) means Lambda didn't run it, so a retry is safe.
       const result = await core.send({functionName: name}, (abortSignal) => client.send(new InvokeCommand({
         FunctionName: name, Qualifier: qualifier, InvocationType: invocationType, LogType: logTail ? 'Tail' : undefined,
+        ClientContext: clientContext === undefined ? undefined : Buffer.from(clientContext).toString('base64'),
         Payload: typeof payload === 'string' ? new TextEncoder().encode(payload) : payload,
       }), {abortSignal}), {busy: true, signal})
       return {
@@ -178,6 +180,8 @@ export function createFunctionOps(core: LambdaCore): FunctionOps {
         payload: result.Payload ?? new Uint8Array(),
         functionError: result.FunctionError,
         logTail: result.LogResult === undefined ? undefined : Buffer.from(result.LogResult, 'base64').toString('utf8'),
+        requestId: metadataOf(result).requestId,
+        attempts: metadataOf(result).attempts,
       }
     },
   }

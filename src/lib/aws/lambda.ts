@@ -6,6 +6,7 @@ import type {AwsErrorContext} from './errors.js'
 import {createAliasOps} from './lambda-aliases.js'
 import {createLambdaCore} from './lambda-core.js'
 import {createFunctionOps} from './lambda-functions.js'
+import {createInvokeOps} from './lambda-invoke.js'
 import {createLayerOps} from './lambda-layers.js'
 import {createMappingOps} from './lambda-mappings.js'
 import {createSettingOps} from './lambda-settings.js'
@@ -20,6 +21,7 @@ import type {
   FunctionChange,
   FunctionInfo,
   InvokeResult,
+  InvokeStream,
   LayerVersionInfo,
   LayerVersionSummary,
   NewFunction,
@@ -86,6 +88,11 @@ export interface LambdaApi {
   /** The account's Lambda limits and usage in this region. */
   getAccountSettings(options?: CallOptions): Promise<AccountSettings>
   invoke(name: string, payload: string | Uint8Array, options?: InvokeOptions): Promise<InvokeResult>
+  /**
+   * InvokeWithResponseStream: resolves once Lambda starts answering, with the chunks to read as they
+   * arrive (functions written with awslambda.streamifyResponse; others arrive as one chunk).
+   */
+  invokeStream(name: string, payload: string | Uint8Array, options?: InvokeStreamOptions): Promise<InvokeStream>
   publishLayerVersion(layer: NewLayerVersion, options?: CallOptions): Promise<LayerVersionInfo>
   /** The layer's newest version (one ListLayerVersions call: Lambda lists newest first), or undefined when it has none. */
   latestLayerVersion(name: string, options?: CallOptions): Promise<LayerVersionSummary | undefined>
@@ -134,7 +141,11 @@ export interface InvokeOptions extends QualifiedOptions {
   readonly invocationType?: 'RequestResponse' | 'Event' | 'DryRun' | undefined
   /** Return the last 4 KB of the log (RequestResponse only). @default false */
   readonly logTail?: boolean | undefined
+  /** JSON the function sees as context.clientContext (synchronous invocations only); sent base64-encoded. */
+  readonly clientContext?: string | undefined
 }
+
+export type InvokeStreamOptions = Omit<InvokeOptions, 'invocationType'>
 
 export interface NewLayerVersion {
   readonly name: string
@@ -161,5 +172,5 @@ export interface LambdaApiOptions {
 export function createLambdaApi(client: LambdaClient, context: AwsErrorContext = {}, options: LambdaApiOptions = {}): LambdaApi {
   const {maxWaitSeconds = 600, pollSeconds = 1, maxPollSeconds = 10, conflictRetry = {}, clock = systemClock} = options
   const core = createLambdaCore(client, context, {clock, maxWaitSeconds, pollSeconds, maxPollSeconds, conflictRetry})
-  return {...createFunctionOps(core), ...createAliasOps(core), ...createSettingOps(core), ...createLayerOps(core), ...createMappingOps(core)}
+  return {...createFunctionOps(core), ...createAliasOps(core), ...createSettingOps(core), ...createLayerOps(core), ...createMappingOps(core), ...createInvokeOps(core)}
 }

@@ -222,7 +222,28 @@ export interface InvokeResult {
   readonly functionError?: string | undefined
   /** The last 4 KB of the invocation's log, decoded, when asked for. */
   readonly logTail?: string | undefined
+  /** Lambda's request id (x-amzn-RequestId): the invocation's START/END lines in its log carry it. */
+  readonly requestId?: string | undefined
+  /** Attempts the SDK made (more than 1 when it retried throttling or a 5xx). */
+  readonly attempts?: number | undefined
 }
+
+/** A response-streaming invocation (InvokeWithResponseStream) as it arrives. */
+export interface InvokeStream {
+  /** 200 once the function started answering. */
+  readonly statusCode: number
+  readonly executedVersion?: string | undefined
+  readonly requestId?: string | undefined
+  /** The response's Content-Type header. */
+  readonly contentType?: string | undefined
+  /** The payload chunks as Lambda sends them, then one `complete`. */
+  readonly events: AsyncIterable<InvokeStreamEvent>
+}
+
+export type InvokeStreamEvent =
+  | {readonly kind: 'chunk'; readonly payload: Uint8Array}
+  /** The end of the stream: `errorCode` (and `errorDetails`) when the function failed, `logTail` when asked for (decoded). */
+  | {readonly kind: 'complete'; readonly errorCode?: string | undefined; readonly errorDetails?: string | undefined; readonly logTail?: string | undefined}
 
 /** A published layer version. */
 export interface LayerVersionInfo {

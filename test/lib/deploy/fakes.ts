@@ -214,6 +214,10 @@ export function fakeLambda(initial: readonly FunctionInfo[] = []): FakeLambda {
       record('invoke', name)
       return {statusCode: 200, payload: new Uint8Array()}
     },
+    async invokeStream(name) {
+      record('invokeStream', name)
+      return {statusCode: 200, events: (async function* () {})()}
+    },
     async publishLayerVersion(layer) {
       record('publishLayerVersion', layer.name, layer)
       const list = layers.get(layer.name) ?? []

@@ -8,6 +8,7 @@ import {resolveInvocationTarget} from './resolve.js'
 export interface InvokeRoutes {
   readonly invoke: Handler
   readonly invokeAsync: Handler
+  readonly invokeStream: Handler
   /** The lambda.invokeAsync hook: an Event invocation another service asks for. */
   queueEvent(invocation: AsyncInvocation): Promise<string>
   close(): Promise<void>
@@ -20,5 +21,10 @@ export function createInvokeRoutes(context: LocalContext): InvokeRoutes {
     await service.handleInvoke(call.request, call.response, target)
     return {status: 200}
   }
-  return {invoke: run, invokeAsync: run, queueEvent: (invocation) => service.invokeAsync(invocation), close: () => service.close()}
+  const stream: Handler = async (call) => {
+    const target = await resolveInvocationTarget(context.store, call.scope.region, param(call, 'FunctionName'), call.query.get('Qualifier') ?? undefined, context.accountId)
+    await service.handleInvokeStream(call.request, call.response, target)
+    return {status: 200}
+  }
+  return {invoke: run, invokeAsync: run, invokeStream: stream, queueEvent: (invocation) => service.invokeAsync(invocation), close: () => service.close()}
 }

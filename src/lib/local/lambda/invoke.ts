@@ -11,6 +11,7 @@ import {AsyncQueue} from '../runtime/async-queue.js'
 import type {FunctionSpec, InvocationResult, LambdaRuntime} from '../runtime/runtime.js'
 import {ConcurrencyLimitError, createLambdaRuntime, isNodeRuntime, logTail} from '../runtime/runtime.js'
 import type {AsyncInvocation, LocalContext, LocalRequest} from '../contract.js'
+import {streamInvocation} from './invoke-stream.js'
 import {functionArn} from './names.js'
 import {startInvocation} from './metrics.js'
 import {readInvokePayload, SYNC_PAYLOAD_LIMIT} from './payload.js'
@@ -21,6 +22,8 @@ import {resolveInvocationTarget} from './resolve.js'
 
 export interface InvokeService {
   handleInvoke(request: LocalRequest, response: ServerResponse, target: InvocationTarget): Promise<void>
+  /** InvokeWithResponseStream: the response as an event stream (invoke-stream.ts). */
+  handleInvokeStream(request: LocalRequest, response: ServerResponse, target: InvocationTarget): Promise<void>
   /** Queues an Event invocation for another service (the lambda.invokeAsync hook); resolves to its request id. */
   invokeAsync(invocation: AsyncInvocation): Promise<string>
   close(): Promise<void>
@@ -39,6 +42,14 @@ export function createInvokeService(context: LocalContext): InvokeService {
   const queue = new AsyncQueue({store: context.store, retryDelayMs: settings.asyncRetryMs, run: (job, payload) => runQueued(context, runtime, job, payload)})
   return {
     handleInvoke: (request, response, target) => handleInvoke(context, runtime, queue, request, response, target),
+    handleInvokeStream(request, response, target) {
+      const spec = specOf(target, request.region)
+      return streamInvocation({
+        request, response, executedVersion: target.executedVersion,
+        check: () => checkInvocable(target, spec),
+        run: (call) => run(context, runtime, spec, {...call, invokedFunctionArn: invokedArn(spec, target), ...clientContextOf(request)}),
+      })
+    },
     invokeAsync: (invocation) => invokeAsync(context, queue, invocation),
     async close() {
       const closing = queue.close()

@@ -35,11 +35,12 @@ function route(operation: string, method: string, uri: string, handler: Handler)
   return {operation, method, segments: path.split('/').filter(Boolean), handler, ...(key ? {query: [key, value ?? ''] as const} : {})}
 }
 
-function buildRoutes(invoke: {invoke: Handler; invokeAsync: Handler}): Route[] {
+function buildRoutes(invoke: {invoke: Handler; invokeAsync: Handler; invokeStream: Handler}): Route[] {
   const fn = '/2015-03-31/functions/{FunctionName}'
   return [
     route('Invoke', 'POST', `${fn}/invocations`, invoke.invoke),
     route('InvokeAsync', 'POST', '/2014-11-13/functions/{FunctionName}/invoke-async', invoke.invokeAsync),
+    route('InvokeWithResponseStream', 'POST', '/2021-11-15/functions/{FunctionName}/response-streaming-invocations', invoke.invokeStream),
     route('CreateFunction', 'POST', '/2015-03-31/functions', functions.createFunction),
     route('ListFunctions', 'GET', '/2015-03-31/functions', functions.listFunctionsHandler),
     route('GetFunction', 'GET', fn, functions.getFunction),

@@ -16,12 +16,14 @@ import {existsSync, readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import path from 'node:path'
 import {pathToFileURL} from 'node:url'
+import {finished} from 'node:stream/promises'
 import {format, types} from 'node:util'
 import {Worker} from 'node:worker_threads'
 
 import {splitMessage} from './log-buffer.js'
 import type {ErrorPayload, InvokeMessage, WorkerMessage} from './ipc.js'
-import {LOG_BUFFER_LIMIT_BYTES, LOG_EVENT_LIMIT_BYTES, RESPONSE_LIMIT_BYTES, WATCHDOG_SLOTS} from './ipc.js'
+import {LOG_BUFFER_LIMIT_BYTES, LOG_EVENT_LIMIT_BYTES, RESPONSE_LIMIT_BYTES, STREAMED_RESPONSE_LIMIT_BYTES, WATCHDOG_SLOTS} from './ipc.js'
+import {createResponseStream, installAwslambdaGlobal, isStreamingHandler} from './streaming.js'
 import type {WatchdogData} from './watchdog.js'
 
 type Handler = (event: unknown, context: Record<string, unknown>, callback: (error?: unknown, result?: unknown) => void) => unknown
@@ -230,6 +232,10 @@ function fail(requestId: string, error: unknown): void {
 }
 
 function invoke(handler: Handler, message: InvokeMessage): void {
+  if (isStreamingHandler(handler)) {
+    invokeStreaming(handler as unknown as StreamingHandler, message)
+    return
+  }
   const {requestId} = message
   currentRequestId = requestId
   setBusy(true)
@@ -262,6 +268,50 @@ function invoke(handler: Handler, message: InvokeMessage): void {
     }
   } catch (error) {
     complete(error, undefined)
+  }
+}
+
+type StreamingHandler = (event: unknown, responseStream: unknown, context: Record<string, unknown>) => unknown
+
+/**
+ * A handler awslambda.streamifyResponse wrapped: (event, responseStream, context). Its chunks leave as it
+ * writes them; it is done once its promise settled and the stream ended (as the runtime requires: a
+ * handler that never ends its stream runs until it times out, unless the event loop empties first).
+ */
+function invokeStreaming(handler: StreamingHandler, message: InvokeMessage): void {
+  const {requestId} = message
+  currentRequestId = requestId
+  setBusy(true)
+  process.env._X_AMZN_TRACE_ID = message.traceId
+  const response = createResponseStream({
+    limitBytes: STREAMED_RESPONSE_LIMIT_BYTES,
+    send(data, done) {
+      if (!process.send) return done()
+      process.send({type: 'chunk', requestId, data: data.toString('base64')} satisfies WorkerMessage, undefined, {}, (error) => done(error))
+    },
+  })
+  let settled = false
+  const complete = (error: unknown): void => {
+    if (settled) return
+    settled = true
+    if (error !== undefined) fail(requestId, error)
+    else finish({type: 'result', requestId, payload: '', maxMemoryMb: maxMemoryMb(), streamed: {contentType: response.contentType()}})
+  }
+  onEmptyLoop = () => complete(response.stream.writableFinished ? undefined : new Error('Response stream is not finished.'))
+  process.channel?.unref()
+  try {
+    const event: unknown = message.event === '' ? {} : JSON.parse(message.event)
+    const returned = handler(event, response.stream, buildContext(message, () => undefined))
+    if (!types.isPromise(returned)) throw new Error('Streaming does not support non-async handlers.')
+    returned.then(
+      (result: unknown) => {
+        if (result !== undefined) console.warn('Streaming handlers ignore return values.')
+        finished(response.stream).then(() => complete(undefined), (error: unknown) => complete(error))
+      },
+      (error: unknown) => complete(error ?? new Error('Promise rejected without a reason')),
+    )
+  } catch (error) {
+    complete(error)
   }
 }
 
@@ -346,6 +396,7 @@ function exitWithError(label: string, error: unknown, code: number): void {
 
 async function main(): Promise<void> {
   patchConsole()
+  installAwslambdaGlobal()
   startWatchdog()
   process.on('uncaughtException', (error) => exitWithError('Uncaught Exception', error, 129))
   process.on('unhandledRejection', (reason) => {

@@ -7,7 +7,7 @@ import type {LogEvent} from './log-buffer.js'
 import {LogBuffer, readLines} from './log-buffer.js'
 import {MemoryWatch} from './memory.js'
 import type {ErrorPayload, InvokeMessage, WorkerMessage} from './ipc.js'
-import {LOG_EVENT_LIMIT_BYTES, OUT_OF_MEMORY_SIGNAL} from './ipc.js'
+import {LOG_EVENT_LIMIT_BYTES, OUT_OF_MEMORY_SIGNAL, RESPONSE_LIMIT_BYTES} from './ipc.js'
 
 export type {LogEvent} from './log-buffer.js'
 export {LOG_BUFFER_LIMIT_BYTES, LOG_EVENT_LIMIT_BYTES} from './ipc.js'
@@ -38,7 +38,8 @@ export interface FunctionSpec {
 
 /** How one run of the handler ended, before the runtime dresses it up as Lambda reports it. */
 export type RawOutcome =
-  | {readonly kind: 'result'; readonly payload: string}
+  /** `streamed`: a streaming handler's response, sent as chunks (`payload` holds them when nobody took them as they came). */
+  | {readonly kind: 'result'; readonly payload: string; readonly streamed?: {readonly contentType: string}}
   | {readonly kind: 'error'; readonly error: ErrorPayload; readonly fatal: boolean}
   | {readonly kind: 'timeout'}
   | {readonly kind: 'exit'; readonly description: string}
@@ -95,6 +96,8 @@ export class ExecutionEnvironment {
   private exited: string | undefined
   private invocations = 0
   private killed = false
+  /** Where the running invocation's streamed chunks go. */
+  private chunkSink: ((data: Buffer) => void) | undefined
 
   constructor(spec: FunctionSpec, code: PreparedCode, key: string, endpoint?: string) {
     this.key = key
@@ -145,6 +148,10 @@ export class ExecutionEnvironment {
   private receive(message: WorkerMessage): void {
     // A handler can send anything over the channel itself: nothing it sends may break the server.
     if (typeof message !== 'object' || message === null) return
+    if (message.type === 'chunk') {
+      this.chunkSink?.(Buffer.from(String(message.data), 'base64'))
+      return
+    }
     if (message.type !== 'log') {
       this.waiter?.(message)
       return
@@ -193,8 +200,12 @@ export class ExecutionEnvironment {
     }
   }
 
-  /** Runs one invocation; on a timeout, a crash or an init failure the worker is killed and must be discarded. */
-  async invoke(message: Omit<InvokeMessage, 'type' | 'deadline'>, timeoutMs: number): Promise<RawInvocation> {
+  /**
+   * Runs one invocation; on a timeout, a crash or an init failure the worker is killed and must be discarded.
+   * A streaming handler's chunks go to `onChunk` as they arrive; without one they are collected (up to
+   * Lambda's 6 MB response limit) into the payload, as Invoke answers a streaming function.
+   */
+  async invoke(message: Omit<InvokeMessage, 'type' | 'deadline'>, timeoutMs: number, onChunk?: (data: Buffer) => void): Promise<RawInvocation> {
     const cold = this.invocations++ === 0
     const init = await this.init
     const initDurationMs = cold ? init.initDurationMs : undefined
@@ -204,6 +215,8 @@ export class ExecutionEnvironment {
       return {outcome: init.outcome, initLogs, logs: [], durationMs: 0, initDurationMs, maxMemoryMb: this.peakMb()}
     }
     const started = performance.now()
+    const collected = new ChunkCollector()
+    this.chunkSink = onChunk ?? ((data) => collected.add(data))
     const reply = this.next(timeoutMs)
     this.busy = true
     this.memory.sample()
@@ -214,7 +227,8 @@ export class ExecutionEnvironment {
     this.busy = false
     const durationMs = performance.now() - started
     this.lastUsed = Date.now()
-    const outcome = await this.outcomeOf(answer)
+    this.chunkSink = undefined
+    const outcome = answer.type === 'result' && answer.streamed ? collected.outcome(answer.streamed, onChunk !== undefined) : await this.outcomeOf(answer)
     const reported = answer.type === 'result' || answer.type === 'error' || answer.type === 'too-large' ? answer.maxMemoryMb : 0
     return {outcome, initLogs, logs: this.takeLogs(outcome), durationMs, initDurationMs, maxMemoryMb: Math.max(reported, this.peakMb())}
   }
@@ -273,5 +287,21 @@ export class ExecutionEnvironment {
     this.killed = true
     if (this.exited !== undefined) return
     if (!killWorkerGroup(this.child.pid)) this.child.kill('SIGKILL')
+  }
+}
+
+/** A streamed response nobody takes as it comes: kept for the payload, up to Lambda's response limit. */
+class ChunkCollector {
+  private readonly chunks: Buffer[] = []
+  private bytes = 0
+
+  add(data: Buffer): void {
+    this.bytes += data.length
+    if (this.bytes <= RESPONSE_LIMIT_BYTES) this.chunks.push(data)
+  }
+
+  outcome(streamed: {readonly contentType: string}, taken: boolean): RawOutcome {
+    if (this.bytes > RESPONSE_LIMIT_BYTES) return {kind: 'too-large', bytes: this.bytes}
+    return {kind: 'result', payload: taken ? '' : Buffer.concat(this.chunks).toString('utf8'), streamed: {contentType: String(streamed.contentType)}}
   }
 }

@@ -21,6 +21,9 @@ export const LOG_BUFFER_LIMIT_BYTES = 8 * 1024 * 1024
  */
 export const RESPONSE_LIMIT_BYTES = 6_291_456
 
+/** Lambda's limit on a streamed response (InvokeWithResponseStream): 200 MB. */
+export const STREAMED_RESPONSE_LIMIT_BYTES = 209_715_200
+
 /**
  * The watchdog thread ends a worker that went over MemorySize with this signal (SIGKILL follows if a
  * handler catches it): the exit status is the one message that reaches the parent after the worker is gone.
@@ -66,8 +69,13 @@ export type WorkerMessage =
    * on its first piece). `dropped` more pieces of it were not sent: they could never fit the log buffer.
    */
   | {readonly type: 'log'; readonly timestamp: number; readonly message: string; readonly split?: true; readonly dropped?: number}
-  /** The invocation finished; `payload` is the JSON response text. */
-  | {readonly type: 'result'; readonly requestId: string; readonly payload: string; readonly maxMemoryMb: number}
+  /**
+   * The invocation finished; `payload` is the JSON response text. A streaming handler's response went out
+   * in `chunk` messages before it: `streamed` is then set and `payload` is empty.
+   */
+  | {readonly type: 'result'; readonly requestId: string; readonly payload: string; readonly maxMemoryMb: number; readonly streamed?: {readonly contentType: string}}
+  /** A piece of a streaming handler's response (awslambda.streamifyResponse), base64: IPC carries JSON. */
+  | {readonly type: 'chunk'; readonly requestId: string; readonly data: string}
   /** The handler failed; `exit` when the worker exits right after (uncaught exception, unhandled rejection). */
   | {readonly type: 'error'; readonly requestId: string; readonly error: ErrorPayload; readonly maxMemoryMb: number; readonly exit?: boolean}
   /** The response (or error payload) was `bytes` long, over RESPONSE_LIMIT_BYTES: only its size is sent. */

@@ -20,6 +20,8 @@ export interface InvocationRequest {
   readonly invokedFunctionArn: string
   /** Decoded ClientContext JSON (synchronous invocations only). */
   readonly clientContext?: string
+  /** Takes a streaming handler's chunks as they come (InvokeWithResponseStream); without it they make the payload. */
+  readonly onChunk?: (data: Buffer) => void
 }
 
 /** What Lambda reports about one invocation. */
@@ -35,6 +37,8 @@ export interface InvocationResult {
   readonly logStream: string
   /** Every log event of this invocation, START to REPORT. */
   readonly logs: readonly LogEvent[]
+  /** Set when a streaming handler answered: its chunks went to `onChunk` (or into `payload`). */
+  readonly streamed?: {readonly contentType: string}
   readonly durationMs: number
   readonly billedDurationMs: number
   readonly initDurationMs?: number
@@ -193,6 +197,7 @@ export function createLambdaRuntime(options: RuntimeOptions): LambdaRuntime {
           const raw = await env.invoke(
             {requestId, event: request.payload, invokedFunctionArn: request.invokedFunctionArn, clientContext: request.clientContext, traceId: traceId()},
             spec.timeout * 1000,
+            request.onChunk,
           )
           return describeInvocation(spec, env.logStream, requestId, started, raw)
         } finally {
@@ -219,13 +224,13 @@ export function createLambdaRuntime(options: RuntimeOptions): LambdaRuntime {
   }
 }
 
-function traceId(): string {
+export function traceId(): string {
   const epoch = Math.floor(Date.now() / 1000).toString(16)
   return `Root=1-${epoch}-${randomUUID().replaceAll('-', '').slice(0, 24)};Parent=${randomUUID().replaceAll('-', '').slice(0, 16)};Sampled=0;Lineage=1:${randomUUID().slice(0, 8)}:0`
 }
 
 /** Turns a raw run into what Lambda reports: the payload, the function error, and the START/END/REPORT lines. */
-function describeInvocation(spec: FunctionSpec, logStream: string, requestId: string, started: number, raw: RawInvocation): InvocationResult {
+export function describeInvocation(spec: FunctionSpec, logStream: string, requestId: string, started: number, raw: RawInvocation): InvocationResult {
   const timeoutText = `Task timed out after ${spec.timeout.toFixed(2)} seconds`
   let error: ErrorPayload | undefined
   let status: string | undefined
@@ -284,6 +289,7 @@ function describeInvocation(spec: FunctionSpec, logStream: string, requestId: st
     requestId,
     payload,
     ...(error ? {functionError: 'Unhandled' as const, error} : {}),
+    ...(raw.outcome.kind === 'result' && raw.outcome.streamed ? {streamed: raw.outcome.streamed} : {}),
     logGroup: spec.logGroup ?? `/aws/lambda/${spec.functionName}`,
     logStream,
     logs,
