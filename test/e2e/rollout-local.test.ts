@@ -62,7 +62,7 @@ async function cloud(context: Pick<TestContext, 'onTestFinished'>, v2 = HEALTHY)
   return {lambda, cloudwatch, args: ['--endpoint-url', local.endpoint, '--region', 'us-east-1'], cleanups}
 }
 
-const sling = (c: Cloud, args: string[]): Promise<CliResult> => runCli([...args, ...c.args], {env: CREDENTIALS})
+const sling = (c: Cloud, args: string[], timeoutMs?: number): Promise<CliResult> => runCli([...args, ...c.args], {env: CREDENTIALS, timeoutMs})
 const alias = async (c: Cloud): Promise<AliasConfiguration> => c.lambda.send(new GetAliasCommand({FunctionName: 'hello', Name: 'live'}))
 const weights = (a: AliasConfiguration): [string | undefined, Record<string, number>] => [a.FunctionVersion, {...a.RoutingConfig?.AdditionalVersionWeights}]
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
@@ -111,6 +111,9 @@ function trafficThroughAlias(c: Cloud): {readonly ran: Record<string, {calls: nu
   return {ran}
 }
 
+/** The series Lambda records a canary's metrics under: the alias's, split by the version that ran (not Resource "hello:2"). */
+const CANARY_SERIES = [{Name: 'FunctionName', Value: 'hello'}, {Name: 'Resource', Value: 'hello:live'}, {Name: 'ExecutedVersion', Value: '2'}]
+
 const putAlarm = (c: Cloud, input: Partial<PutMetricAlarmCommandInput> & {AlarmName: string}) =>
   c.cloudwatch.send(new PutMetricAlarmCommand({Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, DatapointsToAlarm: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', ...input}))
 
@@ -123,16 +126,22 @@ const setAlarm = (c: Cloud, name: string, reason: string) => c.cloudwatch.send(n
 const parsed = (result: {stdout: string}): RolloutResult => JSON.parse(result.stdout) as RolloutResult
 
 // First, as it takes longest: a healthy version is called healthy only once the last step's minute has ended.
-test.concurrent('the error-rate gate lets a healthy version through once its minutes are complete', {timeout: 120_000}, async (context) => {
+test.concurrent('a canary gated on an Errors alarm and the error rate completes once its minutes are complete', {timeout: 120_000}, async (context) => {
   const c = await cloud(context)
+  await putAlarm(c, {AlarmName: 'hello-canary-errors', Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: CANARY_SERIES})
   const traffic = trafficThroughAlias(c)
-  const done = await sling(c, ['rollout', 'hello', 'live', '--to', '2', '--steps', '50', '--interval', '3s', '--max-error-rate', '1%', '--min-invocations', '5', '--metric-delay', '0s', '--json'])
+  const args = ['rollout', 'hello', 'live', '--to', '2', '--strategy', 'canary:50%:3s', '--alarm', 'hello-canary-errors', '--max-error-rate', '1%', '--min-invocations', '5', '--metric-delay', '0s', '--json']
+  const done = await sling(c, args, 100_000) // up to a minute's wait for the last step's minute to end
   expect(done.code, done.stderr).toBe(0)
   const result = parsed(done)
-  expect(result).toMatchObject({status: 'completed', steps: [{step: 1, percent: 50}, {step: 2, percent: 100}]})
-  const final = result.steps[1]?.gates.find((g) => g.gate === 'error-rate')
-  expect(final).toMatchObject({gate: 'error-rate', status: 'ok', errors: 0, rate: 0})
-  expect(final?.gate === 'error-rate' && final.invocations).toBeGreaterThanOrEqual(5)
+  expect(result).toMatchObject({status: 'completed', strategy: 'canary:50%:3s', steps: [{step: 1, percent: 50}, {step: 2, percent: 100}]})
+  const final = result.steps[1]?.gates
+  expect(final).toContainEqual(expect.objectContaining({gate: 'alarm', name: 'hello-canary-errors', healthy: true}))
+  expect(final).toContainEqual(expect.objectContaining({gate: 'error-rate', status: 'ok', errors: 0, rate: 0}))
+  // The final reading covers the complete minutes, through the last step's.
+  const rate = final?.find((g) => g.gate === 'error-rate')
+  expect(rate?.gate === 'error-rate' && rate.invocations).toBeGreaterThanOrEqual(5)
+  expect(rate?.gate === 'error-rate' && Date.parse(rate.window?.end ?? '')).toBeGreaterThan(Date.parse(result.steps[1]?.at ?? ''))
   expect(traffic.ran['2']?.calls).toBeGreaterThanOrEqual(5)
   expect(weights(await alias(c))).toEqual(['2', {}])
 })
@@ -253,11 +262,7 @@ test.concurrent('an alarm already in ALARM stops the rollout before any traffic 
 
 test.concurrent("a version that throws raises its Errors metric, the alarm on it fires by itself, and the rollout rolls back", {timeout: 120_000}, async (context) => {
   const c = await cloud(context, BROKEN)
-  // The series Lambda records a canary's errors under: the alias's, split by the version that ran.
-  await putAlarm(c, {
-    AlarmName: 'hello-canary-errors', Namespace: 'AWS/Lambda', MetricName: 'Errors',
-    Dimensions: [{Name: 'FunctionName', Value: 'hello'}, {Name: 'Resource', Value: 'hello:live'}, {Name: 'ExecutedVersion', Value: '2'}],
-  })
+  await putAlarm(c, {AlarmName: 'hello-canary-errors', Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: CANARY_SERIES})
   const traffic = trafficThroughAlias(c)
   const run = slingInBackground(c, ['rollout', 'hello', 'live', '--to', '2', '--steps', '50', '--interval', '12s', '--alarm', 'hello-canary-errors', '--json'])
   expect((await run.exited).code).toBe(1)
