@@ -5,6 +5,7 @@
  * the metrics are visible at once (SLING_LOCAL_METRIC_DELAY_MS 0), so a failing version is caught in seconds.
  */
 import {spawn} from 'node:child_process'
+import http from 'node:http'
 
 import {CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand} from '@aws-sdk/client-cloudwatch'
 import type {PutMetricAlarmCommandInput} from '@aws-sdk/client-cloudwatch'
@@ -47,7 +48,9 @@ async function cloud(context: Pick<TestContext, 'onTestFinished'>, v2 = HEALTHY)
   const cleanups = cleanupsOf(context)
   const temp = await tempDir('sling-rollout-e2e-')
   const local = await startLocalCloud({storeDir: temp.dir, settings: {stateDelayMs: 10, alarmTickMs: 100, metricDelayMs: 0}})
-  const client = {endpoint: local.endpoint, region: 'us-east-1', credentials: {accessKeyId: 'x', secretAccessKey: 'x'}, maxAttempts: 1}
+  // No keep-alive: a connection left idle while the CLI runs could be reused just as the server closes it
+  // (keepAliveTimeout), an ECONNRESET that maxAttempts 1 wouldn't retry.
+  const client = {endpoint: local.endpoint, region: 'us-east-1', credentials: {accessKeyId: 'x', secretAccessKey: 'x'}, maxAttempts: 1, requestHandler: {httpAgent: new http.Agent({keepAlive: false})}}
   const lambda = new LambdaClient(client)
   const cloudwatch = new CloudWatchClient(client)
   cleanups.push(temp.cleanup, () => local.close(), () => Promise.resolve(lambda.destroy()), () => Promise.resolve(cloudwatch.destroy()))
