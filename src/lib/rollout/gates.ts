@@ -74,7 +74,7 @@ function errorRateVerdict(reading: ErrorRateReading): StopReason {
     }
   }
   const rate = formatPercent(reading.rate ?? 0)
-  return {gate: 'error-rate', figure: rate, limit, message: `error rate ${rate} (${reading.errors} errors in ${reading.invocations} invocations) is over the limit of ${limit} (--max-error-rate)`}
+  return {gate: 'error-rate', figure: rate, limit, message: `error rate ${rate} (${reading.errors} errors in ${reading.invocations} invocations${reading.partial ? ', counting minutes not yet complete' : ''}) is over the limit of ${limit} (--max-error-rate)`}
 }
 
 function smokeFailure(status: 'ok' | 'function-error' | 'unexpected-response' | 'invoke-failed'): string {

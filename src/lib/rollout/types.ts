@@ -13,7 +13,7 @@ export interface AlarmReading {
   readonly reason?: string | undefined
 }
 
-/** The new version's error rate through the alias, over the complete minutes since its first traffic. */
+/** The new version's error rate through the alias since its first traffic: over the complete minutes, or (`partial`) over all seen so far. */
 export interface ErrorRateReading {
   readonly gate: 'error-rate'
   /** `not-enough-data`: fewer invocations than `minInvocations` (not healthy, not unhealthy yet). */
@@ -25,8 +25,13 @@ export interface ErrorRateReading {
   /** The highest rate allowed, in percent. */
   readonly limit: number
   readonly minInvocations: number
-  /** The minutes read: from the first to the last complete one (ISO times; end exclusive). */
+  /** The minutes read: from the first to the last complete one, or with `partial` to the end of the one holding now (ISO times; end exclusive). */
   readonly window?: {readonly start: string; readonly end: string} | undefined
+  /**
+   * The figures count minutes not yet complete (the one still coming in): set only on a `too-high` reading,
+   * since errors already seen are enough to roll back, never to call the version healthy.
+   */
+  readonly partial?: boolean | undefined
 }
 
 /** One smoke invocation of the new version. */

@@ -61,31 +61,41 @@ describe('error rate', () => {
       {id: 'invocations', metric: {namespace: 'AWS/Lambda', name: 'Invocations', dimensions: {FunctionName: 'hello', Resource: 'hello:live', ExecutedVersion: '7'}}, stat: 'Sum', periodSeconds: 60},
       {id: 'errors', metric: {namespace: 'AWS/Lambda', name: 'Errors', dimensions: {FunctionName: 'hello', Resource: 'hello:live', ExecutedVersion: '7'}}, stat: 'Sum', periodSeconds: 60},
     ])
-    // From the minute of the first traffic to the last minute complete (ended, plus the metric delay).
-    expect(range).toEqual({start: new Date(T0), end: new Date(T0 + 4 * MINUTE)})
+    // From the minute of the first traffic through the one still coming in (10:05): complete minutes are judged apart.
+    expect(range).toEqual({start: new Date(T0), end: new Date(T0 + 6 * MINUTE)})
   })
 
-  test('a minute is judged only once it can be complete: nothing is asked before, and a partial minute is left out', async () => {
+  test('the rate is called ok only from complete minutes: a minute still filling in with few errors is left out', async () => {
     expect(judgeableWindow(T0 + 30_000, T0 + 119_000, MINUTE)).toBeUndefined() // the first minute ended at +60s, complete at +120s
     expect(judgeableWindow(T0 + 30_000, T0 + 120_000, MINUTE)).toEqual({start: T0, end: T0 + MINUTE})
 
-    const clock = fakeClock(T0)
-    // The minute still filling in (10:02) holds 2 errors of 2: judged, it would fail the rollout.
-    const cloudwatch = fakeCloudWatch(clock, {metrics: (name, _d, minute) => (minute < T0 + 2 * MINUTE ? (name === 'Invocations' ? 150 : 0) : 2)})
+    // 150 invocations a minute without errors; the minutes still coming in (10:02, 10:03) hold 1 error of 3 so far.
+    const cloudwatch = fakeCloudWatch(fakeClock(T0), {metrics: (name, _d, minute) => (minute < T0 + 2 * MINUTE ? (name === 'Invocations' ? 150 : 0) : name === 'Invocations' ? 3 : 1)})
     const watch = watchErrorRate(gate, subject, {cloudwatch})
+    // Nothing complete yet, and what has arrived (153 invocations, 1 error: 0.65%) isn't too high: not enough data.
     expect(await watch.read(T0 + 90_000, {})).toMatchObject({status: 'not-enough-data', invocations: 0})
-    expect(cloudwatch.getMetricData).not.toHaveBeenCalled()
+    // 306 seen with 2 errors (0.65%): not too high, so the verdict is the complete minutes' alone.
     const reading = await watch.read(T0 + 3 * MINUTE + 59_000, {})
-    expect(reading).toMatchObject({status: 'ok', invocations: 300, errors: 0, window: {start: new Date(T0).toISOString(), end: new Date(T0 + 2 * MINUTE).toISOString()}})
+    expect(reading).toEqual({gate: 'error-rate', status: 'ok', invocations: 300, errors: 0, rate: 0, limit: 1, minInvocations: 100, window: {start: new Date(T0).toISOString(), end: new Date(T0 + 2 * MINUTE).toISOString()}})
   })
 
-  test('CloudWatch is asked again only when a new minute has become complete', async () => {
-    const cloudwatch = fakeCloudWatch(fakeClock(T0), {metrics: () => 50})
-    const watch = watchErrorRate(gate, subject, {cloudwatch})
-    for (const seconds of [180, 190, 200, 230]) await watch.read(T0 + seconds * 1000, {})
-    expect(cloudwatch.getMetricData).toHaveBeenCalledTimes(1)
-    await watch.read(T0 + 240_000, {})
-    expect(cloudwatch.getMetricData).toHaveBeenCalledTimes(2)
+  test('errors already seen roll back at once: the minutes still coming in count towards "too high"', async () => {
+    // A broken version: every invocation fails, and CloudWatch has 60 of them in the minute still filling in.
+    const cloudwatch = fakeCloudWatch(fakeClock(T0), {metrics: () => 60})
+    const watch = watchErrorRate({...gate, minInvocations: 50}, subject, {cloudwatch})
+    const reading = await watch.read(T0 + 45_000, {})
+    expect(reading).toMatchObject({status: 'too-high', errors: 60, invocations: 60, rate: 100, partial: true, window: {start: new Date(T0).toISOString(), end: new Date(T0 + MINUTE).toISOString()}})
+    expect(verdict(reading).message).toBe('error rate 100% (60 errors in 60 invocations, counting minutes not yet complete) is over the limit of 1% (--max-error-rate)')
+    // Still fewer than --min-invocations seen: not judged, however many of them failed.
+    expect(await watchErrorRate({...gate, minInvocations: 61}, subject, {cloudwatch}).read(T0 + 45_000, {})).toMatchObject({status: 'not-enough-data', invocations: 0})
+  })
+
+  test('complete minutes over the limit roll back even when the minute still coming in would dilute them', async () => {
+    // 2 errors in 100 complete invocations (2%); the current minute has 300 clean ones so far (0.5% overall).
+    const cloudwatch = fakeCloudWatch(fakeClock(T0), {metrics: (name, _d, minute) => (minute === T0 ? (name === 'Invocations' ? 100 : 2) : name === 'Invocations' ? 300 : 0)})
+    const reading = await watchErrorRate(gate, {...subject, since: T0}, {cloudwatch}).read(T0 + 2 * MINUTE + 10_000, {})
+    expect(reading).toMatchObject({status: 'too-high', errors: 2, invocations: 100, rate: 2})
+    expect(reading.partial).toBeUndefined()
   })
 
   test('a missing datapoint is zero: no Errors points means no errors', async () => {

@@ -154,8 +154,10 @@ describe('unhealthy: back to the previous version', () => {
     const s = setup({metrics: (name, dims) => (dims.ExecutedVersion !== '7' ? 0 : name === 'Invocations' ? 40 : 2)})
     const result = await rollout(options({gates: {...NO_GATES, errorRate: {maxPercent: 1, minInvocations: 50, metricDelayMs: MINUTE}}}), s.deps)
     expect(result).toMatchObject({status: 'rolled-back', reason: {gate: 'error-rate', figure: '5%', limit: '1%'}})
-    // Two complete minutes (80 invocations) were needed: judged at +3 min, not at the end of the 5-minute bake.
-    expect(s.clock.elapsed()).toBe(3 * MINUTE)
+    // 80 invocations were needed: the first minute's and the next one's still coming in, seen at +1 min. Errors
+    // already seen are enough to roll back; the complete minutes alone would have waited until +3 min.
+    expect(s.clock.elapsed()).toBe(MINUTE)
+    expect(result.reason?.message).toBe('error rate 5% (4 errors in 80 invocations, counting minutes not yet complete) is over the limit of 1% (--max-error-rate)')
   })
 
   test('too little traffic to judge by the end is "not enough data", which rolls back', async () => {
