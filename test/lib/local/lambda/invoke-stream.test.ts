@@ -24,7 +24,7 @@ async function cloud(): Promise<{lambda: LambdaClient; dir: string}> {
 }
 
 async function createFunction(lambda: LambdaClient, name: string, source: string): Promise<void> {
-  await lambda.send(new CreateFunctionCommand({FunctionName: name, Runtime: 'nodejs22.x', Role: 'arn:aws:iam::000000000000:role/r', Handler: 'index.handler', Code: {ZipFile: await zipOf({'index.js': source})}}))
+  await lambda.send(new CreateFunctionCommand({FunctionName: name, Runtime: 'nodejs22.x', Role: 'arn:aws:iam::123456789012:role/r', Handler: 'index.handler', Code: {ZipFile: await zipOf({'index.js': source})}}))
   await waitUntilFunctionActiveV2({client: lambda, maxWaitTime: 30, minDelay: 1}, {FunctionName: name})
 }
 
