@@ -40,7 +40,8 @@ export function resolveStoreDir(dir?: string, env: NodeJS.ProcessEnv = process.e
 /**
  * Settings from the environment: SLING_LOCAL_STATE_DELAY_MS, the fault settings, and the runtime's
  * SLING_LOCAL_IDLE_TIMEOUT_MS, SLING_LOCAL_MAX_ENVIRONMENTS and SLING_LOCAL_ASYNC_RETRY_MS,
- * SLING_LOCAL_ROLE_PROPAGATION_MS, and SLING_LOCAL_CALL_LOG (a file every served call is appended to as a JSON line).
+ * SLING_LOCAL_ROLE_PROPAGATION_MS, SLING_LOCAL_CALL_LOG (a file every served call is appended to as a JSON line),
+ * and SQS's SLING_LOCAL_SQS_POLL_MS and SLING_LOCAL_SQS_COOLDOWN_MS.
  */
 export function readLocalSettings(env: NodeJS.ProcessEnv): LocalSettings {
   const delay = Number(env.SLING_LOCAL_STATE_DELAY_MS ?? DEFAULT_STATE_DELAY_MS)
@@ -54,6 +55,8 @@ export function readLocalSettings(env: NodeJS.ProcessEnv): LocalSettings {
     asyncRetryMs: nonNegative(env.SLING_LOCAL_ASYNC_RETRY_MS),
     rolePropagationMs: nonNegative(env.SLING_LOCAL_ROLE_PROPAGATION_MS) ?? DEFAULT_ROLE_PROPAGATION_MS,
     ...(env.SLING_LOCAL_CALL_LOG ? {callLogFile: path.resolve(env.SLING_LOCAL_CALL_LOG)} : {}),
+    sqsPollMs: nonNegative(env.SLING_LOCAL_SQS_POLL_MS),
+    sqsCooldownMs: nonNegative(env.SLING_LOCAL_SQS_COOLDOWN_MS),
   }
 }
 
