@@ -1,9 +1,12 @@
 /**
  * Lambda's poller for SQS event source mappings, in every process that runs a local cloud on the store. Only
  * one process polls a mapping: it holds the mapping's lease in the store, renewing it while it polls; the
- * lease passes to another process when it expires or when its holder is known to be dead (as the async
- * queue's jobs do), so a killed server's mappings are picked up at once by the next process.
+ * lease passes to another poller when it expires or when its holder is known to be gone (a dead process, as
+ * for the async queue's jobs, or a closed cloud of this process), so a killed server's mappings are picked
+ * up at once by the next process.
  */
+import {randomUUID} from 'node:crypto'
+
 import type {EventSourceMappingConfiguration} from '@aws-sdk/client-lambda'
 
 import type {ProcessIdentity} from '../process-identity.js'
@@ -23,8 +26,13 @@ const RENEW_BEFORE_MS = 10_000
 
 interface Lease {
   readonly owner: ProcessIdentity
+  /** Which poller of its process (a process may run several local clouds on one store, one after another or at once). */
+  readonly poller: string
   readonly until: number
 }
+
+/** The pollers running in this process: a lease of this process naming another poller is stale (a closed cloud's). */
+const livePollers = new Set<string>()
 
 export interface EsmPoller {
   close(): Promise<void>
@@ -39,8 +47,17 @@ function sameProcess(a: ProcessIdentity, b: ProcessIdentity): boolean {
   return a.pid === b.pid && a.host === b.host && a.start === b.start
 }
 
+/** Whether a lease still binds others: unexpired, and its poller still runs (in its live process, or here). */
+async function isHeld(lease: Lease, me: ProcessIdentity, now: number): Promise<boolean> {
+  if (lease.until <= now) return false
+  if (sameProcess(lease.owner, me)) return livePollers.has(lease.poller)
+  return isProcessAlive(lease.owner)
+}
+
 export function startEsmPoller(context: LocalContext, invoke: (invocation: AsyncInvocation) => Promise<SyncOutcome>): EsmPoller {
   const {store} = context
+  const id = randomUUID()
+  livePollers.add(id)
   const workers = new Map<string, {worker: MappingWorker; region: string; leaseUntil: number}>()
   let closed = false
   let scanning: Promise<void> | undefined
@@ -51,16 +68,16 @@ export function startEsmPoller(context: LocalContext, invoke: (invocation: Async
       const me = await currentProcess()
       const held = await store.get<Lease>(leasesCollection(region), uuid)
       const now = Date.now()
-      if (held && held.until > now && !sameProcess(held.owner, me) && (await isProcessAlive(held.owner))) return undefined
+      if (held && held.poller !== id && (await isHeld(held, me, now))) return undefined
       const until = now + LEASE_MS
-      await store.put(leasesCollection(region), uuid, {owner: me, until} satisfies Lease)
+      await store.put(leasesCollection(region), uuid, {owner: me, poller: id, until} satisfies Lease)
       return until
     })
 
   const release = async (region: string, uuid: string): Promise<void> => {
     await store.transaction(async () => {
       const held = await store.get<Lease>(leasesCollection(region), uuid)
-      if (held && sameProcess(held.owner, await currentProcess())) await store.delete(leasesCollection(region), uuid)
+      if (held?.poller === id) await store.delete(leasesCollection(region), uuid)
     })
   }
 
@@ -134,6 +151,7 @@ export function startEsmPoller(context: LocalContext, invoke: (invocation: Async
   return {
     async close() {
       closed = true
+      livePollers.delete(id)
       clearInterval(timer)
       await scanning
       await Promise.allSettled([...workers.keys()].map((uuid) => stopWorker(uuid)))

@@ -20,6 +20,7 @@ import type {LambdaClient} from '@aws-sdk/client-lambda'
 import {CreateQueueCommand, GetQueueAttributesCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient} from '@aws-sdk/client-sqs'
 import {afterEach, beforeEach, describe, expect, test} from 'vitest'
 
+import {startLocalCloud} from '../../../../src/lib/local/server.js'
 import {expectModeledError, expectOutputMatchesModel, modelHttp} from '../../../helpers/model.js'
 import type {LambdaHarness} from './harness.js'
 import {rejectionOf, ROLE, startLambda, zipOf} from './harness.js'
@@ -172,23 +173,47 @@ describe('delivery', () => {
   })
 
   test('ScalingConfig.MaximumConcurrency caps the batches running at once', async () => {
-    const marker = path.join(h.storeDir, 'running')
-    const out = await recordingFunction('fn', `const fsp = require('fs')
-  const now = fsp.readdirSync(${JSON.stringify(h.storeDir)}).filter((f) => f.startsWith('running-')).length
-  fsp.appendFileSync(${JSON.stringify(marker)}, now + '\\n')
-  const me = ${JSON.stringify(`${marker}-`)} + context.awsRequestId
-  fsp.writeFileSync(me, '')
-  await new Promise((r) => setTimeout(r, 300))
-  fsp.rmSync(me)
-  return {}`)
+    const {out, concurrency} = await concurrencyProbe()
     await lambda.send(new CreateEventSourceMappingCommand({FunctionName: 'fn', EventSourceArn: QUEUE, BatchSize: 1, ScalingConfig: {MaximumConcurrency: 2}}))
     await send(Array.from({length: 8}, (_, i) => `m${i}`))
     const all = await until(() => calls(out), (c) => c.length >= 8)
     expect(all.flatMap((call) => call.bodies).sort()).toEqual(Array.from({length: 8}, (_, i) => `m${i}`))
-    const seen = readFileSync(marker, 'utf8').trim().split('\n').map(Number)
-    expect(Math.max(...seen)).toBeLessThanOrEqual(1) // at most one other batch was running when each started
+    expect(concurrency()).toBe(2)
+  })
+
+  test('two local clouds on one store: one of them polls a mapping; after a restart the mapping is polled again at once', async () => {
+    const {out, concurrency} = await concurrencyProbe()
+    await lambda.send(new CreateEventSourceMappingCommand({FunctionName: 'fn', EventSourceArn: QUEUE, BatchSize: 1, ScalingConfig: {MaximumConcurrency: 2}}))
+    const other = await startLocalCloud({storeDir: h.storeDir, settings: {stateDelayMs: 0, sqsPollMs: 20}})
+    try {
+      await send(Array.from({length: 8}, (_, i) => `m${i}`))
+      await until(() => calls(out), (c) => c.length >= 8)
+      expect(concurrency()).toBe(2) // both polling would have run up to 4 at once
+    } finally {
+      await other.close()
+    }
+    h = await h.restart()
+    lambda = h.lambda()
+    sqs.destroy()
+    sqs = new SQSClient({region: 'us-east-1', endpoint: h.cloud.endpoint, credentials: {accessKeyId: 'x', secretAccessKey: 'x'}, maxAttempts: 1})
+    await send(['after the restart'])
+    const delivered = await until(() => calls(out), (c) => c.length >= 9, 5000)
+    expect(delivered.at(-1)?.bodies).toEqual(['after the restart'])
   })
 })
+
+/** A function that sleeps 300 ms per batch and notes how many batches ran at once; `concurrency()` is the most seen. */
+async function concurrencyProbe(): Promise<{out: string; concurrency: () => number}> {
+  const marker = path.join(h.storeDir, 'running')
+  const out = await recordingFunction('fn', `const now = fs.readdirSync(${JSON.stringify(h.storeDir)}).filter((f) => f.startsWith('running-')).length + 1
+  fs.appendFileSync(${JSON.stringify(marker)}, now + '\\n')
+  const me = ${JSON.stringify(`${marker}-`)} + context.awsRequestId
+  fs.writeFileSync(me, '')
+  await new Promise((r) => setTimeout(r, 300))
+  fs.rmSync(me)
+  return {}`)
+  return {out, concurrency: () => Math.max(...readFileSync(marker, 'utf8').trim().split('\n').map(Number))}
+}
 
 test('a message attribute reaches the handler in the SQS event shape, and a sent message is deleted once processed', async () => {
   const out = path.join(h.storeDir, 'event.json')
