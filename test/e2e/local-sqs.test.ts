@@ -55,7 +55,8 @@ exports.handler = async (event) => {
 }
 
 function batches(file: string): {bodies: string[]; groups: (string | undefined)[]}[] {
-  return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as {bodies: string[]; groups: string[]}) : []
+  // A line being appended while read is left for the next read.
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((line) => line.endsWith('}')).map((line) => JSON.parse(line) as {bodies: string[]; groups: string[]}) : []
 }
 
 async function until<T>(read: () => T | Promise<T>, done: (value: T) => boolean, ms = 20_000): Promise<T> {

@@ -60,8 +60,9 @@ interface Call {
   readonly ids: string[]
 }
 
+/** The calls recorded so far (a line being appended while read is left for the next read). */
 function calls(file: string): Call[] {
-  return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Call) : []
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((line) => line.endsWith('}')).map((line) => JSON.parse(line) as Call) : []
 }
 
 async function until<T>(read: () => T | Promise<T>, done: (value: T) => boolean, ms = 15_000): Promise<T> {
@@ -172,6 +173,18 @@ describe('delivery', () => {
     expect(delivered).toEqual([{version: Version, bodies: ['held'], ids: [expect.any(String)]}])
   })
 
+  test('MaximumBatchingWindowInSeconds gathers messages sent apart into one batch', async () => {
+    await sqs.send(new CreateQueueCommand({QueueName: 'gather'}))
+    const out = await recordingFunction('fn')
+    await lambda.send(new CreateEventSourceMappingCommand({FunctionName: 'fn', EventSourceArn: 'arn:aws:sqs:us-east-1:000000000000:gather', BatchSize: 20, MaximumBatchingWindowInSeconds: 2}))
+    for (const body of ['one', 'two', 'three']) {
+      await send([body], `${h.cloud.endpoint}/000000000000/gather`)
+      await new Promise((resolve) => setTimeout(resolve, 300))
+    }
+    const delivered = await until(() => calls(out), (c) => c.flatMap((call) => call.bodies).length >= 3)
+    expect(delivered.map((call) => call.bodies)).toEqual([['one', 'two', 'three']])
+  })
+
   test('ScalingConfig.MaximumConcurrency caps the batches running at once', async () => {
     const {out, concurrency} = await concurrencyProbe()
     await lambda.send(new CreateEventSourceMappingCommand({FunctionName: 'fn', EventSourceArn: QUEUE, BatchSize: 1, ScalingConfig: {MaximumConcurrency: 2}}))
@@ -217,7 +230,7 @@ async function concurrencyProbe(): Promise<{out: string; concurrency: () => numb
 
 test('a message attribute reaches the handler in the SQS event shape, and a sent message is deleted once processed', async () => {
   const out = path.join(h.storeDir, 'event.json')
-  await lambda.send(new CreateFunctionCommand({FunctionName: 'fn', Role: ROLE, Runtime: 'nodejs20.x', Handler: 'index.handler', Code: {ZipFile: await zipOf({'index.js': `exports.handler = async (e) => { require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(e)) }`})}}))
+  await lambda.send(new CreateFunctionCommand({FunctionName: 'fn', Role: ROLE, Runtime: 'nodejs20.x', Handler: 'index.handler', Code: {ZipFile: await zipOf({'index.js': `const fs = require('fs'); exports.handler = async (e) => { fs.writeFileSync(${JSON.stringify(`${out}.tmp`)}, JSON.stringify(e)); fs.renameSync(${JSON.stringify(`${out}.tmp`)}, ${JSON.stringify(out)}) }`})}}))
   await lambda.send(new CreateEventSourceMappingCommand({FunctionName: 'fn', EventSourceArn: QUEUE}))
   const {MessageId} = await sqs.send(new SendMessageCommand({QueueUrl: `${h.cloud.endpoint}/000000000000/jobs`, MessageBody: 'hello', MessageAttributes: {kind: {DataType: 'String', StringValue: 'greeting'}}}))
   const event = await until(() => (existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as {Records: Record<string, unknown>[]}) : undefined), (e) => e !== undefined)
