@@ -13,6 +13,10 @@ import {rejectionOf, zipOf} from '../helpers/aws.js'
 import {tempDir} from '../helpers/cli.js'
 import {serve} from './local-serve-helper.js'
 
+// Visibility timeouts of 3 s, at least the functions' timeouts as Lambda requires: a batch still running when its
+// messages become visible again would be delivered twice (at least once, as on AWS), which a loaded machine can
+// make happen with shorter ones.
+
 const cleanups: (() => Promise<void>)[] = []
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
@@ -99,7 +103,7 @@ test('an attached queue runs the function in batches of at most the batch size, 
 test('with ReportBatchItemFailures only the failed message returns, and after maxReceiveCount it is in the dead-letter queue', async () => {
   const cloud = await local()
   await cloud.sqs.send(new CreateQueueCommand({QueueName: 'dead'}))
-  await cloud.sqs.send(new CreateQueueCommand({QueueName: 'orders', Attributes: {VisibilityTimeout: '1', RedrivePolicy: JSON.stringify({deadLetterTargetArn: cloud.arn('dead'), maxReceiveCount: 2})}}))
+  await cloud.sqs.send(new CreateQueueCommand({QueueName: 'orders', Attributes: {VisibilityTimeout: '3', RedrivePolicy: JSON.stringify({deadLetterTargetArn: cloud.arn('dead'), maxReceiveCount: 2})}}))
   const attempts = path.join(cloud.dir, 'attempts.jsonl')
   const out = await recorder(
     cloud,
@@ -111,7 +115,7 @@ test('with ReportBatchItemFailures only the failed message returns, and after ma
     fs.appendFileSync(${JSON.stringify(path.join(cloud.dir, 'orders.jsonl'))}, JSON.stringify({bodies: event.Records.map((r) => r.body)}) + '\\n')
     return {batchItemFailures: bad.map((r) => ({itemIdentifier: r.messageId}))}
   }`,
-    1,
+    3,
   )
   await cloud.lambda.send(new CreateEventSourceMappingCommand({FunctionName: 'orders', EventSourceArn: cloud.arn('orders'), BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures']}))
   await sendAll(cloud, 'orders', [{MessageBody: 'good-1'}, {MessageBody: 'bad'}, {MessageBody: 'good-2'}])
@@ -131,9 +135,9 @@ test('with ReportBatchItemFailures only the failed message returns, and after ma
 
 test('a FIFO queue keeps each message group in order, even when a batch fails and is retried', async () => {
   const cloud = await local()
-  await cloud.sqs.send(new CreateQueueCommand({QueueName: 'steps.fifo', Attributes: {FifoQueue: 'true', ContentBasedDeduplication: 'true', VisibilityTimeout: '1'}}))
+  await cloud.sqs.send(new CreateQueueCommand({QueueName: 'steps.fifo', Attributes: {FifoQueue: 'true', ContentBasedDeduplication: 'true', VisibilityTimeout: '3'}}))
   const flag = path.join(cloud.dir, 'failed-once')
-  const out = await recorder(cloud, 'steps', `if (event.Records.some((r) => r.body === 'a-3') && !fs.existsSync(${JSON.stringify(flag)})) { fs.writeFileSync(${JSON.stringify(flag)}, ''); throw new Error('a-3 fails once') }`, 1)
+  const out = await recorder(cloud, 'steps', `if (event.Records.some((r) => r.body === 'a-3') && !fs.existsSync(${JSON.stringify(flag)})) { fs.writeFileSync(${JSON.stringify(flag)}, ''); throw new Error('a-3 fails once') }`, 3)
   await cloud.lambda.send(new CreateEventSourceMappingCommand({FunctionName: 'steps', EventSourceArn: cloud.arn('steps.fifo'), BatchSize: 2}))
   const entries = []
   for (let i = 1; i <= 5; i++) for (const group of ['a', 'b']) entries.push({MessageBody: `${group}-${i}`, MessageGroupId: group})

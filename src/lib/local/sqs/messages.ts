@@ -97,15 +97,18 @@ export async function sendMessages(scope: SqsScope, name: string, messages: read
   return sent
 }
 
-/** Whether a receive could deliver something now (read without the lock, to spare it while a queue is empty). */
-export function hasVisible(queue: QueueRecord, now: number): boolean {
-  return queue.messages.some((message) => message.visibleAt <= now)
+/**
+ * Whether a receive could deliver something now (read without the lock, to spare it while a queue is empty or,
+ * FIFO, while every group with visible messages waits for one in flight).
+ */
+export function canDeliver(queue: QueueRecord, now: number): boolean {
+  return deliverable(queue, now).length > 0
 }
 
-/** Milliseconds until the next message becomes visible (a delay or a visibility timeout ends). */
+/** Milliseconds until the next message becomes visible (a delay or a visibility timeout ends); Infinity when none will. */
 export function nextVisibleIn(queue: QueueRecord, now: number): number {
-  const next = Math.min(...queue.messages.map((message) => message.visibleAt))
-  return Number.isFinite(next) ? Math.max(0, next - now) : Number.POSITIVE_INFINITY
+  const next = Math.min(...queue.messages.filter((message) => message.visibleAt > now).map((message) => message.visibleAt))
+  return Number.isFinite(next) ? next - now : Number.POSITIVE_INFINITY
 }
 
 /**
@@ -202,27 +205,30 @@ export type HandleOutcome = 'done' | 'invalid' | 'stale' | 'not-in-flight'
  * of a message already deleted is `done`.
  */
 export async function deleteMessages(scope: SqsScope, name: string, handles: readonly string[]): Promise<HandleOutcome[]> {
-  return changeQueue(scope, name, async (queue) => {
-    const outcomes: HandleOutcome[] = []
+  const outcomes = await changeQueue(scope, name, async (queue) => {
+    const results: HandleOutcome[] = []
     const removed = new Set<string>()
     for (const handle of handles) {
       const decoded = decodeHandle(handle)
       if (!decoded || decoded.queue !== name) {
-        outcomes.push('invalid')
+        results.push('invalid')
         continue
       }
       const meta = queue.messages.find((message) => message.id === decoded.id)
       if (meta && meta.receipt !== decoded.receipt) {
-        outcomes.push('stale')
+        results.push('stale')
         continue
       }
       if (meta) removed.add(meta.id)
-      outcomes.push('done')
+      results.push('done')
     }
-    if (removed.size === 0) return {result: outcomes}
+    if (removed.size === 0) return {result: results}
     await deleteBodies(scope, name, [...removed])
-    return {queue: {...queue, messages: queue.messages.filter((message) => !removed.has(message.id))}, result: outcomes}
+    return {queue: {...queue, messages: queue.messages.filter((message) => !removed.has(message.id))}, result: results}
   })
+  // A FIFO group whose message was in flight may deliver again.
+  scope.waits.notify(scope.region, name)
+  return outcomes
 }
 
 /** Sets in-flight messages' visibility timeouts (seconds from now; 0 makes them visible at once). */

@@ -2,7 +2,7 @@
 import type {QueueMessage} from '../contract.js'
 import {queueDoesNotExist} from './errors.js'
 import type {Received} from './messages.js'
-import {hasVisible, nextVisibleIn, receiveNow, sequenceNumber} from './messages.js'
+import {canDeliver, nextVisibleIn, receiveNow, sequenceNumber} from './messages.js'
 import type {SqsScope} from './queues.js'
 import {findQueue, storeOf} from './queues.js'
 import {localSenderId} from './sender.js'
@@ -23,7 +23,7 @@ export async function receiveWaiting(scope: SqsScope, name: string, request: Rec
   for (;;) {
     const queue = await findQueue(storeOf(scope), scope.region, name)
     if (!queue) queueDoesNotExist()
-    if (hasVisible(queue, Date.now())) {
+    if (canDeliver(queue, Date.now())) {
       const received = await receiveNow(scope, name, request.max, request.visibilityTimeout)
       if (received.length > 0) return received
     }
