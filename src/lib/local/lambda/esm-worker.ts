@@ -9,7 +9,6 @@ import type {EventSourceMappingConfiguration} from '@aws-sdk/client-lambda'
 
 import type {FilterPattern} from '../../lambda/event-filter.js'
 import type {AsyncInvocation, LocalContext, QueueMessage} from '../contract.js'
-import {sleep} from '../store.js'
 import {passesFilters, reportedFailures, sqsRecord} from './esm-batch.js'
 import {filterPatterns} from './esm-sqs.js'
 import type {SyncOutcome} from './invoke.js'
@@ -66,7 +65,7 @@ export class MappingWorker {
         batch = await this.collect()
       } catch {
         // The queue is gone or SQS isn't served here: try again later, as Lambda keeps polling.
-        await sleep(1000)
+        await this.pause(1000)
         continue
       }
       if (batch.length === 0) continue
@@ -74,6 +73,20 @@ export class MappingWorker {
       this.running.add(work)
       void work.finally(() => this.running.delete(work))
     }
+  }
+
+  /** Waits `ms`, or less when the worker stops. */
+  private pause(ms: number): Promise<void> {
+    const {signal} = this.stopping
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer)
+        signal.removeEventListener('abort', done)
+        resolve()
+      }
+      const timer = setTimeout(done, ms)
+      signal.addEventListener('abort', done)
+    })
   }
 
   /** One batch: the first messages as soon as any arrive, then more until BatchSize or the batching window ends. */

@@ -7,6 +7,7 @@ import {randomBytes, randomUUID} from 'node:crypto'
 
 import {queueDoesNotExist} from './errors.js'
 import {redrivePolicyOf} from './attributes.js'
+import {decodeHandle, encodeHandle} from './handles.js'
 import type {SqsScope} from './queues.js'
 import {findQueue, parseQueueArn, storeOf} from './queues.js'
 import type {MessageBody, MessageMeta, QueueRecord} from './records.js'
@@ -175,25 +176,6 @@ async function redrive(scope: SqsScope, source: QueueRecord, target: string, mes
   }
   await store.put(queuesCollection(scope.region), target, {...dlq, sequence, messages: [...dlq.messages, ...moved]})
   scope.waits.notify(scope.region, target)
-}
-
-// --- receipt handles --------------------------------------------------------------------------------------
-
-/** A receipt handle: opaque to callers, naming the queue, the message and the receive. */
-export function encodeHandle(queue: string, meta: MessageMeta): string {
-  return `AQEB${Buffer.from(JSON.stringify([queue, meta.id, meta.receipt ?? ''])).toString('base64url')}`
-}
-
-export function decodeHandle(handle: string): {queue: string; id: string; receipt: string} | undefined {
-  if (!handle.startsWith('AQEB')) return undefined
-  try {
-    const parts = JSON.parse(Buffer.from(handle.slice(4), 'base64url').toString('utf8')) as unknown
-    if (!Array.isArray(parts) || parts.length !== 3 || !parts.every((part) => typeof part === 'string')) return undefined
-    const [queue, id, receipt] = parts as [string, string, string]
-    return {queue, id, receipt}
-  } catch {
-    return undefined
-  }
 }
 
 /** How a delete or visibility change by handle went, for the caller to answer in its own words. */
