@@ -4,7 +4,7 @@ import {importX} from 'eslint-plugin-import-x'
 import {createTypeScriptImportResolver} from 'eslint-import-resolver-typescript'
 
 /** The local cloud's services (src/lib/local/<service>/). */
-const LOCAL_SERVICES = ['lambda', 'logs', 's3', 'iam', 'cloudwatch']
+const LOCAL_SERVICES = ['lambda', 'logs', 's3', 'iam', 'cloudwatch', 'sqs']
 const NOT_THE_SERVER = {
   group: ['**/local/server.js', './server.js', '../server.js', '**/dispatch.js', '**/services.js'],
   message: 'Import contract.ts (request, context, router, hooks) instead: services never reach back into the server.',

@@ -87,6 +87,16 @@ export interface LocalSettings {
   readonly metricDelayMs?: number | undefined
   /** How long a Live Tail session lasts before SessionTimeoutException (SLING_LOCAL_LIVE_TAIL_TIMEOUT_MS; 3 hours on AWS). */
   readonly liveTailTimeoutMs?: number | undefined
+  /**
+   * How often SQS long polls and Lambda's queue poller look at the store again (SLING_LOCAL_SQS_POLL_MS): what
+   * another process sent is seen this late at most; a send in the same process wakes them at once. @default 100
+   */
+  readonly sqsPollMs?: number | undefined
+  /**
+   * How long a deleted queue's name can't be reused (QueueDeletedRecently) and a queue can't be purged again
+   * (PurgeQueueInProgress), SLING_LOCAL_SQS_COOLDOWN_MS; AWS waits 60 s. @default 1000
+   */
+  readonly sqsCooldownMs?: number | undefined
 }
 
 // --- hooks: how services reach each other --------------------------------------------------------------
@@ -151,6 +161,44 @@ export interface LocalRole {
   readonly inlinePolicies: Readonly<Record<string, string>>
 }
 
+/** An SQS queue as Lambda's poller sees it (the sqs.queue hook). */
+export interface LocalQueue {
+  readonly arn: string
+  readonly fifo: boolean
+  /** Seconds a received message stays invisible (the queue's VisibilityTimeout). */
+  readonly visibilityTimeout: number
+}
+
+/** A message attribute as SQS carries it (BinaryValue in base64). */
+export interface QueueMessageAttribute {
+  readonly DataType: string
+  readonly StringValue?: string
+  readonly BinaryValue?: string
+}
+
+/** One message received from a queue (the sqs.receive hook), with what Lambda's SQS event carries. */
+export interface QueueMessage {
+  readonly messageId: string
+  readonly receiptHandle: string
+  readonly body: string
+  readonly md5OfBody: string
+  readonly md5OfMessageAttributes?: string
+  /** System attributes: ApproximateReceiveCount, SentTimestamp, SenderId, ApproximateFirstReceiveTimestamp, and FIFO's MessageGroupId, SequenceNumber, MessageDeduplicationId. */
+  readonly attributes: Readonly<Record<string, string>>
+  readonly messageAttributes: Readonly<Record<string, QueueMessageAttribute>>
+}
+
+/** A receive on behalf of another service: as ReceiveMessage with every attribute asked for. */
+export interface QueueReceive {
+  readonly arn: string
+  /** 1–10. */
+  readonly maxMessages: number
+  /** How long to wait for a first message (long polling); 0 answers at once. */
+  readonly waitMs: number
+  /** Ends the wait early (the poller is stopping). */
+  readonly signal?: AbortSignal
+}
+
 /**
  * The typed seams between services. A service never reads another's storage: it calls a hook, which
  * the service owning the data provides (services.ts wires them; see hooks.ts for what answers when no
@@ -179,6 +227,17 @@ export interface LocalHooks {
     /** S3 calls these after an object is stored or removed (S3 event notifications will listen). */
     objectCreated(change: ObjectChange): Promise<void>
     objectRemoved(change: ObjectChange): Promise<void>
+  }
+  /** SQS provides these for Lambda's event source mappings, which poll queues as Lambda's poller does. */
+  readonly sqs: {
+    /** The queue an ARN names (in the local account), or undefined when there is none. */
+    queue(arn: string): Promise<LocalQueue | undefined>
+    /** Receives up to `maxMessages` messages, redriving to a dead-letter queue as ReceiveMessage does. */
+    receive(request: QueueReceive): Promise<readonly QueueMessage[]>
+    /** Deletes received messages; a stale or unknown handle is ignored, as DeleteMessageBatch's failures would be. */
+    delete(arn: string, receiptHandles: readonly string[]): Promise<void>
+    /** Sets a received message's visibility timeout (seconds from now); a stale handle is ignored. */
+    changeVisibility(arn: string, receiptHandle: string, seconds: number): Promise<void>
   }
 }
 

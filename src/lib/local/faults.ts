@@ -21,6 +21,10 @@ const FAULTS: Record<string, {readonly throttle: ProtocolError; readonly serverE
     throttle: {status: 400, code: 'Throttling', message: 'Rate exceeded'},
     serverError: {status: 500, code: 'ServiceFailure', message: 'The request processing has failed because of an unknown error (injected by sling local).'},
   },
+  sqs: {
+    throttle: {status: 403, code: 'RequestThrottled', message: 'Rate exceeded'},
+    serverError: {status: 500, code: 'InternalError', message: 'We encountered an internal error. Please try again (injected by sling local).'},
+  },
   sts: {
     throttle: {status: 400, code: 'Throttling', message: 'Rate exceeded'},
     serverError: {status: 500, code: 'InternalFailure', message: 'The request processing has failed because of an unknown error (injected by sling local).'},

@@ -22,6 +22,12 @@ function defaults(): {[Group in keyof LocalHooks]: LocalHooks[Group]} {
       objectCreated: () => Promise.resolve(),
       objectRemoved: () => Promise.resolve(),
     },
+    sqs: {
+      queue: () => Promise.reject(notServed('SQS')),
+      receive: () => Promise.reject(notServed('SQS')),
+      delete: () => Promise.reject(notServed('SQS')),
+      changeVisibility: () => Promise.reject(notServed('SQS')),
+    },
   }
 }
 

@@ -4,6 +4,7 @@ import {createIamRouter} from './iam/router.js'
 import {createLambdaRouter} from './lambda/router.js'
 import {createLogsRouter} from './logs/router.js'
 import {createS3Router} from './s3/router.js'
+import {createSqsRouter} from './sqs/router.js'
 import {createStsRouter} from './sts/router.js'
 
 /**
@@ -11,4 +12,4 @@ import {createStsRouter} from './sts/router.js'
  * (server.ts creates them and wires their hooks). Adding a service is one line here and its module:
  * for an RPC service (JSON or query), a table for protocols/rpc.ts and its operations.
  */
-export const SERVICE_ROUTERS: readonly RouterFactory[] = [createS3Router, createIamRouter, createLogsRouter, createCloudWatchRouter, createLambdaRouter, createStsRouter]
+export const SERVICE_ROUTERS: readonly RouterFactory[] = [createS3Router, createIamRouter, createLogsRouter, createCloudWatchRouter, createLambdaRouter, createStsRouter, createSqsRouter]

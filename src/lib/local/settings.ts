@@ -41,8 +41,8 @@ export function resolveStoreDir(dir?: string, env: NodeJS.ProcessEnv = process.e
  * Settings from the environment: SLING_LOCAL_STATE_DELAY_MS, the fault settings, the runtime's
  * SLING_LOCAL_IDLE_TIMEOUT_MS, SLING_LOCAL_MAX_ENVIRONMENTS and SLING_LOCAL_ASYNC_RETRY_MS,
  * SLING_LOCAL_ROLE_PROPAGATION_MS, SLING_LOCAL_CALL_LOG (a file every served call is appended to as a JSON
- * line), CloudWatch's SLING_LOCAL_ALARM_TICK_MS and SLING_LOCAL_METRIC_DELAY_MS, and Logs'
- * SLING_LOCAL_LIVE_TAIL_TIMEOUT_MS.
+ * line), CloudWatch's SLING_LOCAL_ALARM_TICK_MS and SLING_LOCAL_METRIC_DELAY_MS, Logs'
+ * SLING_LOCAL_LIVE_TAIL_TIMEOUT_MS, and SQS's SLING_LOCAL_SQS_POLL_MS and SLING_LOCAL_SQS_COOLDOWN_MS.
  */
 export function readLocalSettings(env: NodeJS.ProcessEnv): LocalSettings {
   const delay = Number(env.SLING_LOCAL_STATE_DELAY_MS ?? DEFAULT_STATE_DELAY_MS)
@@ -59,6 +59,8 @@ export function readLocalSettings(env: NodeJS.ProcessEnv): LocalSettings {
     alarmTickMs: nonNegative(env.SLING_LOCAL_ALARM_TICK_MS),
     metricDelayMs: nonNegative(env.SLING_LOCAL_METRIC_DELAY_MS),
     liveTailTimeoutMs: nonNegative(env.SLING_LOCAL_LIVE_TAIL_TIMEOUT_MS),
+    sqsPollMs: nonNegative(env.SLING_LOCAL_SQS_POLL_MS),
+    sqsCooldownMs: nonNegative(env.SLING_LOCAL_SQS_COOLDOWN_MS),
   }
 }
 

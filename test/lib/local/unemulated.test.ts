@@ -40,9 +40,8 @@ test('a query-compatible JSON 1.0 service (SQS; CloudWatch for the operations it
   expect(await raw.json()).toMatchObject({__type: 'NotImplemented'})
 })
 
-test('an older client speaking the query protocol to SQS or SNS gets an <ErrorResponse> it can parse', async () => {
+test('an older client speaking the query protocol to SNS gets an <ErrorResponse> it can parse', async () => {
   for (const [service, namespace] of [
-    ['sqs', undefined],
     ['sns', 'http://sns.amazonaws.com/doc/2010-03-31/'],
   ] as const) {
     const response = await fetch(cloud.endpoint, {
@@ -60,9 +59,9 @@ test('an older client speaking the query protocol to SQS or SNS gets an <ErrorRe
 })
 
 test('an unsigned JSON call is routed by its X-Amz-Target prefix, and answered in JSON', async () => {
-  const response = await fetch(cloud.endpoint, {method: 'POST', headers: {'x-amz-target': 'AmazonSQS.ListQueues', 'content-type': 'application/x-amz-json-1.0'}, body: '{}'})
+  const response = await fetch(cloud.endpoint, {method: 'POST', headers: {'x-amz-target': 'AWSEvents.ListRules', 'content-type': 'application/x-amz-json-1.1'}, body: '{}'})
   expect(response.status).toBe(400)
-  expect(await response.json()).toEqual({__type: 'NotImplemented', message: 'The sling local cloud doesn\'t emulate the "sqs" service yet (ListQueues was called).'})
+  expect(await response.json()).toEqual({__type: 'NotImplemented', message: 'The sling local cloud doesn\'t emulate the "events" service yet (ListRules was called).'})
 })
 
 test('a REST-JSON service with no vendored model (EventBridge Scheduler has one; Kinesis Video has none) still gets JSON', async () => {

@@ -2,6 +2,7 @@
 import type {AsyncInvocation, LocalContext} from '../contract.js'
 import type {Handler} from './call.js'
 import {param} from './call.js'
+import type {SyncOutcome} from './invoke.js'
 import {createInvokeService} from './invoke.js'
 import {resolveInvocationTarget} from './resolve.js'
 
@@ -11,6 +12,8 @@ export interface InvokeRoutes {
   readonly invokeStream: Handler
   /** The lambda.invokeAsync hook: an Event invocation another service asks for. */
   queueEvent(invocation: AsyncInvocation): Promise<string>
+  /** A synchronous invocation for Lambda's event source mappings. */
+  invokeSync(invocation: AsyncInvocation): Promise<SyncOutcome>
   close(): Promise<void>
 }
 
@@ -26,5 +29,5 @@ export function createInvokeRoutes(context: LocalContext): InvokeRoutes {
     await service.handleInvokeStream(call.request, call.response, target)
     return {status: 200}
   }
-  return {invoke: run, invokeAsync: run, invokeStream: stream, queueEvent: (invocation) => service.invokeAsync(invocation), close: () => service.close()}
+  return {invoke: run, invokeAsync: run, invokeStream: stream, queueEvent: (invocation) => service.invokeAsync(invocation), invokeSync: (invocation) => service.invokeSync(invocation), close: () => service.close()}
 }

@@ -26,7 +26,16 @@ export interface InvokeService {
   handleInvokeStream(request: LocalRequest, response: ServerResponse, target: InvocationTarget): Promise<void>
   /** Queues an Event invocation for another service (the lambda.invokeAsync hook); resolves to its request id. */
   invokeAsync(invocation: AsyncInvocation): Promise<string>
+  /** Runs a RequestResponse invocation for Lambda's own event source mappings (checked as Invoke checks it). */
+  invokeSync(invocation: AsyncInvocation): Promise<SyncOutcome>
   close(): Promise<void>
+}
+
+/** How a synchronous invocation by an event source mapping ended. */
+export interface SyncOutcome {
+  readonly payload: string
+  /** The function failed (or answered more than Lambda returns). */
+  readonly functionError: boolean
 }
 
 const INVOCATION_TYPES = ['Event', 'RequestResponse', 'DryRun']
@@ -51,6 +60,7 @@ export function createInvokeService(context: LocalContext): InvokeService {
       })
     },
     invokeAsync: (invocation) => invokeAsync(context, queue, invocation),
+    invokeSync: (invocation) => invokeSync(context, runtime, invocation),
     async close() {
       const closing = queue.close()
       await runtime.close()
@@ -173,6 +183,15 @@ async function invokeAsync(context: LocalContext, queue: AsyncQueue, invocation:
   const requestId = randomUUID()
   await enqueue(queue, target, spec, requestId, Buffer.from(invocation.payload))
   return requestId
+}
+
+/** A synchronous invocation by an event source mapping: resolved (aliases route by weight) and checked as Invoke does. */
+async function invokeSync(context: LocalContext, runtime: LambdaRuntime, invocation: AsyncInvocation): Promise<SyncOutcome> {
+  const target = await resolveInvocationTarget(context.store, invocation.region, invocation.functionName, invocation.qualifier, context.accountId)
+  const spec = specOf(target, invocation.region)
+  checkInvocable(target, spec)
+  const result = await run(context, runtime, spec, {requestId: randomUUID(), payload: invocation.payload, invokedFunctionArn: invokedArn(spec, target)})
+  return {payload: result.payload, functionError: result.functionError !== undefined || Buffer.byteLength(result.payload) > SYNC_PAYLOAD_LIMIT}
 }
 
 function clientContextOf(request: LocalRequest): {clientContext?: string} {

@@ -20,6 +20,10 @@ import type {
 export const functionsCollection = (region: string): string => `lambda/${region}/functions`
 export const layersCollection = (region: string): string => `lambda/${region}/layers`
 export const mappingsCollection = (region: string): string => `lambda/${region}/event-source-mappings`
+/** The regions that have event source mappings (id = region), for the poller to look in. */
+export const ESM_REGIONS = 'lambda/esm-regions'
+/** Which process polls each mapping (id = UUID): one poller per mapping across the processes sharing a store. */
+export const leasesCollection = (region: string): string => `lambda/${region}/esm-leases`
 
 /** A code or layer zip in the store's blobs. */
 export interface CodeRef {
@@ -123,9 +127,9 @@ export interface LayerRecord {
   readonly versions: Record<string, LayerVersionRecord>
 }
 
-/** An event source mapping; `State` moves Creating→Enabled, Updating→…, Deleting as on AWS. */
+/** An event source mapping; `State` moves Creating→Enabled, Updating→…, Deleting→gone as on AWS. */
 export interface EventSourceMappingRecord {
   readonly config: EventSourceMappingConfiguration & {readonly UUID: string}
-  /** When a transitional State (Creating/Enabling/Disabling/Updating) settles, with the target state. */
+  /** When a transitional State (Creating/Enabling/Disabling/Updating/Deleting) settles, with the target state ("Deleted": gone). */
   readonly settle?: {readonly at: number; readonly state: string}
 }

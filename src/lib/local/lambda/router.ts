@@ -7,6 +7,7 @@ import type {Handler} from './call.js'
 import {makeCall} from './call.js'
 import * as concurrency from './concurrency.js'
 import * as esm from './esm.js'
+import {startEsmPoller} from './esm-poller.js'
 import * as eventInvoke from './event-invoke.js'
 import * as functions from './functions.js'
 import {createInvokeRoutes} from './invoke-routes.js'
@@ -135,6 +136,7 @@ function operationOf(routes: readonly Route[], request: LocalRequest): string | 
 export function createLambdaRouter(context: LocalContext): ServiceRouter {
   const invoke = createInvokeRoutes(context)
   const routes = buildRoutes(invoke)
+  const poller = startEsmPoller(context, (invocation) => invoke.invokeSync(invocation))
   return {
     service: 'lambda',
     operation: (request) => operationOf(routes, request),
@@ -154,7 +156,12 @@ export function createLambdaRouter(context: LocalContext): ServiceRouter {
         writeLambdaError(response, toProtocolError(error))
       }
     },
-    close: () => invoke.close(),
+    async close() {
+      // Stopping the runtime ends the batches still running; their messages return to their queues.
+      const polling = poller.close()
+      await invoke.close()
+      await polling
+    },
     provides: {lambda: {invokeAsync: (invocation) => invoke.queueEvent(invocation)}},
   }
 }

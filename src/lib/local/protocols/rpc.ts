@@ -25,6 +25,8 @@ export interface RpcService<Scope> {
   readonly signingName: string
   /** The service model's folder in aws-models/ (read lazily: the query protocol and validation need it). */
   readonly model: string
+  /** Lays over the model what its protocols need and it lacks (SQS: the query protocol's names and error codes). */
+  readonly modelOverlay?: (model: ServiceModel) => ServiceModel
   /** Set when the service speaks a JSON RPC protocol. */
   readonly json?: JsonProtocol
   /** Set when the service speaks the query protocol. */
@@ -58,7 +60,8 @@ function protocolOf(service: RpcService<unknown>, request: LocalRequest): Protoc
 }
 
 export function createRpcRouter<Scope>(service: RpcService<Scope>, context: LocalContext): ServiceRouter {
-  const model = (): ServiceModel => loadModel(service.model)
+  let overlaid: ServiceModel | undefined
+  const model = (): ServiceModel => (service.modelOverlay ? (overlaid ??= service.modelOverlay(loadModel(service.model))) : loadModel(service.model))
   const writeError = (response: ServerResponse, error: ProtocolError, request: LocalRequest): void => {
     const protocol = protocolOf(service as RpcService<unknown>, request)
     if (protocol.kind === 'json') writeJsonError(response, protocol.json, error, service.queryCompatible ? queryErrorCode(model(), error.code) : undefined)

@@ -2,21 +2,17 @@ import type {
   LambdaClient} from '@aws-sdk/client-lambda';
 import {
   AddPermissionCommand,
-  CreateEventSourceMappingCommand,
   CreateFunctionCommand,
   CreateFunctionUrlConfigCommand,
-  DeleteEventSourceMappingCommand,
   DeleteFunctionConcurrencyCommand,
   DeleteFunctionUrlConfigCommand,
   GetAccountSettingsCommand,
-  GetEventSourceMappingCommand,
   GetFunctionCommand,
   GetFunctionConcurrencyCommand,
   GetFunctionUrlConfigCommand,
   GetPolicyCommand,
   GetProvisionedConcurrencyConfigCommand,
   InvalidParameterValueException,
-  ListEventSourceMappingsCommand,
   ListFunctionUrlConfigsCommand,
   ListProvisionedConcurrencyConfigsCommand,
   ListTagsCommand,
@@ -30,7 +26,6 @@ import {
   TagResourceCommand,
   TooManyRequestsException,
   UntagResourceCommand,
-  UpdateEventSourceMappingCommand,
   UpdateFunctionUrlConfigCommand,
 } from '@aws-sdk/client-lambda'
 import {afterEach, beforeEach, describe, expect, test} from 'vitest'
@@ -50,39 +45,6 @@ beforeEach(async () => {
   await lambda.send(new CreateFunctionCommand({FunctionName: 'fn', Role: ROLE, Runtime: 'nodejs20.x', Handler: 'index.handler', Code: {ZipFile: await handlerZip()}}))
 })
 afterEach(async () => h.close())
-
-describe('event source mappings', () => {
-  test('create (Creating → Enabled), get, update (Disabling → Disabled), list and delete (Deleting)', async () => {
-    const queue = 'arn:aws:sqs:us-east-1:000000000000:jobs'
-    const created = await lambda.send(new CreateEventSourceMappingCommand({FunctionName: 'fn', EventSourceArn: queue}))
-    expect(created.$metadata.httpStatusCode).toBe(modelHttp('lambda', 'CreateEventSourceMapping').responseCode)
-    expectOutputMatchesModel('lambda', 'CreateEventSourceMapping', created)
-    expect(created).toMatchObject({State: 'Creating', FunctionArn: ARN, EventSourceArn: queue, BatchSize: 10})
-    expect(created.UUID).toMatch(/^[0-9a-f-]{36}$/)
-    expect(created.LastModified).toBeInstanceOf(Date)
-    const got = await lambda.send(new GetEventSourceMappingCommand({UUID: created.UUID}))
-    expectOutputMatchesModel('lambda', 'GetEventSourceMapping', got)
-    expect(got.State).toBe('Enabled')
-    const duplicate = await rejectionOf(lambda.send(new CreateEventSourceMappingCommand({FunctionName: 'fn', EventSourceArn: queue})))
-    expect(duplicate).toBeInstanceOf(ResourceConflictException)
-    const updated = await lambda.send(new UpdateEventSourceMappingCommand({UUID: created.UUID, Enabled: false, BatchSize: 5}))
-    expect(updated).toMatchObject({State: 'Disabling', BatchSize: 5})
-    expect((await lambda.send(new GetEventSourceMappingCommand({UUID: created.UUID}))).State).toBe('Disabled')
-    const listed = await lambda.send(new ListEventSourceMappingsCommand({FunctionName: 'fn'}))
-    expectOutputMatchesModel('lambda', 'ListEventSourceMappings', listed)
-    expect(listed.EventSourceMappings?.map((m) => m.UUID)).toEqual([created.UUID])
-    const deleted = await lambda.send(new DeleteEventSourceMappingCommand({UUID: created.UUID}))
-    expect(deleted.State).toBe('Deleting')
-    const gone = await rejectionOf(lambda.send(new GetEventSourceMappingCommand({UUID: created.UUID})))
-    expect(gone).toBeInstanceOf(ResourceNotFoundException)
-    expectModeledError('lambda', 'GetEventSourceMapping', gone)
-  })
-
-  test('a mapping to a function that does not exist is a ResourceNotFoundException', async () => {
-    const error = await rejectionOf(lambda.send(new CreateEventSourceMappingCommand({FunctionName: 'ghost', EventSourceArn: 'arn:aws:sqs:us-east-1:000000000000:q'})))
-    expect(error).toBeInstanceOf(ResourceNotFoundException)
-  })
-})
 
 describe('permissions', () => {
   test('AddPermission, GetPolicy (a policy document with a RevisionId), RemovePermission', async () => {
