@@ -2,7 +2,7 @@
 import type {AsyncInvocation, LocalContext} from '../contract.js'
 import type {Handler} from './call.js'
 import {param} from './call.js'
-import {createInvokeService} from './invoke.js'
+import {acquireInvokeService} from './invoke-shared.js'
 import {resolveInvocationTarget} from './resolve.js'
 
 export interface InvokeRoutes {
@@ -14,11 +14,11 @@ export interface InvokeRoutes {
 }
 
 export function createInvokeRoutes(context: LocalContext): InvokeRoutes {
-  const service = createInvokeService(context)
+  const {service, release} = acquireInvokeService(context)
   const run: Handler = async (call) => {
     const target = await resolveInvocationTarget(context.store, call.scope.region, param(call, 'FunctionName'), call.query.get('Qualifier') ?? undefined, context.accountId)
     await service.handleInvoke(call.request, call.response, target)
     return {status: 200}
   }
-  return {invoke: run, invokeAsync: run, queueEvent: (invocation) => service.invokeAsync(invocation), close: () => service.close()}
+  return {invoke: run, invokeAsync: run, queueEvent: (invocation) => service.invokeAsync(invocation), close: release}
 }

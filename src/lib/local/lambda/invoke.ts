@@ -23,6 +23,8 @@ export interface InvokeService {
   handleInvoke(request: LocalRequest, response: ServerResponse, target: InvocationTarget): Promise<void>
   /** Queues an Event invocation for another service (the lambda.invokeAsync hook); resolves to its request id. */
   invokeAsync(invocation: AsyncInvocation): Promise<string>
+  /** Runs `target` once and waits for its result (a function URL request), checked as Invoke checks it. */
+  invokeSync(target: InvocationTarget, region: string, call: {requestId: string; payload: string}): Promise<InvocationResult>
   close(): Promise<void>
 }
 
@@ -40,6 +42,11 @@ export function createInvokeService(context: LocalContext): InvokeService {
   return {
     handleInvoke: (request, response, target) => handleInvoke(context, runtime, queue, request, response, target),
     invokeAsync: (invocation) => invokeAsync(context, queue, invocation),
+    invokeSync(target, region, call) {
+      const spec = specOf(target, region)
+      checkInvocable(target, spec)
+      return run(context, runtime, spec, {...call, invokedFunctionArn: invokedArn(spec, target)})
+    },
     async close() {
       const closing = queue.close()
       await runtime.close()
