@@ -71,8 +71,8 @@ export function s3Event(change: ObjectChange, rule: NotificationRule, bucket: Bu
  */
 export async function notify(context: LocalContext, change: ObjectChange): Promise<void> {
   const bucket = await getBucket(context.store, change.bucket)
-  const rules = (bucket?.notification?.rules ?? []).filter((rule) => rule.kind === 'lambda' && matches(rule, change))
   if (!bucket) return
+  const rules = (bucket.notification?.rules ?? []).filter((rule) => rule.kind === 'lambda' && matches(rule, change))
   for (const rule of rules) {
     try {
       const allowed = await context.hooks.lambda.checkPermission({functionArn: rule.arn, principal: 's3.amazonaws.com', sourceArn: `arn:aws:s3:::${bucket.name}`, sourceAccount: context.accountId})
