@@ -147,6 +147,22 @@ export interface ObjectChange {
   readonly event: string
   readonly size?: number
   readonly etag?: string
+  /** The address the request came from (S3 events' requestParameters.sourceIPAddress). */
+  readonly sourceIp?: string
+}
+
+/** A question to a function's resource-based policy: may `principal` call `action` on it? */
+export interface PermissionCheck {
+  /** The function's ARN, qualified or not: a qualified ARN is checked against that qualifier's policy. */
+  readonly functionArn: string
+  /** A service principal ("s3.amazonaws.com"), an account id, an ARN, or "*". */
+  readonly principal: string
+  /** @default "lambda:InvokeFunction" */
+  readonly action?: string
+  /** The resource calling (AWS:SourceArn), e.g. "arn:aws:s3:::bucket". */
+  readonly sourceArn?: string
+  /** The account owning that resource (AWS:SourceAccount). */
+  readonly sourceAccount?: string
 }
 
 /** An IAM role as Lambda checks an execution role (IAM provides it through the iam.role hook). */
@@ -216,6 +232,11 @@ export interface LocalHooks {
   readonly lambda: {
     /** Queues an Event invocation, as Lambda's Invoke with InvocationType Event does; resolves to its request id. */
     invokeAsync(invocation: AsyncInvocation): Promise<string>
+    /**
+     * Whether the function's resource-based policy allows the call (false when the function or the
+     * qualifier doesn't exist), as S3 checks a notification's destination.
+     */
+    checkPermission(check: PermissionCheck): Promise<boolean>
   }
   readonly iam: {
     /** The role an ARN of the local account names, or undefined when IAM has no such role. */
@@ -224,7 +245,7 @@ export interface LocalHooks {
   readonly s3: {
     /** An object of the local S3, or why there is none. */
     read(bucket: string, key: string): Promise<LocalS3Object | 'NoSuchBucket' | 'NoSuchKey'>
-    /** S3 calls these after an object is stored or removed (S3 event notifications will listen). */
+    /** S3 calls these after an object is stored or removed; S3 provides them too, to send its event notifications. */
     objectCreated(change: ObjectChange): Promise<void>
     objectRemoved(change: ObjectChange): Promise<void>
   }

@@ -1,7 +1,7 @@
 /**
  * The local cloud's HTTP side: one loopback server that hands each call to the router of the service
- * it is for — by the SigV4 signing name, else (unsigned) the X-Amz-Target prefix, else Lambda's or
- * S3's path shapes — and answers, in the caller's protocol, services it doesn't emulate. It knows no
+ * it is for — function URLs by host or path, then by the SigV4 signing name, else (unsigned) the
+ * X-Amz-Target prefix, else Lambda's or S3's path shapes — and answers, in the caller's protocol, services it doesn't emulate. It knows no
  * service: server.ts passes it the routers.
  */
 import {createServer} from 'node:http'
@@ -38,6 +38,19 @@ export function routesOf(routers: readonly ServiceRouter[]): Routes {
   const byTarget = new Map(Object.entries(UNEMULATED_TARGETS))
   for (const router of routers) if (router.targetPrefix) byTarget.set(router.targetPrefix, router.service)
   return {bySigningName: new Map(routers.map((router) => [router.service, router])), byTarget}
+}
+
+/**
+ * Function URL requests (served by the "function-urls" router): `<id>.lambda-url.<region>.localhost`
+ * hosts, and `/_sling/url/<id>/…` paths for clients that don't resolve *.localhost. They go by host or
+ * path before the signature: an AWS_IAM URL's request is signed for "lambda".
+ */
+const FUNCTION_URL_HOST = /^[a-z0-9]+\.lambda-url\.([a-z0-9-]+)\.localhost(?::\d+)?$/i
+
+function functionUrlCall(headers: IncomingHttpHeaders, url: URL): {region?: string} | undefined {
+  const region = FUNCTION_URL_HOST.exec(headers.host ?? '')?.[1]
+  if (region !== undefined) return {region}
+  return url.pathname.startsWith('/_sling/url/') ? {} : undefined
 }
 
 /** The service of an unsigned call: its X-Amz-Target prefix, else Lambda's dated paths, else S3. */
@@ -106,13 +119,14 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, routes: 
 
 function localRequest(req: IncomingMessage, url: URL, routes: Routes): LocalRequest {
   const scope = signingScope(req.headers, url)
+  const urlCall = functionUrlCall(req.headers, url)
   let buffered: Promise<Buffer> | undefined
   return {
     method: req.method ?? 'GET',
     url,
     headers: req.headers,
-    service: scope.service ?? guessService(req.headers, url, routes),
-    region: scope.region ?? DEFAULT_REGION,
+    service: urlCall ? 'function-urls' : (scope.service ?? guessService(req.headers, url, routes)),
+    region: urlCall?.region ?? scope.region ?? DEFAULT_REGION,
     raw: req,
     body: (limit) => (buffered ??= readBody(req, limit)),
     stream: () => bodyStream(req),

@@ -8,6 +8,11 @@ const FAULTS: Record<string, {readonly throttle: ProtocolError; readonly serverE
     throttle: {status: 429, code: 'TooManyRequestsException', message: 'Rate exceeded', fields: {Type: 'User', Reason: 'CallerRateLimitExceeded'}},
     serverError: {status: 500, code: 'ServiceException', message: 'An internal error occurred (injected by sling local).', fields: {Type: 'Service'}},
   },
+  // Function URLs answer Lambda URL's JSON ({"Message": …}): a throttled URL is a 429.
+  'function-urls': {
+    throttle: {status: 429, code: 'TooManyRequestsException', message: 'Rate Exceeded.'},
+    serverError: {status: 500, code: 'InternalServerError', message: 'Internal Server Error (injected by sling local).'},
+  },
   logs: {
     throttle: {status: 400, code: 'ThrottlingException', message: 'Rate exceeded'},
     serverError: {status: 500, code: 'ServiceUnavailableException', message: 'The service cannot complete the request (injected by sling local).'},

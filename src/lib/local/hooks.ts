@@ -15,7 +15,7 @@ function defaults(): {[Group in keyof LocalHooks]: LocalHooks[Group]} {
     logs: {write: () => Promise.reject(notServed('CloudWatch Logs'))},
     // Nothing records metrics until CloudWatch is served: recording one is then a no-op, not an error.
     metrics: {record: () => Promise.resolve()},
-    lambda: {invokeAsync: () => Promise.reject(notServed('Lambda'))},
+    lambda: {invokeAsync: () => Promise.reject(notServed('Lambda')), checkPermission: () => Promise.reject(notServed('Lambda'))},
     iam: {role: () => Promise.reject(notServed('IAM'))},
     s3: {
       read: () => Promise.reject(notServed('S3')),

@@ -101,10 +101,10 @@ test('S3 announces every stored and removed object through the s3 hooks', async 
   await s3.send(new DeleteObjectCommand({Bucket: 'hooked', Key: 'a.txt'}))
   await s3.send(new DeleteObjectsCommand({Bucket: 'hooked', Delete: {Objects: [{Key: 'b.txt'}]}}))
   expect(changes).toEqual([
-    ['created', {region: 'eu-west-1', bucket: 'hooked', key: 'a.txt', event: 'ObjectCreated:Put', size: 5, etag: put.ETag}],
-    ['created', {region: 'eu-west-1', bucket: 'hooked', key: 'b.txt', event: 'ObjectCreated:Copy', size: 5, etag: put.ETag}],
-    ['removed', {region: 'eu-west-1', bucket: 'hooked', key: 'a.txt', event: 'ObjectRemoved:Delete'}],
-    ['removed', {region: 'eu-west-1', bucket: 'hooked', key: 'b.txt', event: 'ObjectRemoved:Delete'}],
+    ['created', {region: 'eu-west-1', bucket: 'hooked', key: 'a.txt', event: 'ObjectCreated:Put', size: 5, etag: put.ETag, sourceIp: '127.0.0.1'}],
+    ['created', {region: 'eu-west-1', bucket: 'hooked', key: 'b.txt', event: 'ObjectCreated:Copy', size: 5, etag: put.ETag, sourceIp: '127.0.0.1'}],
+    ['removed', {region: 'eu-west-1', bucket: 'hooked', key: 'a.txt', event: 'ObjectRemoved:Delete', sourceIp: '127.0.0.1'}],
+    ['removed', {region: 'eu-west-1', bucket: 'hooked', key: 'b.txt', event: 'ObjectRemoved:Delete', sourceIp: '127.0.0.1'}],
   ])
 })
 

@@ -3,7 +3,7 @@ import type {AsyncInvocation, LocalContext} from '../contract.js'
 import type {Handler} from './call.js'
 import {param} from './call.js'
 import type {SyncOutcome} from './invoke.js'
-import {createInvokeService} from './invoke.js'
+import {acquireInvokeService} from './invoke-shared.js'
 import {resolveInvocationTarget} from './resolve.js'
 
 export interface InvokeRoutes {
@@ -18,7 +18,7 @@ export interface InvokeRoutes {
 }
 
 export function createInvokeRoutes(context: LocalContext): InvokeRoutes {
-  const service = createInvokeService(context)
+  const {service, release} = acquireInvokeService(context)
   const run: Handler = async (call) => {
     const target = await resolveInvocationTarget(context.store, call.scope.region, param(call, 'FunctionName'), call.query.get('Qualifier') ?? undefined, context.accountId)
     await service.handleInvoke(call.request, call.response, target)
@@ -29,5 +29,5 @@ export function createInvokeRoutes(context: LocalContext): InvokeRoutes {
     await service.handleInvokeStream(call.request, call.response, target)
     return {status: 200}
   }
-  return {invoke: run, invokeAsync: run, invokeStream: stream, queueEvent: (invocation) => service.invokeAsync(invocation), invokeSync: (invocation) => service.invokeSync(invocation), close: () => service.close()}
+  return {invoke: run, invokeAsync: run, invokeStream: stream, queueEvent: (invocation) => service.invokeAsync(invocation), invokeSync: (invocation) => service.invokeSync(invocation), close: release}
 }

@@ -28,6 +28,8 @@ export interface InvokeService {
   invokeAsync(invocation: AsyncInvocation): Promise<string>
   /** Runs a RequestResponse invocation for Lambda's own event source mappings (checked as Invoke checks it). */
   invokeSync(invocation: AsyncInvocation): Promise<SyncOutcome>
+  /** Runs `target` once and waits for its result (a function URL request), checked as Invoke checks it. */
+  invokeTarget(target: InvocationTarget, region: string, call: {requestId: string; payload: string}): Promise<InvocationResult>
   close(): Promise<void>
 }
 
@@ -61,6 +63,11 @@ export function createInvokeService(context: LocalContext): InvokeService {
     },
     invokeAsync: (invocation) => invokeAsync(context, queue, invocation),
     invokeSync: (invocation) => invokeSync(context, runtime, invocation),
+    invokeTarget(target, region, call) {
+      const spec = specOf(target, region)
+      checkInvocable(target, spec)
+      return run(context, runtime, spec, {...call, invokedFunctionArn: invokedArn(spec, target)})
+    },
     async close() {
       const closing = queue.close()
       await runtime.close()

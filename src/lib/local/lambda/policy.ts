@@ -28,6 +28,8 @@ function buildStatement(scope: Scope, fn: FunctionRecord, qualifier: string | un
   if (typeof input.FunctionUrlAuthType === 'string') condition.StringEquals = {...condition.StringEquals, 'lambda:FunctionUrlAuthType': input.FunctionUrlAuthType}
   if (typeof input.EventSourceToken === 'string') condition.StringEquals = {...condition.StringEquals, 'lambda:EventSourceToken': input.EventSourceToken}
   if (typeof input.SourceArn === 'string') condition.ArnLike = {'AWS:SourceArn': input.SourceArn}
+  // The statement a function URL with AuthType NONE also needs since October 2025 (lambda:InvokeFunction through the URL).
+  if (input.InvokedViaFunctionUrl === true) condition.Bool = {'lambda:InvokedViaFunctionUrl': 'true'}
   return {
     Sid: input.StatementId as string,
     Effect: 'Allow',

@@ -12,6 +12,7 @@ import * as eventInvoke from './event-invoke.js'
 import * as functions from './functions.js'
 import {createInvokeRoutes} from './invoke-routes.js'
 import * as layers from './layers.js'
+import {checkPermission} from './permission.js'
 import * as policy from './policy.js'
 import {LambdaError, sendJson, writeLambdaError} from './protocol.js'
 import {scopeOf} from './repo.js'
@@ -162,7 +163,7 @@ export function createLambdaRouter(context: LocalContext): ServiceRouter {
       await invoke.close()
       await polling
     },
-    provides: {lambda: {invokeAsync: (invocation) => invoke.queueEvent(invocation)}},
+    provides: {lambda: {invokeAsync: (invocation) => invoke.queueEvent(invocation), checkPermission: (check) => checkPermission(context, check)}},
   }
 }
 

@@ -1,6 +1,10 @@
 /**
- * Function URL configs. A URL looks like AWS's with the local endpoint's port:
- * `http://<32-char id>.lambda-url.<region>.localhost:<port>/` (*.localhost resolves to loopback).
+ * Function URL configs. Each URL has a 32-character id, as on AWS, and is served (url-router.ts) at
+ * two addresses on the local server: `http://127.0.0.1:<port>/_sling/url/<id>/` — what the API
+ * answers, as every client reaches it without setup — and AWS's shape
+ * `http://<id>.lambda-url.<region>.localhost:<port>/`, for clients that resolve *.localhost to
+ * loopback (curl, browsers; not Node's DNS). An index (`lambda-function-urls`, by id) finds the
+ * function a request is for.
  */
 import {createHash} from 'node:crypto'
 
@@ -13,16 +17,33 @@ import {conflict, invalidParameter, lambdaTimestamp, notFound, validationError} 
 import {changeFunction, loadFunction, versionFor} from './repo.js'
 import {isObject} from './validate.js'
 
-/** The URL id: stable per function and qualifier, 32 lowercase characters like AWS's. */
-export function functionUrlId(region: string, name: string, qualifier: string): string {
-  const hash = createHash('sha256').update(`${region}/${name}/${qualifier}`).digest()
+/** Where a URL id leads: the function and the qualifier its URL config is for ("" unqualified). */
+export interface UrlIndexEntry {
+  readonly region: string
+  readonly functionName: string
+  readonly qualifier: string
+}
+
+export const URL_INDEX = 'lambda-function-urls'
+
+/**
+ * The URL id, 32 lowercase characters like AWS's: stable for a URL config, and new when the config
+ * is deleted and created again (as on AWS, a re-created URL has another address).
+ */
+export function functionUrlId(region: string, name: string, qualifier: string, config: Pick<FunctionUrlConfig, 'CreationTime'>): string {
+  const hash = createHash('sha256').update(`${region}/${name}/${qualifier}/${config.CreationTime ?? ''}`).digest()
   return [...hash.subarray(0, 32)].map((byte) => 'abcdefghijklmnopqrstuvwxyz234567'[byte % 32]).join('')
 }
 
-/** The function URL on this server's port. */
-export function functionUrl(call: LambdaCall, name: string, qualifier: string): string {
-  const port = new URL(call.scope.context.endpoint()).port
-  return `http://${functionUrlId(call.scope.region, name, qualifier)}.lambda-url.${call.scope.region}.localhost:${port}/`
+/** The URL the API answers: the path form on the local server, which any client reaches. */
+export function functionUrl(endpoint: string, id: string): string {
+  return `${endpoint}/_sling/url/${id}/`
+}
+
+async function indexUrl(call: LambdaCall, id: string, entry: UrlIndexEntry | undefined): Promise<void> {
+  const {store} = call.scope.context
+  if (entry) await store.put(URL_INDEX, id, entry)
+  else await store.delete(URL_INDEX, id)
 }
 
 function target(call: LambdaCall): {name: string; qualifier: string} {
@@ -45,14 +66,14 @@ function checkUrlInput(input: Record<string, unknown>, required: boolean): void 
 }
 
 function shown(call: LambdaCall, name: string, qualifier: string, config: FunctionUrlConfig): FunctionUrlConfig {
-  return {...config, FunctionUrl: functionUrl(call, name, qualifier)}
+  return {...config, FunctionUrl: functionUrl(call.scope.context.endpoint(), functionUrlId(call.scope.region, name, qualifier, config))}
 }
 
 export const createFunctionUrlConfig: Handler = async (call) => {
   const input = await call.json()
   const {name, qualifier} = target(call)
   checkUrlInput(input, true)
-  const created = await changeFunction(call.scope, name, (fn) => {
+  const created = await changeFunction(call.scope, name, async (fn) => {
     if (qualifier && qualifier !== '$LATEST') versionFor(call.scope, fn, {name, qualifier})
     const arn = functionArn(call.scope, name, qualifier || undefined)
     if (fn.urls[qualifier]) throw conflict(`Failed to create function url config for [functionArn = ${arn}]. Error message:  FunctionUrlConfig exists for this Lambda function`)
@@ -66,6 +87,7 @@ export const createFunctionUrlConfig: Handler = async (call) => {
       InvokeMode: (input.InvokeMode as FunctionUrlConfig['InvokeMode']) ?? 'BUFFERED',
       ...(isObject(input.Cors) ? {Cors: input.Cors} : {}),
     }
+    await indexUrl(call, functionUrlId(call.scope.region, name, qualifier, config), {region: call.scope.region, functionName: name, qualifier})
     return {record: {...fn, urls: {...fn.urls, [qualifier]: config}}, result: config}
   })
   const {LastModifiedTime: _omitted, ...rest} = shown(call, name, qualifier, created)
@@ -84,7 +106,7 @@ export const updateFunctionUrlConfig: Handler = async (call) => {
   const input = await call.json()
   const {name, qualifier} = target(call)
   checkUrlInput(input, false)
-  const updated = await changeFunction(call.scope, name, (fn) => {
+  const updated = await changeFunction(call.scope, name, async (fn) => {
     const current = fn.urls[qualifier]
     if (!current) throw notFound('The resource you requested does not exist.')
     const config: FunctionUrlConfig = {
@@ -94,6 +116,8 @@ export const updateFunctionUrlConfig: Handler = async (call) => {
       ...(isObject(input.Cors) ? {Cors: input.Cors} : {}),
       LastModifiedTime: lambdaTimestamp(),
     }
+    // Rewritten on update too, so a URL created before the index existed becomes reachable.
+    await indexUrl(call, functionUrlId(call.scope.region, name, qualifier, config), {region: call.scope.region, functionName: name, qualifier})
     return {record: {...fn, urls: {...fn.urls, [qualifier]: config}}, result: config}
   })
   return {status: 200, body: shown(call, name, qualifier, updated)}
@@ -101,8 +125,10 @@ export const updateFunctionUrlConfig: Handler = async (call) => {
 
 export const deleteFunctionUrlConfig: Handler = async (call) => {
   const {name, qualifier} = target(call)
-  await changeFunction(call.scope, name, (fn) => {
-    if (!fn.urls[qualifier]) throw notFound('The resource you requested does not exist.')
+  await changeFunction(call.scope, name, async (fn) => {
+    const config = fn.urls[qualifier]
+    if (!config) throw notFound('The resource you requested does not exist.')
+    await indexUrl(call, functionUrlId(call.scope.region, name, qualifier, config), undefined)
     const urls = {...fn.urls}
     delete urls[qualifier]
     return {record: {...fn, urls}, result: undefined}

@@ -17,12 +17,13 @@ export type Handler = (call: S3Call) => Promise<void>
 
 /**
  * Tells the other services an object was stored or removed (the s3.objectCreated/objectRemoved hooks,
- * which S3 event notifications will listen to). The object is already stored: a listener that fails
+ * which S3 event notifications listen to). The object is already stored: a listener that fails
  * is reported on stderr and never fails the call, as S3's own notifications never fail a PUT.
  */
 export async function announce(call: S3Call, kind: 'created' | 'removed', change: Omit<ObjectChange, 'region' | 'bucket'>): Promise<void> {
   const hooks = call.context.hooks.s3
-  const full: ObjectChange = {region: call.request.region, bucket: call.bucket, ...change}
+  const sourceIp = call.request.raw.socket.remoteAddress
+  const full: ObjectChange = {region: call.request.region, bucket: call.bucket, ...change, ...(sourceIp ? {sourceIp} : {})}
   try {
     await (kind === 'created' ? hooks.objectCreated(full) : hooks.objectRemoved(full))
   } catch (error) {

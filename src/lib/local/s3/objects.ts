@@ -2,6 +2,7 @@ import {createHash} from 'node:crypto'
 
 import type {LocalS3Object} from '../contract.js'
 import type {BlobRef, Store} from '../store.js'
+import type {BucketNotifications} from './notifications.js'
 
 /** A bucket as the local S3 keeps it. Bucket names are global, as on S3. */
 export interface BucketDoc {
@@ -17,6 +18,8 @@ export interface BucketDoc {
   readonly objectOwnership?: string | null
   readonly encryption?: EncryptionRule
   readonly tags?: readonly {readonly Key: string; readonly Value: string}[]
+  /** PutBucketNotificationConfiguration's configuration (notifications.ts); none when missing. */
+  readonly notification?: BucketNotifications
 }
 
 export interface PublicAccessBlock {

@@ -6,6 +6,8 @@ import * as settings from './bucket-settings.js'
 import {abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listParts, uploadPart} from './multipart.js'
 import {copyObject, deleteObject, deleteObjects, getObject, putObject} from './object-ops.js'
 import type {Handler} from './call.js'
+import {notify} from './notification-events.js'
+import {getBucketNotificationConfiguration, putBucketNotificationConfiguration} from './notifications.js'
 import {findObject} from './objects.js'
 import {S3Error, sendS3Error} from './xml.js'
 
@@ -42,6 +44,8 @@ const HANDLERS: Record<string, Handler> = {
   PutBucketTagging: settings.putBucketTagging,
   GetBucketTagging: settings.getBucketTagging,
   DeleteBucketTagging: settings.deleteBucketTagging,
+  PutBucketNotificationConfiguration: putBucketNotificationConfiguration,
+  GetBucketNotificationConfiguration: getBucketNotificationConfiguration,
 }
 
 /** Bucket settings by subresource: the model's `/{Bucket}?<subresource>` bindings, by method. */
@@ -50,6 +54,7 @@ const BUCKET_SETTINGS: Readonly<Record<string, Readonly<Record<string, string>>>
   ownershipControls: {PUT: 'PutBucketOwnershipControls', GET: 'GetBucketOwnershipControls', DELETE: 'DeleteBucketOwnershipControls'},
   encryption: {PUT: 'PutBucketEncryption', GET: 'GetBucketEncryption', DELETE: 'DeleteBucketEncryption'},
   tagging: {PUT: 'PutBucketTagging', GET: 'GetBucketTagging', DELETE: 'DeleteBucketTagging'},
+  notification: {PUT: 'PutBucketNotificationConfiguration', GET: 'GetBucketNotificationConfiguration'},
 }
 
 /** S3's limit on a key: 1,024 bytes of UTF-8. */
@@ -138,7 +143,14 @@ export function createS3Router(context: LocalContext): ServiceRouter {
   return {
     service: 's3',
     operation: operationOf,
-    provides: {s3: {read: (bucket, key) => findObject(context.store, bucket, key)}},
+    provides: {
+      s3: {
+        read: (bucket, key) => findObject(context.store, bucket, key),
+        // S3 event notifications listen to S3's own changes (notification-events.ts).
+        objectCreated: (change) => notify(context, change),
+        objectRemoved: (change) => notify(context, change),
+      },
+    },
     writeError,
     async handle(request, response) {
       try {
