@@ -5,7 +5,7 @@ import {afterAll, beforeAll, expect, test} from 'vitest'
 import {decodeDescription} from '../../src/lib/release/alias-state.js'
 import {rejectionOf} from '../helpers/aws.js'
 import type {Cloud} from './deploy-helpers.js'
-import {parseDeploy, startCloud, writesOf} from './deploy-helpers.js'
+import {byOperation, parseDeploy, startCloud, writesOf} from './deploy-helpers.js'
 
 // One `sling local serve` for the file; each test deploys its own service, so tests never share a function.
 let cloud: Cloud
@@ -232,23 +232,15 @@ test("a no-op deploy makes zero writes by the server's own count (GET /_sling/ca
   }, {'api/index.js': handler(1), 'worker/index.js': handler(2), 'layer/nodejs/node_modules/greet/index.js': 'module.exports = "hi"\n'})
   expect((await cloud.cli(['deploy', '--config', project.config, '--json'])).code).toBe(0)
 
-  await served('/_sling/calls?reset=1')
+  await cloud.calls({reset: true})
   const noop = parseDeploy(await cloud.cli(['deploy', '--config', project.config, '--json']))
-  const report = (await served('/_sling/calls')) as {reads: number; writes: number; calls: {service: string; operation: string; status: number; count: number}[]}
+  const report = await cloud.calls()
 
   expect(noop.status).toBe('unchanged')
   expect(report.writes).toBe(0)
   expect(noop.calls.writes).toBe(0)
   // api: GetFunction, GetFunction of the alias, GetFunctionEventInvokeConfig; worker: GetFunction; the layer: ListLayerVersions.
   expect(noop.calls.byOperation).toEqual({'Lambda.GetFunction': 3, 'Lambda.GetFunctionEventInvokeConfig': 1, 'Lambda.ListLayerVersions': 1})
-  const byServer = Object.fromEntries(report.calls.map((call) => [`${call.service === 'lambda' ? 'Lambda' : call.service}.${call.operation}`, call.count]))
-  expect(byServer).toEqual(noop.calls.byOperation)
+  expect(byOperation(report)).toEqual(noop.calls.byOperation)
   expect(report.calls.every((call) => call.status === 200)).toBe(true)
 })
-
-/** GET on the server itself (its own endpoints under /_sling), as JSON. */
-async function served(pathAndQuery: string): Promise<unknown> {
-  const response = await fetch(`${cloud.served.info.endpoint}${pathAndQuery}`)
-  expect(response.status).toBe(200)
-  return response.json()
-}
