@@ -78,7 +78,9 @@ export interface OutputOptions {
 }
 
 function isInteractive(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): boolean {
-  return Boolean(stream.isTTY) && !env.CI && env.TERM !== 'dumb'
+  // A terminal of width 0 (the pty of `script` run without one, some CI runners) gets plain lines: ora 9
+  // divides by the width to count the lines it must clear, and would clear Infinity of them, forever.
+  return Boolean(stream.isTTY) && stream.columns !== 0 && !env.CI && env.TERM !== 'dumb'
 }
 
 function colorsFor(enabled: boolean): Colors {

@@ -10,6 +10,7 @@ import path from 'node:path'
 import {CreateRoleCommand, IAMClient} from '@aws-sdk/client-iam'
 import {LambdaClient} from '@aws-sdk/client-lambda'
 
+import type {CallReport} from '../../src/lib/local/calls.js'
 import type {CliResult} from '../helpers/cli.js'
 import {BIN, runCli, tempDir} from '../helpers/cli.js'
 import type {Served} from './local-serve-helper.js'
@@ -25,6 +26,8 @@ export interface Cloud {
   start(args: readonly string[]): Started
   /** Creates an execution role Lambda may assume (as an account admin would, with the SDK's IAM client); returns its ARN. */
   role(name: string): Promise<string>
+  /** The server's own count of the calls it served (`GET /_sling/calls`); `reset` starts counting anew after this report. */
+  calls(options?: {readonly reset?: boolean}): Promise<CallReport>
   /** Makes a temporary project directory with `files` (path → content) and `sling.config.json` from `config`. */
   project(config: Record<string, unknown>, files: Record<string, string>): Promise<ProjectDir>
   stop(): Promise<void>
@@ -103,6 +106,11 @@ export async function startCloud(extraArgs: readonly string[] = [], env: Record<
       const created = await iam.send(new CreateRoleCommand({RoleName: name, AssumeRolePolicyDocument: trust}))
       return created.Role!.Arn!
     },
+    async calls({reset = false} = {}) {
+      const response = await fetch(`${served.info.endpoint}/_sling/calls${reset ? '?reset=1' : ''}`)
+      if (!response.ok) throw new Error(`GET /_sling/calls answered ${response.status}`)
+      return (await response.json()) as CallReport
+    },
     async project(config, files) {
       const {dir, cleanup} = await tempDir('sling-e2e-deploy-')
       cleanups.push(cleanup)
@@ -131,6 +139,18 @@ export function parseDeploy(result: CliResult): DeployJson {
     throw new Error(`deploy printed no JSON (exit ${result.code}):\n${result.stdout}\n${result.stderr}`)
   }
 }
+
+/** The server's count by operation, named as the CLI's tally names them ("Lambda.GetFunction", "S3.HeadObject"). */
+export function byOperation(report: CallReport): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const call of report.calls) {
+    const key = `${SERVICE_NAMES[call.service] ?? call.service}.${call.operation}`
+    counts[key] = (counts[key] ?? 0) + call.count
+  }
+  return counts
+}
+
+const SERVICE_NAMES: Record<string, string> = {lambda: 'Lambda', s3: 'S3', iam: 'IAM', sts: 'STS', logs: 'CloudWatchLogs', monitoring: 'CloudWatch'}
 
 /** The writes a run made, by operation ("Lambda.UpdateFunctionCode": 1), reads left out. */
 export function writesOf(deployed: DeployJson): Record<string, number> {

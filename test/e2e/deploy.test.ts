@@ -1,10 +1,11 @@
-import {CreateRoleCommand} from '@aws-sdk/client-iam'
-import {GetAliasCommand, GetFunctionCommand, ListVersionsByFunctionCommand} from '@aws-sdk/client-lambda'
+import {AttachRolePolicyCommand} from '@aws-sdk/client-iam'
+import {GetAliasCommand, GetFunctionCommand, GetFunctionEventInvokeConfigCommand, InvokeCommand, ListVersionsByFunctionCommand} from '@aws-sdk/client-lambda'
 import {afterAll, beforeAll, expect, test} from 'vitest'
 
 import {decodeDescription} from '../../src/lib/release/alias-state.js'
+import {rejectionOf} from '../helpers/aws.js'
 import type {Cloud} from './deploy-helpers.js'
-import {parseDeploy, startCloud, writesOf} from './deploy-helpers.js'
+import {byOperation, parseDeploy, startCloud, writesOf} from './deploy-helpers.js'
 
 // One `sling local serve` for the file; each test deploys its own service, so tests never share a function.
 let cloud: Cloud
@@ -15,14 +16,6 @@ afterAll(async () => {
   await cloud.stop()
 })
 
-const TRUST = JSON.stringify({Version: '2012-10-17', Statement: [{Effect: 'Allow', Principal: {Service: 'lambda.amazonaws.com'}, Action: 'sts:AssumeRole'}]})
-
-/** An execution role, created with the SDK's IAM client as an account admin would. */
-async function aRole(name: string): Promise<string> {
-  const created = await cloud.iam.send(new CreateRoleCommand({RoleName: name, AssumeRolePolicyDocument: TRUST}))
-  return created.Role!.Arn!
-}
-
 const handler = (version: number): string => `exports.handler = async () => ({version: ${version}})\n`
 const fn = (settings: Record<string, unknown>) => ({bundle: false, source: 'api', runtime: 'nodejs22.x', ...settings})
 
@@ -31,7 +24,7 @@ async function getFunction(name: string) {
 }
 
 test('first deploy creates the function with every configured setting and publishes its layer; the next one only reads', async () => {
-  const role = await aRole('e2e-first-role')
+  const role = await cloud.role('e2e-first-role')
   const config = {
     service: 'e2e-first',
     functions: {
@@ -76,7 +69,7 @@ test('first deploy creates the function with every configured setting and publis
 })
 
 test('a code change is only UpdateFunctionCode, a configuration change only UpdateFunctionConfiguration, a tag change only Tag/Untag; diff shows each first', async () => {
-  const role = await aRole('e2e-changes-role')
+  const role = await cloud.role('e2e-changes-role')
   const base = {role, environment: {MODE: 'a', TOKEN: 'hunter2'}, tags: {team: 'core', owner: 'ada'}}
   const config = (settings: Record<string, unknown>) => ({service: 'e2e-changes', functions: {api: fn({...base, ...settings})}})
   const project = await cloud.project(config({}), {'api/index.js': handler(1)})
@@ -108,7 +101,7 @@ test('a code change is only UpdateFunctionCode, a configuration change only Upda
 })
 
 test('a layer is published only when its content changed, and the function then references the new version', async () => {
-  const role = await aRole('e2e-layers-role')
+  const role = await cloud.role('e2e-layers-role')
   const project = await cloud.project({service: 'e2e-layers', functions: {api: fn({role, layers: ['shared']})}, layers: {shared: {directory: 'layer'}}}, {
     'api/index.js': handler(1), 'layer/nodejs/node_modules/greet/index.js': 'module.exports = "hi"\n',
   })
@@ -127,7 +120,7 @@ test('a layer is published only when its content changed, and the function then 
 })
 
 test('--publish and --alias: a version per change, the alias records the version before; an unchanged function publishes nothing', async () => {
-  const role = await aRole('e2e-release-role')
+  const role = await cloud.role('e2e-release-role')
   const project = await cloud.project({service: 'e2e-release', functions: {api: fn({role})}}, {'api/index.js': handler(1)})
 
   const first = parseDeploy(await cloud.cli(['deploy', '--config', project.config, '--json', '--alias', 'live'], {via: 'local'}))
@@ -152,11 +145,102 @@ test('--publish and --alias: a version per change, the alias records the version
   expect(versions.Versions?.map((v) => v.Version)).toEqual(['$LATEST', '1', '2'])
 })
 
-// These need the local cloud additions in progress (STS, IAM role checks, S3 bucket settings, image
-// functions, the failed-update scenario, event-invoke-config routes, the server's call count).
-test.todo('a zip over 50 MB goes through S3: sling creates its private, encrypted bucket, uploads once, and the second deploy uploads nothing (needs STS GetCallerIdentity and S3 bucket settings locally)')
-test.todo('with no role and --create-role, sling creates the execution role and CreateFunction rides out IAM propagation (needs local IAM role checks with SLING_LOCAL_ROLE_PROPAGATION_MS)')
-test.todo('a container-image function deploys with PackageType Image and ImageUri (needs image functions in the local cloud)')
-test.todo("a failing update (a VPC without ENI permissions) is reported with Lambda's LastUpdateStatusReason, exit 1 (needs the failed-update scenario)")
-test.todo('first deploy sets the asynchronous invocation settings, and a no-op reads them once (needs the event-invoke-config routes)')
-test.todo("a no-op deploy makes zero writes by the server's own count, GET /_sling/calls (needs call counting on the server)")
+
+test('a container-image function deploys with PackageType Image and its ImageUri, a new tag is only UpdateFunctionCode, and the local cloud refuses to run it', async () => {
+  const role = await cloud.role('e2e-image-role')
+  const repository = `000000000000.dkr.ecr.${cloud.served.info.region}.amazonaws.com/e2e-image`
+  const config = (tag: string) => ({service: 'e2e-image', functions: {app: {image: `${repository}:${tag}`, role, memorySize: 512}}})
+  const project = await cloud.project(config('v1'), {})
+
+  const first = parseDeploy(await cloud.cli(['deploy', '--config', project.config, '--json']))
+
+  expect(first.functions).toEqual([expect.objectContaining({key: 'app', functionName: 'e2e-image-app', action: 'created'})])
+  expect(writesOf(first)).toEqual({'Lambda.CreateFunction': 1})
+  const created = await getFunction('e2e-image-app')
+  expect(created.Configuration).toMatchObject({PackageType: 'Image', MemorySize: 512, Role: role})
+  expect(created.Configuration?.Runtime).toBeUndefined()
+  expect(created.Configuration?.Handler).toBeUndefined()
+  expect(created.Code).toMatchObject({RepositoryType: 'ECR', ImageUri: `${repository}:v1`})
+  const refused = await rejectionOf(cloud.lambda.send(new InvokeCommand({FunctionName: 'e2e-image-app', Payload: '{}'})))
+  expect(refused.name).toBe('InvalidParameterValueException')
+  expect(refused.message).toContain("sling's local cloud doesn't run container images (this function's PackageType is Image)")
+
+  await project.write({}, config('v2'))
+  const retagged = parseDeploy(await cloud.cli(['deploy', '--config', project.config, '--json']))
+  expect(retagged.functions[0]).toMatchObject({action: 'updated', changed: {code: true, configuration: false}})
+  expect(writesOf(retagged)).toEqual({'Lambda.UpdateFunctionCode': 1})
+  expect((await getFunction('e2e-image-app')).Code?.ImageUri).toBe(`${repository}:v2`)
+})
+
+test("a failing update (a VPC the role may not create network interfaces in) fails with Lambda's LastUpdateStatusReason, exit 1; re-runs retry it until the cause is fixed", async () => {
+  const role = await cloud.role('e2e-failed-role') // the trust policy only: no AWSLambdaVPCAccessExecutionRole
+  const config = (settings: Record<string, unknown>) => ({service: 'e2e-failed', functions: {api: fn({role, ...settings})}})
+  const project = await cloud.project(config({}), {'api/index.js': handler(1)})
+  expect((await cloud.cli(['deploy', '--config', project.config, '--json'])).code).toBe(0)
+
+  await project.write({}, config({vpcConfig: {subnetIds: ['subnet-0123456789abcdef0'], securityGroupIds: ['sg-0123456789abcdef0']}}))
+  const failed = await cloud.cli(['deploy', '--config', project.config])
+
+  const reason = 'The provided execution role does not have permissions to call CreateNetworkInterface on EC2'
+  expect(failed.code).toBe(1)
+  expect(failed.stdout).toMatch(/^api \(e2e-failed-api\): failed/m)
+  expect(failed.stderr).toContain(`Function "e2e-failed-api" failed to finish updating (update status Failed): ${reason}.`)
+  expect((await getFunction('e2e-failed-api')).Configuration).toMatchObject({LastUpdateStatus: 'Failed', LastUpdateStatusReasonCode: 'InsufficientRolePermissions'})
+
+  // Lambda reports the failed settings as if applied; a re-run still sees the failure and tries again.
+  const diff = await cloud.cli(['diff', '--config', project.config, '--exit-code'])
+  expect(diff.code).toBe(1)
+  expect(diff.stdout).toContain(`api → e2e-failed-api: update\n  ~ last update failed (${reason}): its settings and code are sent again\n`)
+  const again = await cloud.cli(['deploy', '--config', project.config, '--json'])
+  expect(again.code).toBe(1)
+  expect(parseDeploy(again)).toMatchObject({status: 'failed', functions: [{action: 'failed', error: {code: 'FunctionFailed', message: expect.stringContaining(reason) as unknown}}]})
+
+  // The fix: the role may now create network interfaces. The next deploy converges.
+  await cloud.iam.send(new AttachRolePolicyCommand({RoleName: 'e2e-failed-role', PolicyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole'}))
+  const fixed = parseDeploy(await cloud.cli(['deploy', '--config', project.config, '--json']))
+  expect(fixed).toMatchObject({status: 'deployed', functions: [{action: 'updated'}]})
+  expect((await getFunction('e2e-failed-api')).Configuration).toMatchObject({LastUpdateStatus: 'Successful', VpcConfig: {SubnetIds: ['subnet-0123456789abcdef0']}})
+  expect(parseDeploy(await cloud.cli(['deploy', '--config', project.config, '--json'])).status).toBe('unchanged')
+})
+
+test('first deploy sets the asynchronous invocation settings; a no-op reads them once and writes nothing', async () => {
+  const role = await cloud.role('e2e-async-role')
+  const onFailure = 'arn:aws:sqs:us-east-1:000000000000:e2e-async-failed'
+  const project = await cloud.project({service: 'e2e-async', functions: {api: fn({role, eventInvokeConfig: {maximumRetryAttempts: 0, maximumEventAgeInSeconds: 3600, onFailure}})}}, {'api/index.js': handler(1)})
+
+  const first = parseDeploy(await cloud.cli(['deploy', '--config', project.config, '--json']))
+
+  expect(first.functions[0]).toMatchObject({action: 'created'})
+  expect(writesOf(first)).toEqual({'Lambda.CreateFunction': 1, 'Lambda.PutFunctionEventInvokeConfig': 1})
+  const settings = await cloud.lambda.send(new GetFunctionEventInvokeConfigCommand({FunctionName: 'e2e-async-api'}))
+  expect(settings).toMatchObject({MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 3600, DestinationConfig: {OnFailure: {Destination: onFailure}}})
+
+  const again = parseDeploy(await cloud.cli(['deploy', '--config', project.config, '--json']))
+  expect(again).toMatchObject({status: 'unchanged', functions: [{action: 'unchanged'}]})
+  expect(again.calls).toEqual({reads: 2, writes: 0, byOperation: {'Lambda.GetFunction': 1, 'Lambda.GetFunctionEventInvokeConfig': 1}})
+})
+
+test("a no-op deploy makes zero writes by the server's own count (GET /_sling/calls), and the server counts exactly the calls the CLI reports", async () => {
+  const role = await cloud.role('e2e-count-role')
+  const project = await cloud.project({
+    service: 'e2e-count',
+    functions: {
+      api: fn({role, layers: ['shared'], alias: 'live', eventInvokeConfig: {maximumRetryAttempts: 1}}),
+      worker: fn({role, source: 'worker'}),
+    },
+    layers: {shared: {directory: 'layer'}},
+  }, {'api/index.js': handler(1), 'worker/index.js': handler(2), 'layer/nodejs/node_modules/greet/index.js': 'module.exports = "hi"\n'})
+  expect((await cloud.cli(['deploy', '--config', project.config, '--json'])).code).toBe(0)
+
+  await cloud.calls({reset: true})
+  const noop = parseDeploy(await cloud.cli(['deploy', '--config', project.config, '--json']))
+  const report = await cloud.calls()
+
+  expect(noop.status).toBe('unchanged')
+  expect(report.writes).toBe(0)
+  expect(noop.calls.writes).toBe(0)
+  // api: GetFunction, GetFunction of the alias, GetFunctionEventInvokeConfig; worker: GetFunction; the layer: ListLayerVersions.
+  expect(noop.calls.byOperation).toEqual({'Lambda.GetFunction': 3, 'Lambda.GetFunctionEventInvokeConfig': 1, 'Lambda.ListLayerVersions': 1})
+  expect(byOperation(report)).toEqual(noop.calls.byOperation)
+  expect(report.calls.every((call) => call.status === 200)).toBe(true)
+})

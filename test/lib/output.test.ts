@@ -38,6 +38,14 @@ describe('output', () => {
     expect(createOutput({stdout: capture(true), stderr: capture(true), env: {}}).interactive).toBe(true)
   })
 
+  test('a terminal that reports no width gets plain progress lines, not a spinner (which would clear lines forever)', async () => {
+    const stderr = Object.assign(capture(true), {columns: 0})
+    const out = createOutput({stdout: capture(true), stderr, env: {}})
+    expect(out.interactive).toBe(false)
+    await out.spin('Bundling', () => Promise.resolve(1))
+    expect(stderr.text()).toBe('Bundling…\n')
+  })
+
   test('--verbose shows debug lines, otherwise they are hidden', () => {
     const quiet = capture(false)
     createOutput({stderr: quiet, stdout: capture(false), env: {}}).debug('PUT /functions')

@@ -67,6 +67,8 @@ export interface FunctionPlan {
    * can only be told by reading the newest version (observe.ts then plans again with it).
    */
   readonly needsLatestVersion?: boolean | undefined
+  /** The function's last update failed (Lambda's LastUpdateStatusReason): its settings and code are sent again. */
+  readonly failedUpdate?: {readonly reason: string} | undefined
 }
 
 const SETTINGS: readonly SettingName[] = ['runtime', 'handler', 'role', 'memorySize', 'timeout', 'description', 'environment', 'layers', 'ephemeralStorage', 'tracing', 'deadLetterTargetArn', 'vpcConfig', 'loggingConfig', 'imageConfig']
@@ -77,13 +79,17 @@ export function planFunction(desired: DesiredFunction, observed: Observed): Func
   const base = {key: desired.key, name: desired.name, desired, current}
   if (!current) return planCreate(desired, observed)
   checkPackageType(desired, current)
+  // Lambda reports a failed update's settings and code as if applied (LastUpdateStatus Failed) while the function
+  // runs with the ones before, so compared with them the config looks deployed. Sending every managed setting
+  // and the code again makes Lambda retry the update: it succeeds once the cause is fixed, else fails again.
+  const retry = current.lastUpdateStatus === 'Failed'
   const configuration = SETTINGS.filter((s) => desired.managed.has(s) && desired.settings[s] !== undefined)
     .map((field) => ({field, from: currentSetting(current, field), to: desiredSetting(desired.settings, field)}))
-    .filter((change) => !equal(change.from, change.to))
+    .filter((change) => retry || !equal(change.from, change.to))
   const architecture = desired.managed.has('architecture') && current.architecture !== desired.architecture ? {field: 'architecture' as const, from: current.architecture, to: desired.architecture} : undefined
   const to = codeRef(desired)
   const from: CodeRef = desired.code.kind === 'image' ? {imageUri: current.imageUri ?? ''} : {codeSha256: current.codeSha256, size: current.codeSize}
-  const code = !sameCode(from, to) || architecture ? {from, to, architecture} : undefined
+  const code = retry || !sameCode(from, to) || architecture ? {from, to, architecture} : undefined
   const tags = desired.managed.has('tags') ? tagChanges(current.tags, desired.tags) : undefined
   const changes = {
     configuration, code, tags: tags && (tags.added.length + tags.changed.length + tags.remove.length > 0) ? tags : undefined,
@@ -94,7 +100,8 @@ export function planFunction(desired: DesiredFunction, observed: Observed): Func
   const functionChanged = configuration.length > 0 || code !== undefined
   const {publish, needsLatestVersion} = publishIntent(desired, observed, functionChanged)
   const anything = functionChanged || changes.tags || changes.reservedConcurrency || changes.eventInvokeConfig || changes.provisionedConcurrency || publish
-  return {...base, action: anything ? 'update' : 'unchanged', ...changes, publish, needsLatestVersion}
+  const failedUpdate = retry ? {reason: current.lastUpdateStatusReason ?? 'Lambda gave no reason'} : undefined
+  return {...base, action: anything ? 'update' : 'unchanged', ...changes, publish, needsLatestVersion, failedUpdate}
 }
 
 function planCreate(desired: DesiredFunction, observed: Observed): FunctionPlan {

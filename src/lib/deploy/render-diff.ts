@@ -80,6 +80,7 @@ export function summarizeDiff(result: DiffResult): string {
 /** Every change of one function, in the order deploy applies them. */
 export function functionLines(fn: PlanView): Line[] {
   const lines: Line[] = []
+  if (fn.failedUpdate) lines.push({sign: '~', text: `last update failed (${fn.failedUpdate.reason}): its settings and code are sent again`})
   for (const setting of fn.configuration) lines.push(...settingLines(setting))
   if (fn.code) lines.push(...change('code', fn.code.from && codeText(fn.code.from), codeText(fn.code.to)))
   if (fn.tags) {
@@ -111,8 +112,9 @@ function settingLines(setting: SettingView): Line[] {
       ...setting.removed.map((key): Line => ({sign: '-', text: shown(from, key)})),
     ]
   }
-  // A new function's empty list (no layers) is no news.
+  // A new function's empty list (no layers) is no news; nor is a setting sent again unchanged (a failed update's retry).
   if (setting.from === undefined && Array.isArray(setting.to) && setting.to.length === 0) return []
+  if (JSON.stringify(setting.from) === JSON.stringify(setting.to)) return []
   if (isRecord(setting.to) || isRecord(setting.from)) return objectLines(setting.field, setting.from, setting.to)
   return change(setting.field, setting.from, setting.to)
 }

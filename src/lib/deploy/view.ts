@@ -30,6 +30,8 @@ export interface PlanView {
   readonly provisionedConcurrency?: {readonly alias: string; readonly from: number | undefined; readonly to: number} | undefined
   /** A version will be published (and the alias moved from its current version). */
   readonly publish?: {readonly alias?: {readonly name: string; readonly from: string | undefined} | undefined} | undefined
+  /** Lambda's reason the function's last update failed; deploy sends its settings and code again. */
+  readonly failedUpdate?: {readonly reason: string} | undefined
   readonly error?: {readonly code: string; readonly message: string} | undefined
 }
 
@@ -54,7 +56,7 @@ export function planView(plan: FunctionPlan, {showValues = false}: {readonly sho
     key: plan.key, functionName: plan.name, action: plan.action, configuration,
     code: plan.code && (plan.code.from === undefined || JSON.stringify(plan.code.from) !== JSON.stringify(plan.code.to)) ? {from: plan.code.from, to: plan.code.to} : undefined,
     tags, reservedConcurrency: plan.reservedConcurrency, eventInvokeConfig: plan.eventInvokeConfig, provisionedConcurrency: plan.provisionedConcurrency,
-    publish: plan.publish && {alias: plan.publish.alias},
+    publish: plan.publish && {alias: plan.publish.alias}, failedUpdate: plan.failedUpdate,
   }
 }
 

@@ -125,3 +125,19 @@ test("a zip config for an image function (or the reverse) is refused: Lambda can
   const error = await rejectionOf(Promise.resolve().then(async () => planFunction(await desired({}), {current: deployed({packageType: 'Image'})})))
   expect(error).toMatchObject({code: 'PackageTypeChange', exitCode: 2})
 })
+
+test("a function whose last update failed is never unchanged: every managed setting and the code are sent again, with Lambda's reason", async () => {
+  const vpcConfig = {subnetIds: ['subnet-a'], securityGroupIds: ['sg-1']}
+  const wanted = await desired({timeout: 30, vpcConfig})
+  const reason = 'The provided execution role does not have permissions to call CreateNetworkInterface on EC2'
+  // Lambda reports the failed update's settings as if they were applied.
+  const failed = deployed({timeout: 30, vpcConfig, lastUpdateStatus: 'Failed', lastUpdateStatusReason: reason})
+
+  const plan = planFunction(wanted, {current: failed})
+
+  expect(plan).toMatchObject({action: 'update', failedUpdate: {reason}})
+  expect(plan.configuration.map((c) => c.field)).toEqual(['runtime', 'handler', 'role', 'timeout', 'vpcConfig'])
+  expect(plan.code).toMatchObject({from: {codeSha256: SHA}, to: {codeSha256: SHA}})
+  expect(planView(plan).failedUpdate).toEqual({reason})
+  expect(planFunction(wanted, {current: {...failed, lastUpdateStatus: 'Successful', lastUpdateStatusReason: undefined}}).action).toBe('unchanged')
+})

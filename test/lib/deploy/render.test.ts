@@ -54,3 +54,19 @@ test('on a terminal the diff is coloured like a unified diff: removed red, added
     '',
   ])
 })
+
+test("a failed update's retry says why it is sent again, and shows no setting whose value is the same on both sides", () => {
+  const {output, stdout} = terminal()
+  const reason = 'The provided execution role does not have permissions to call CreateNetworkInterface on EC2'
+  const vpc = {subnetIds: ['subnet-a'], securityGroupIds: ['sg-1']}
+  const result: DiffResult = {
+    status: 'different', layers: [],
+    functions: [{key: 'api', functionName: 'shop-api', action: 'update', failedUpdate: {reason}, configuration: [{field: 'timeout', from: 30, to: 30}, {field: 'vpcConfig', from: vpc, to: vpc}]}],
+  }
+  renderDiff(result, output)
+  expect(ansis.strip(stdout()).split('\n')).toEqual([
+    'api → shop-api: update',
+    `  ~ last update failed (${reason}): its settings and code are sent again`,
+    '',
+  ])
+})
