@@ -22,7 +22,7 @@ afterAll(async () => {
   await cleanup()
 })
 
-test('a query-compatible JSON 1.0 service (SQS; CloudWatch for the operations it lacks) gets the error in JSON, with its query code in x-amzn-query-error', async () => {
+test('a query-compatible JSON 1.0 service (SQS, CloudWatch) asked for an operation sling does not emulate gets the error in JSON, with its query code in x-amzn-query-error', async () => {
   const cloudwatch = new CloudWatchClient({region: 'us-east-1', endpoint: cloud.endpoint, credentials, maxAttempts: 1})
   const error = await rejectionOf(cloudwatch.send(new PutDashboardCommand({DashboardName: 'd', DashboardBody: '{}'})))
   cloudwatch.destroy()
@@ -32,12 +32,14 @@ test('a query-compatible JSON 1.0 service (SQS; CloudWatch for the operations it
 
   const raw = await fetch(cloud.endpoint, {
     method: 'POST',
-    headers: {authorization: sign('sqs'), 'x-amz-target': 'AmazonSQS.ListQueues', 'content-type': 'application/x-amz-json-1.0', 'x-amzn-query-mode': 'true'},
+    headers: {authorization: sign('sqs'), 'x-amz-target': 'AmazonSQS.AddPermission', 'content-type': 'application/x-amz-json-1.0', 'x-amzn-query-mode': 'true'},
     body: '{}',
   })
   expect(raw.headers.get('content-type')).toBe('application/x-amz-json-1.0')
-  expect(raw.headers.get('x-amzn-query-error')).toBe('NotImplemented;Sender')
-  expect(await raw.json()).toMatchObject({__type: 'NotImplemented'})
+  // SQS has its own error for this (UnsupportedOperation, query code AWS.SimpleQueueService.UnsupportedOperation).
+  expect(raw.status).toBe(400)
+  expect(raw.headers.get('x-amzn-query-error')).toBe('AWS.SimpleQueueService.UnsupportedOperation;Sender')
+  expect(await raw.json()).toMatchObject({__type: 'UnsupportedOperation'})
 })
 
 test('an older client speaking the query protocol to SNS gets an <ErrorResponse> it can parse', async () => {
