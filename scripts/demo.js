@@ -34,6 +34,12 @@ const STEPS = [
   {title: 'Send 20% of alias "live"\'s traffic to version 2; version 1 keeps the rest', args: ['shift', 'api', 'live', '--to', '2', '--weight', '20', '--local']},
   {title: 'The versions of api, and the aliases that send them traffic', args: ['versions', 'list', 'api', '--local']},
   {title: 'The aliases of api with their weights', args: ['alias', 'list', 'api', '--local']},
+  {
+    title: 'Invoke alias "live" 50 times: latency percentiles, errors, and how its traffic split between versions 1 and 2',
+    args: ['invoke', 'api:live', '--event', 'apigw', '--repeat', '50', '--concurrency', '4', '--local'],
+  },
+  {title: 'One invocation of version 2, with its answer', args: ['invoke', 'api:2', '--event', 'apigw', '--set', 'queryStringParameters.name=demo', '--local']},
+  {title: 'The logs of api\'s version 2 from the last minutes: each invocation from START to REPORT', args: ['logs', 'api', '--qualifier', '2', '--since', '5m', '--local']},
 ]
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'sling-demo-'))

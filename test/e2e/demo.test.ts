@@ -21,7 +21,7 @@ function runDemo(): Promise<{code: number | null; output: string}> {
   })
 }
 
-test('npm run demo deploys the example to a local cloud it starts, publishes v2, shifts 20% of "live" to it, and leaves nothing behind', {timeout: 120_000}, async () => {
+test('npm run demo deploys the example to a local cloud it starts, publishes v2, shifts 20% of "live" to it, invokes it, reads its logs, and leaves nothing behind', {timeout: 120_000}, async () => {
   const {code, output} = await runDemo()
 
   expect(code, output).toBe(0)
@@ -33,6 +33,18 @@ test('npm run demo deploys the example to a local cloud it starts, publishes v2,
   expect(output).toMatch(/^v2\t.*\tlive → 20%$/m)
   expect(output).toMatch(/^v1\t.*\tlive 80%$/m)
   expect(output).toMatch(/^live\tv1\tv1 80%, v2 20%\t/m)
+  // 50 invocations of the alias: all succeed, and both versions served some of them.
+  expect(output).toMatch(/^ {2}succeeded +50$/m)
+  expect(output).toMatch(/^ {4}v1 +\d+% +\(\d+\)$/m)
+  expect(output).toMatch(/^ {4}v2 +\d+% +\(\d+\)$/m)
+  expect(output).toContain('"version\\":2')
+  // The logs of version 2 hold the invocation made by name, from START to REPORT.
+  const logs = output.slice(output.indexOf('$ sling logs api --qualifier 2'))
+  const requestId = /^\S+ +(\w{8}) +INFO +greeting demo$/m.exec(logs)?.[1]
+  expect(requestId, logs).toBeDefined()
+  expect(logs).toMatch(new RegExp(`^\\S+ +${requestId} +START v2$`, 'm'))
+  expect(logs).toMatch(new RegExp(`^\\S+ +${requestId} +REPORT `, 'm'))
+  expect(logs).not.toMatch(/START v1/)
   // The copy of the example, the store and the server's record were all in one temporary directory: gone.
   const copy = /copied to (\S+)/.exec(output)?.[1]
   expect(copy).toBeDefined()

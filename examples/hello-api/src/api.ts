@@ -10,5 +10,6 @@ interface HttpEvent {
 export const handler = async (event: HttpEvent): Promise<HttpResponse> => {
   const name = event.queryStringParameters?.name ?? 'world'
   if (name.length > 64) return json(400, {error: 'name is too long'})
+  console.log(`greeting ${name}`)
   return json(200, {message: `${process.env.GREETING ?? 'Hello'}, ${name}!`, path: event.rawPath ?? '/', requestId: randomUUID()})
 }
