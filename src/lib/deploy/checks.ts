@@ -1,8 +1,9 @@
 /**
  * Checks made after the reads and before any write, each naming the limit and the actual figure: runtimes
  * Lambda no longer accepts, and the account's own limits (GetAccountSettings) on code size, total code
- * storage and unreserved concurrency. Memory, timeout, environment names and package sizes were checked
- * when the config loaded and the package was built.
+ * storage and unreserved concurrency; and the 4 KB environment of image functions. Memory, timeout,
+ * environment names, package sizes and zip functions' environments were checked when the config loaded and
+ * the package was built.
  */
 import type {CallOptions} from '../aws/lambda.js'
 import type {LambdaApi} from '../aws/lambda.js'
@@ -11,6 +12,7 @@ import {ExitCode, UserError} from '../errors.js'
 import {formatBytes} from '../format.js'
 import {isRuntime, LAMBDA_LIMITS, runtimeLifecycle, runtimeStatus} from '../lambda/rules.js'
 import type {Output} from '../output.js'
+import {checkConfigLimits} from '../package/limits.js'
 import type {FunctionPlan} from './plan.js'
 
 export interface CheckInputs {
@@ -25,6 +27,9 @@ export interface CheckInputs {
 
 export async function checkBeforeWrites(inputs: CheckInputs, {lambda, output}: {readonly lambda: LambdaApi; readonly output: Output}, options: CallOptions = {}): Promise<void> {
   for (const plan of inputs.plans) checkRuntime(plan, inputs.today)
+  // `sling package` measures a zip function's environment; nothing packages an image function. Lambda's own
+  // refusal quotes every value ("String measured: {...}"), secrets included, so it must never be sent.
+  for (const plan of inputs.plans) if (plan.desired.code.kind === 'image') checkConfigLimits(`Function ${plan.key}`, 0, plan.desired.settings.environment ?? {})
   const uploads = inputs.plans.filter((plan) => plan.code && 'codeSha256' in plan.code.to && (plan.code.from === undefined || !('codeSha256' in plan.code.from) || plan.code.from.codeSha256 !== plan.code.to.codeSha256))
   const reserving = inputs.plans.filter((plan) => plan.reservedConcurrency !== undefined)
   // Only a deploy that uploads code or reserves concurrency can run into these: a no-op doesn't pay the read.

@@ -400,6 +400,17 @@ test('an image function deploys by ImageUri with PackageType Image, and nothing 
   expect(deps.lambda.log.calls.filter((c) => c.op === 'update').map((c) => c.args[0])).toEqual([{kind: 'code', code: {imageUri: image.replace('1.0', '1.1')}, architecture: undefined, revisionId: expect.any(String) as string}])
 })
 
+test("an image function's environment over Lambda's 4 KB is refused before any write, naming sizes and keys, never values", async () => {
+  const deps = testDeps()
+  const image = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.0'
+  const environment = {API_KEY: `TOPSECRET${'x'.repeat(5000)}`}
+  const error = await rejectionOf(run({functions: {img: {image, role: ROLE, environment}}}, deps))
+  expect(error).toMatchObject({code: 'EnvironmentTooLarge', message: expect.stringContaining('Lambda allows at most 4,096 (4 KB)') as string})
+  expect(error.message).toContain('API_KEY')
+  expect(JSON.stringify({message: error.message, hints: error.hints, details: error.details})).not.toContain('TOPSECRET')
+  expect(deps.lambda.log.writes()).toEqual([])
+})
+
 test('account limits are checked before any write: reserving too much concurrency names the figures', async () => {
   const deps = testDeps()
   deps.lambda.getAccountSettings = () => Promise.resolve({limits: {totalCodeSize: 1e12, codeSizeUnzipped: 262_144_000, codeSizeZipped: 52_428_800, concurrentExecutions: 1000, unreservedConcurrentExecutions: 150}, usage: {totalCodeSize: 0, functionCount: 0}})
