@@ -58,7 +58,9 @@ export function createArtifactStore(options: ArtifactStoreOptions, {s3, sts, out
       const name = options.bucket ?? defaultBucketName((await sts.getCallerIdentity({signal})).account, options.region)
       if ((await s3.ensureBucket(name, {signal})) === 'created') {
         output.info(`Created the S3 bucket ${name} for large artifacts (private, encrypted).`)
-        await s3.secureBucket(name, {signal})
+        // No signal: a Ctrl-C during CreateBucket must not leave the new bucket unsecured, since the next deploy
+        // finds it existing and never secures it. The three settings are quick; the interrupt stops what follows.
+        await s3.secureBucket(name)
       }
       return name
     })()

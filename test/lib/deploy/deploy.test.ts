@@ -155,6 +155,28 @@ test('a zip over 50 MB goes through S3: sling creates its private bucket, upload
   expect(deps.s3.log.ops()).toEqual([])
 })
 
+test('Ctrl-C while sling creates its bucket: the new bucket is still made private and encrypted, and nothing else starts', async () => {
+  const controller = new AbortController()
+  const deps = testDeps({signal: controller.signal})
+  deps.build.large.add('api')
+  const ensure = deps.s3.ensureBucket.bind(deps.s3)
+  deps.s3.ensureBucket = async (bucket, options) => {
+    const made = await ensure(bucket, options)
+    controller.abort(new DOMException('Interrupted by SIGINT', 'AbortError')) // Ctrl-C while CreateBucket was in flight
+    return made
+  }
+  const secured: string[] = []
+  deps.s3.secureBucket = (bucket, options) => {
+    options?.signal?.throwIfAborted() // as the real one: an aborted signal sends nothing
+    secured.push(bucket)
+    return Promise.resolve()
+  }
+  const result = await run({functions: {api: API}}, deps)
+  expect(secured).toEqual([`sling-artifacts-123456789012-${REGION}`])
+  expect(result.status).toBe('interrupted')
+  expect(deps.lambda.log.writes()).toEqual([])
+})
+
 test("the config's bucket is used when it names one", async () => {
   const deps = testDeps()
   deps.build.large.add('api')
