@@ -57,7 +57,7 @@ export default class Invoke extends AwsCommand<InvokeRunResult> {
         listEvents: flags['list-events'], printEvent: flags['print-event'], region: settings.region,
         endpoint: flags['from-source'] ? await sourceEndpoint(settings) : undefined,
       },
-      {lambda: deps.lambda, output: this.output(flags), signal: this.interrupts.signal, stdin: () => (flags.payload === undefined && flags.event === undefined) || flags.payload === '-' ? readStdin() : Promise.resolve(undefined)},
+      {lambda: deps.lambda, output: this.output(flags), signal: this.interrupts.signal, signalled: () => this.interrupts.exitCode(), stdin: () => (flags.payload === undefined && flags.event === undefined) || flags.payload === '-' ? readStdin() : Promise.resolve(undefined)},
     )
   }
 }

@@ -28,6 +28,8 @@ export interface RepeatDeps {
   readonly output: Output
   /** Ctrl-C: no new invocation starts, and the summary covers those that finished. */
   readonly signal?: AbortSignal | undefined
+  /** The exit code of the signal that aborted it: 130 after SIGINT, 143 after SIGTERM. @default 130 */
+  readonly signalled?: (() => number | undefined) | undefined
 }
 
 export interface LatencySummary {
@@ -70,7 +72,7 @@ type Sample = {kind: 'ok' | 'function-error'; ms: number; version: string; retri
 
 const MAX_REPEAT = 100_000
 
-export async function repeatInvoke(options: RepeatOptions, {lambda, output, signal}: RepeatDeps): Promise<RepeatSummary> {
+export async function repeatInvoke(options: RepeatOptions, {lambda, output, signal, signalled}: RepeatDeps): Promise<RepeatSummary> {
   const concurrency = Math.max(1, Math.min(options.concurrency ?? 1, options.count))
   if (!Number.isInteger(options.count) || options.count < 1 || options.count > MAX_REPEAT) {
     throw new UserError('InvalidRepeat', `--repeat must be a whole number from 1 to ${MAX_REPEAT}; got ${options.count}.`, {exitCode: ExitCode.Usage})
@@ -92,7 +94,7 @@ export async function repeatInvoke(options: RepeatOptions, {lambda, output, sign
   } finally {
     progress.stop()
   }
-  const summary = summarize(options, concurrency, samples.filter((s) => !(s.kind === 'failed' && s.code === 'Interrupted')), performance.now() - started, signal?.aborted === true)
+  const summary = summarize(options, concurrency, samples.filter((s) => !(s.kind === 'failed' && s.code === 'Interrupted')), performance.now() - started, signal?.aborted === true ? (signalled?.() ?? ExitCode.Interrupted) : undefined)
   if (!output.json) renderRepeat(output, summary)
   return summary
 }
@@ -111,7 +113,8 @@ async function once(options: RepeatOptions, lambda: Pick<LambdaApi, 'invoke'>, s
   }
 }
 
-function summarize(options: RepeatOptions, concurrency: number, samples: readonly Sample[], elapsedMs: number, interrupted: boolean): RepeatSummary {
+/** `interrupted`: the exit code of the signal that stopped the run, if one did. */
+function summarize(options: RepeatOptions, concurrency: number, samples: readonly Sample[], elapsedMs: number, interrupted: number | undefined): RepeatSummary {
   const ran = samples.filter((s): s is Extract<Sample, {ms: number}> => s.kind === 'ok' || s.kind === 'function-error')
   const failures: Record<string, number> = {}
   for (const s of samples) if (s.kind === 'failed') failures[s.code] = (failures[s.code] ?? 0) + 1
@@ -120,7 +123,7 @@ function summarize(options: RepeatOptions, concurrency: number, samples: readonl
   const versions = [...counts].map(([version, count]) => ({version, count, percent: Math.round((count / ran.length) * 1000) / 10})).sort((a, b) => b.count - a.count)
   const count = (kind: Sample['kind']): number => samples.filter((s) => s.kind === kind).length
   const summary = {
-    status: interrupted ? ('interrupted' as const) : ('completed' as const),
+    status: interrupted !== undefined ? ('interrupted' as const) : ('completed' as const),
     functionName: options.target.name,
     ...(options.qualifier ? {qualifier: options.qualifier} : {}),
     requested: options.count,
@@ -136,7 +139,7 @@ function summarize(options: RepeatOptions, concurrency: number, samples: readonl
     versions,
     elapsedMs,
   }
-  const exitCode = interrupted ? ExitCode.Interrupted : summary.failed + summary.throttled > 0 ? ExitCode.Failure : summary.functionErrors > 0 ? ExitCode.FunctionError : undefined
+  const exitCode = interrupted ?? (summary.failed + summary.throttled > 0 ? ExitCode.Failure : summary.functionErrors > 0 ? ExitCode.FunctionError : undefined)
   return exitCode === undefined ? summary : {...summary, exitCode}
 }
 

@@ -48,6 +48,8 @@ export interface InvokeRunDeps {
   readonly lambda: Pick<LambdaApi, 'getFunction' | 'invoke' | 'invokeStream'>
   readonly output: Output
   readonly signal: AbortSignal
+  /** The exit code of the signal that aborted `signal`: 130 after SIGINT, 143 after SIGTERM. */
+  readonly signalled?: (() => number | undefined) | undefined
   readonly stdin: () => Promise<string | undefined>
 }
 

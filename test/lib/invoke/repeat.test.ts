@@ -62,6 +62,18 @@ test('Ctrl-C starts no new invocation and summarises those that finished (exit 1
   expect(lambda.calls()).toBe(3)
 })
 
+test('SIGTERM ends the summary with 143, as every interrupted command does', async () => {
+  const controller = new AbortController()
+  const lambda = lambdaAnswering((n) => {
+    if (n === 1) controller.abort()
+    return ok('1')
+  })
+
+  const summary = await repeatInvoke({target, payload: '{}', count: 100}, {lambda, output: silentOutput(), signal: controller.signal, signalled: () => 143})
+
+  expect(summary).toMatchObject({status: 'interrupted', exitCode: 143})
+})
+
 test('percentiles are nearest-rank over the samples', () => {
   const samples = Array.from({length: 100}, (_, i) => i + 1)
 
