@@ -53,12 +53,14 @@ export async function watchFromSource(options: SourceRunOptions, deps: SourceRun
       if (!signal.aborted) output.info(output.color.dim(`Watching for changes (Ctrl-C to stop).`))
     })
   }
-  const stop = await startWatching(options, dirs, (code, buildMs) => schedule(code, buildMs), (message) => output.warn(message))
+  let stop: (() => Promise<void>) | undefined
   try {
+    // Inside the try: a start that fails (a layer directory gone, an include that can't be copied) still removes dirs.
+    stop = await startWatching(options, dirs, (code, buildMs) => schedule(code, buildMs), (message) => output.warn(message))
     await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), {once: true})))
     await queue
   } finally {
-    await stop()
+    await stop?.()
     await dirs.remove()
   }
   return {status: 'stopped', functionName: options.fn.name, runs, ...(last ? {last} : {})}
