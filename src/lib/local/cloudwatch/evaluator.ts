@@ -86,8 +86,10 @@ export function startEvaluator(store: Store, options: EvaluatorOptions): Evaluat
         return
       }
       const state = {value: verdict.state, reason: verdict.reason, reasonData: verdict.reasonData, updated: at, transitioned: at}
-      await alarms.put({...current, state, revision: current.revision + 1, held: undefined})
+      // History first: readers do not take the transaction's lock, so a client that sees the new state (polling
+      // DescribeAlarms) must find its history item already there, as it does on CloudWatch.
       await alarms.addHistory(current.config.AlarmName, [stateUpdateItem(current.config.AlarmName, current.state, state, at)], at)
+      await alarms.put({...current, state, revision: current.revision + 1, held: undefined})
     })
   }
 
