@@ -55,13 +55,14 @@ export interface DeployJson {
   calls: {reads: number; writes: number; byOperation: Record<string, number>}
 }
 
-/** Starts `sling local serve` with short state delays and extra flags (faults), and SDK clients for it. */
+/** Starts `sling local serve` with short state delays (unless `extraArgs` sets one) and extra flags (faults), and SDK clients for it. */
 export async function startCloud(extraArgs: readonly string[] = [], env: Record<string, string> = {}): Promise<Cloud> {
   const cleanups: (() => Promise<void>)[] = []
   const store = await tempDir('sling-e2e-deploy-store-')
   cleanups.push(store.cleanup)
   // A role an admin created beforehand is assumable at once here; the role-creation test sets its own delay.
-  const served = await serve(['--port', '0', '--store', store.dir, '--state-delay', '20', ...extraArgs], cleanups, {SLING_LOCAL_ROLE_PROPAGATION_MS: '0', ...env})
+  const stateDelay = extraArgs.includes('--state-delay') ? [] : ['--state-delay', '20']
+  const served = await serve(['--port', '0', '--store', store.dir, ...stateDelay, ...extraArgs], cleanups, {SLING_LOCAL_ROLE_PROPAGATION_MS: '0', ...env})
   const sdk = {endpoint: served.info.endpoint, region: served.info.region, credentials: {accessKeyId: 'x', secretAccessKey: 'x'}}
   const lambda = new LambdaClient(sdk)
   const iam = new IAMClient(sdk)

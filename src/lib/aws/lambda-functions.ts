@@ -102,7 +102,12 @@ export function createFunctionOps(core: LambdaCore): FunctionOps {
   }
 
   return {
-    getFunction: (name, {qualifier, signal} = {}) => core.read(name, qualifier, {signal}),
+    async getFunction(name, {qualifier, signal, settled = false} = {}) {
+      const read = await core.read(name, qualifier, {signal})
+      if (!settled || !read || isSettled(read)) return read
+      await core.settle(name, 'idle', {qualifier, signal})
+      return core.read(name, qualifier, {signal})
+    },
     async createFunction(spec, {newRole = false, signal} = {}) {
       await create(spec, newRole, signal)
       return core.settle(spec.name, 'active', {signal})

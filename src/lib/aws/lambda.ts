@@ -39,7 +39,11 @@ export type {CallOptions} from '../clock.js'
  */
 export interface LambdaApi {
   /** The function (or a version or alias of it), or undefined when it doesn't exist. */
-  getFunction(name: string, options?: CallOptions & {readonly qualifier?: string | undefined}): Promise<FunctionInfo | undefined>
+  /**
+   * GetFunction; undefined when it does not exist. With `settled`, a function being created or updated is
+   * waited for and read again once settled (settling gives it a new RevisionId, which a change must carry).
+   */
+  getFunction(name: string, options?: CallOptions & {readonly qualifier?: string | undefined; readonly settled?: boolean | undefined}): Promise<FunctionInfo | undefined>
   /** Creates the function and waits until it is Active (a Failed one is an error saying why). */
   createFunction(spec: NewFunction, options?: CreateFunctionOptions): Promise<FunctionInfo>
   /**

@@ -11,7 +11,9 @@ import {planFunction} from './plan.js'
 
 /** Reads what is deployed of `desired`. */
 export async function observe(desired: DesiredFunction, lambda: LambdaApi, options: CallOptions = {}): Promise<Observed> {
-  const current = await lambda.getFunction(desired.name, options)
+  // A function still being created or updated (by someone else, or a deploy that was interrupted) is planned
+  // from its settled state: settling changes its RevisionId, which every change sends.
+  const current = await lambda.getFunction(desired.name, {...options, settled: true})
   if (!current) return {current}
   const absent = <T>(value: T | undefined): T | 'absent' => value ?? 'absent'
   const [eventInvokeConfig, provisioned, published] = await Promise.all([
