@@ -7,6 +7,6 @@ nodeModule.enableCompileCache?.()
 const {answerWithoutOclif} = await import('../dist/lib/startup.js')
 const root = new URL('../', import.meta.url)
 if (!answerWithoutOclif({root, argv: process.argv.slice(2), stdout: process.stdout, env: process.env})) {
-  const {execute} = await import('@oclif/core')
+  const {execute} = await import('../dist/vendor/oclif-core.js') // @oclif/core, bundled at build time (scripts/bundle-vendor.js)
   await execute({dir: import.meta.url})
 }
