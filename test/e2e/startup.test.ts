@@ -1,5 +1,5 @@
 import {execFile} from 'node:child_process'
-import {readFile} from 'node:fs/promises'
+import {mkdir, readFile, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import {promisify} from 'node:util'
 
@@ -47,4 +47,24 @@ test('help for a command, and --help with OCLIF_COLUMNS, still go through oclif'
   expect(deploy.stdout).toContain('EXAMPLES')
   const wide = await runCli(['--help'], {env: {OCLIF_COLUMNS: '200'}})
   expect(wide.stdout).toContain('deploy        Create or update the functions in Lambda, changing only what differs.')
+})
+
+test('a no-op deploy loads the Lambda client only: not the IAM or STS clients it never calls', async () => {
+  const {dir, cleanup} = await tempDir()
+  try {
+    await mkdir(path.join(dir, 'fn'))
+    await writeFile(path.join(dir, 'fn', 'index.js'), 'exports.handler = async () => 1\n')
+    const role = 'arn:aws:iam::123456789012:role/elsewhere' // another account's role: nothing to create or check
+    await writeFile(path.join(dir, 'sling.config.json'), JSON.stringify({service: 'noop', functions: {fn: {bundle: false, source: 'fn', runtime: 'nodejs22.x', role}}}))
+    const env = {SLING_LOCAL_STORE: path.join(dir, 'store')}
+    expect((await runCli(['deploy', '--local'], {cwd: dir, env})).code).toBe(0)
+    const trace = path.join(dir, 'imports.txt')
+    const noop = await runCli(['deploy', '--local', '--json'], {cwd: dir, env: {...env, NODE_OPTIONS: `--import ${path.join(ROOT, 'test/helpers/trace-imports.mjs')}`, SLING_TRACE_IMPORTS: trace}})
+    expect(JSON.parse(noop.stdout)).toMatchObject({status: 'unchanged'})
+    const sdk = (await readFile(trace, 'utf8')).split('\n').filter((s) => s.startsWith('@aws-sdk/client-'))
+    expect(sdk).toContain('@aws-sdk/client-lambda')
+    expect(sdk.filter((s) => s === '@aws-sdk/client-iam' || s === '@aws-sdk/client-sts')).toEqual([])
+  } finally {
+    await cleanup()
+  }
 })
