@@ -15,6 +15,18 @@ const PACKAGES = {'@oclif/core': ['execute'], zod: [], archiver: []}
 // esbuild turns a bundled CommonJS module's require() of a Node.js built-in into a call of `require`: give it one.
 const BANNER = "import {createRequire as __vendorCreateRequire} from 'node:module';const require = __vendorCreateRequire(import.meta.url);"
 
+/**
+ * zod's namespace carries every locale (z.locales, 260 of its 450 KB); sling's messages are English and it never
+ * calls z.config, so the bundle keeps only `en` (the one zod installs by default).
+ */
+const englishOnlyZod = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({filter: /\/locales\/index\.js$/}, (args) => (args.importer.includes(`${path.sep}zod${path.sep}`) ? {path: path.join(args.resolveDir, '..', 'locales', 'en.js'), namespace: 'zod-locales'} : undefined))
+    build.onLoad({filter: /.*/, namespace: 'zod-locales'}, (args) => ({contents: `export {default as en} from ${JSON.stringify(args.path)}`, resolveDir: path.dirname(args.path), loader: 'js'}))
+  },
+}
+
 const files = (dir) => readdirSync(dir, {withFileTypes: true}).flatMap((e) => (e.isDirectory() ? (e.name === 'vendor' ? [] : files(path.join(dir, e.name))) : e.name.endsWith('.js') ? [path.join(dir, e.name)] : []))
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
 const vendorFile = (pkg) => path.join(VENDOR, `${pkg.replace(/^@/, '').replace('/', '-')}.js`)
@@ -53,6 +65,7 @@ for (const pkg of Object.keys(PACKAGES)) {
     legalComments: 'eof',
     banner: {js: BANNER},
     external: ['typescript'], // @oclif/core loads it only to run a TypeScript plugin in development
+    plugins: pkg === 'zod' ? [englishOnlyZod] : [],
     outfile: vendorFile(pkg),
     logLevel: 'warning',
   })
