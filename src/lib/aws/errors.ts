@@ -78,23 +78,28 @@ function credentialsError(error: unknown, name: string): UserError {
   return new UserError('NoCredentials', "sling couldn't find AWS credentials.", {cause: error, hints: [CONFIGURE_HINT, LOCAL_HINT]})
 }
 
-/** "User: ARN is not authorized to perform: ACTION on resource: ARN [because …| with an explicit deny in …]". */
-const DENIAL = /User: (?<who>\S+) is not authorized to perform: (?<action>[\w-]+:[\w*-]+)(?: on resource: (?<resource>[^\s,]+))?(?<rest>.*)/s
+// AWS's denials read "User: ARN is not authorized to perform: ACTION [on resource: ARN] [because …| with an explicit
+// deny in a …]"; some leave out the identity or the resource. Only details are read from the text.
+const DENIED_ACTION = /perform: (?<action>[\w-]+:[\w*-]+)/
+const DENIED_IDENTITY = /User: (?<who>\S+) is not authorized/
+const DENIED_RESOURCE = /on resource: (?<resource>[^\s,]+)/
+const EXPLICIT_DENY = /explicit deny in an? (?<policy>[\w -]+?)(?:\.|$)/
 
 function accessDenied(error: unknown, message: string, where: string): UserError {
-  const denial = DENIAL.exec(message)?.groups
-  if (!denial?.action) {
+  const action = DENIED_ACTION.exec(message)?.groups?.action
+  if (!action) {
     return new UserError('AccessDenied', `AWS denied the request${where}: ${message}`, {
       cause: error,
       hints: ['Check the IAM policy of the identity sling runs as ("aws sts get-caller-identity" shows it); --verbose shows the call that was denied.'],
     })
   }
-  const {who, action, resource, rest = ''} = denial
+  const who = DENIED_IDENTITY.exec(message)?.groups?.who ?? 'the identity sling runs as'
+  const resource = DENIED_RESOURCE.exec(message)?.groups?.resource
   const on = resource ? ` on ${resource}` : ''
-  const explicit = /explicit deny in an? ([\w -]+?)(?:\.|$)/.exec(rest)?.[1]
+  const explicit = EXPLICIT_DENY.exec(message)?.groups?.policy
   const hint = explicit
     ? `An explicit deny in a ${explicit} blocks ${action}${on}: granting it won't help; ask whoever manages that policy.`
-    : `Grant ${action}${on} to ${who ?? 'the identity sling runs as'} (an IAM policy statement allowing "${action}"), or use a profile that has it (--profile NAME).`
+    : `Grant ${action}${on} to ${who} (an IAM policy statement allowing "${action}"), or use a profile that has it (--profile NAME).`
   return new UserError('AccessDenied', `AWS denied ${action}${where}.`, {cause: error, hints: [hint]})
 }
 
@@ -112,7 +117,7 @@ function functionNotFound(error: unknown, functionName: string, region: string |
   const where = region ? ` in ${region}` : ''
   return new UserError('FunctionNotFound', `Function "${functionName}" doesn't exist${where}.`, {
     cause: error,
-    hints: [`If it is in another region, pass --region REGION (sling looked${where || ' in the default region'}); check --stage too. To create it, run "sling deploy".`],
+    hints: [`If it is in another region, pass --region REGION (sling looked${where || ' in the default region'}); check --stage too, or create it with "sling deploy".`],
   })
 }
 

@@ -100,6 +100,12 @@ test('AccessDenied names the action, the resource and the identity, and says how
   ])
 })
 
+test('a denial that names no identity or resource still names the action', () => {
+  const user = toUserError(Object.assign(new Error('User is not authorized to perform: lambda:GetFunction'), {name: 'AccessDeniedException', $metadata: {httpStatusCode: 403}}), {region: 'eu-west-1'})
+  expect(user.message).toBe('AWS denied lambda:GetFunction in eu-west-1.')
+  expect(user.hints).toEqual(['Grant lambda:GetFunction to the identity sling runs as (an IAM policy statement allowing "lambda:GetFunction"), or use a profile that has it (--profile NAME).'])
+})
+
 test('an explicit deny says that granting the action will not help', () => {
   const error = Object.assign(
     new Error('User: arn:aws:iam::123456789012:user/dev is not authorized to perform: lambda:DeleteFunction on resource: arn:aws:lambda:us-east-1:123456789012:function:api with an explicit deny in a service control policy'),
@@ -136,7 +142,7 @@ test('a function missing in this region suggests another region and names the co
   const error = Object.assign(new Error('Function not found: arn:aws:lambda:eu-west-1:123456789012:function:orders'), {name: 'ResourceNotFoundException', $metadata: {httpStatusCode: 404}})
   const user = toUserError(error) // no context: the name and region come from the ARN in AWS's message
   expect(user).toMatchObject({code: 'FunctionNotFound', message: 'Function "orders" doesn\'t exist in eu-west-1.'})
-  expect(user.hints[0]).toBe('If it is in another region, pass --region REGION (sling looked in eu-west-1); check --stage too. To create it, run "sling deploy".')
+  expect(user.hints[0]).toBe('If it is in another region, pass --region REGION (sling looked in eu-west-1); check --stage too, or create it with "sling deploy".')
 })
 
 test('an unreachable AWS endpoint says to check the region name when the host has no address', () => {
