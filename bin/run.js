@@ -1,5 +1,12 @@
 #!/usr/bin/env node
 // The AWS SDK warns on stderr about Node.js versions it will drop in the future; sling supports Node.js 20+.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
-const {execute} = await import('@oclif/core')
-await execute({dir: import.meta.url})
+// Start-up is part of the experience (README "Performance"): Node.js 22.1+ caches compiled modules on disk.
+const {default: nodeModule} = await import('node:module')
+nodeModule.enableCompileCache?.()
+const {answerWithoutOclif} = await import('../dist/lib/startup.js')
+const root = new URL('../', import.meta.url)
+if (!answerWithoutOclif({root, argv: process.argv.slice(2), stdout: process.stdout, env: process.env})) {
+  const {execute} = await import('../dist/vendor/oclif-core.js') // @oclif/core, bundled at build time (scripts/bundle-vendor.js)
+  await execute({dir: import.meta.url})
+}

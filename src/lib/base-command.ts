@@ -15,7 +15,9 @@ import {createOutput} from './output.js'
 const baseFlags = {
   config: Flags.string({summary: 'Path of the project config file.', env: 'SLING_CONFIG', default: 'sling.config.json', helpGroup: 'GLOBAL'}),
   stage: Flags.string({summary: 'Stage whose overrides apply (stages.<stage> in the config).', env: 'SLING_STAGE', helpGroup: 'GLOBAL'}),
-  verbose: Flags.boolean({summary: 'Print debug detail (AWS calls, timings) on stderr.', env: 'SLING_VERBOSE', helpGroup: 'GLOBAL'}),
+  verbose: Flags.boolean({summary: 'Print each AWS call (service, operation, status, duration, retries) and debug detail on stderr.', env: 'SLING_VERBOSE', helpGroup: 'GLOBAL'}),
+  // oclif's own --json flag has no summary; this one replaces it (same name, same behaviour).
+  json: Flags.boolean({summary: 'Print one JSON document on stdout, and nothing else.', helpGroup: 'GLOBAL'}),
 }
 
 /** The flags of every command that talks to AWS (and only of those: elsewhere they would be silently ignored). */
@@ -172,7 +174,11 @@ export abstract class AwsCommand<Result> extends BaseCommand<Result> {
 
   /** Builds the deps; command tests override it to inject fakes. */
   protected createDeps(settings: AwsSettings, flags: AwsFlags): CommandDeps {
-    return createAwsDeps({settings, output: this.output(flags), interrupts: this.interrupts})
+    const output = this.output(flags)
+    // --verbose: each AWS call, as a line on stderr (src/lib/aws/call-log.ts).
+    const logCall = flags.verbose ? (line: string) => output.debug(line) : undefined
+    const connect = async (s: AwsSettings) => (await import('./aws/clients.js')).createAwsClients(s, {logCall})
+    return createAwsDeps({settings, output, interrupts: this.interrupts, connect})
   }
 
   /** Where AWS calls go: flags first, then the environment (the SDK reads it), then the config. */

@@ -44,7 +44,7 @@ test('1: AWS refused: the IAM action that was denied, on stderr; the SDK client 
   expect(code).toBe(ExitCode.Failure)
   expect(stdout).toBe('')
   expect(stderr).toContain('Error: AWS denied lambda:GetFunction in eu-west-1.')
-  expect(stderr).toContain('Grant lambda:GetFunction to the identity sling runs as')
+  expect(stderr).toContain('Grant lambda:GetFunction on api to arn:aws:iam::123456789012:user/ci')
 })
 
 test('1: an unexpected error says so and how to get the stack', async () => {
@@ -154,6 +154,6 @@ test('--json: an error is one document {error: {code, message, hints}} on stdout
   expect(code).toBe(ExitCode.Failure)
   expect(stderr).toBe('')
   expect(JSON.parse(stdout)).toEqual({
-    error: {code: 'AccessDenied', message: 'AWS denied lambda:GetFunction in eu-west-1.', hints: ['Grant lambda:GetFunction to the identity sling runs as (check with "aws sts get-caller-identity").']},
+    error: {code: 'AccessDenied', message: 'AWS denied lambda:GetFunction in eu-west-1.', hints: ['Grant lambda:GetFunction on api to arn:aws:iam::123456789012:user/ci (an IAM policy statement allowing "lambda:GetFunction"), or use a profile that has it (--profile NAME).']},
   })
 })

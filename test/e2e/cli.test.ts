@@ -64,8 +64,59 @@ test('an unknown flag under --json is one JSON error document on stdout', async 
   expect(parsed.error.message).toContain('--no-such-flag')
 })
 
-test('an unknown command exits non-zero and says so', async () => {
+test('an unknown command exits non-zero, says so and where the list of commands is (the not-found plugin)', async () => {
   const result = await runCli(['deploi'])
-  expect(result.code).not.toBe(0)
-  expect(result.stderr).toMatch(/deploi/)
+  expect(result.code).toBe(127)
+  expect(result.stdout).toBe('')
+  expect(result.stderr).toContain('deploi is not a sling command.')
+  expect(result.stderr).toContain('Run sling help for a list of available commands.')
+})
+
+test('sling autocomplete prints the set-up for each shell, and the completion script lists the commands', async () => {
+  const {dir, cleanup} = await tempDir()
+  try {
+    const env = {XDG_CACHE_HOME: dir, HOME: dir}
+    const bash = await runCli(['autocomplete', 'bash'], {env})
+    expect(bash.code).toBe(0)
+    expect(bash.stdout).toContain('sling autocomplete')
+    const script = await runCli(['autocomplete', 'script', 'bash'], {env})
+    expect(script.code).toBe(0)
+    const cache = await runCli(['autocomplete', '--refresh-cache'], {env})
+    expect(cache.code).toBe(0)
+    const setup = await readFile(path.join(dir, 'sling', 'autocomplete', 'bash_setup'), 'utf8').catch(() => '')
+    const functions = await readFile(path.join(dir, 'sling', 'autocomplete', 'functions', 'bash', 'sling.bash'), 'utf8')
+    expect(setup + functions).toContain('deploy')
+    expect(functions).toContain('versions:prune')
+  } finally {
+    await cleanup()
+  }
+})
+
+test('every command has at least two examples and every flag a summary', async () => {
+  const manifest = JSON.parse(await readFile(path.join(ROOT, 'oclif.manifest.json'), 'utf8')) as {
+    commands: Record<string, {examples?: unknown[]; flags: Record<string, {summary?: string}>}>
+  }
+  const missing: string[] = []
+  for (const [id, command] of Object.entries(manifest.commands)) {
+    if ((command.examples ?? []).length < 2) missing.push(`${id}: fewer than 2 examples`)
+    for (const [name, flag] of Object.entries(command.flags)) if (!flag.summary) missing.push(`${id} --${name}: no summary`)
+  }
+  expect(missing).toEqual([])
+})
+
+test('--verbose prints each AWS call (operation, status, error, duration) on stderr, and nothing secret', async () => {
+  const {dir, cleanup} = await tempDir()
+  try {
+    const result = await runCli(['versions', 'list', 'no-such-fn', '--local', '--verbose'], {cwd: dir, env: {SLING_LOCAL_STORE: path.join(dir, 'store')}})
+    expect(result.code).toBe(1)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toMatch(/^AWS calls go to the local cloud at http:\/\/127\.0\.0\.1:\d+, region us-east-1\.$/m)
+    expect(result.stderr).toMatch(/^AWS Lambda\.ListVersionsByFunction 404 ResourceNotFoundException \d+ ms/m)
+    expect(result.stderr).toContain('Error: Function "no-such-fn" doesn\'t exist in us-east-1.')
+    expect(result.stderr).not.toContain('sling-local') // the placeholder credentials
+    const quiet = await runCli(['versions', 'list', 'no-such-fn', '--local'], {cwd: dir, env: {SLING_LOCAL_STORE: path.join(dir, 'store')}})
+    expect(quiet.stderr).not.toContain('AWS Lambda.')
+  } finally {
+    await cleanup()
+  }
 })

@@ -5,6 +5,7 @@ import type {LambdaClient} from '@aws-sdk/client-lambda'
 import type {S3Client} from '@aws-sdk/client-s3'
 import type {STSClient} from '@aws-sdk/client-sts'
 
+import {logCalls} from './call-log.js'
 import type {CallTally} from './calls.js'
 import {countCalls, createCallCounter} from './calls.js'
 import type {AwsSettings} from './settings.js'
@@ -38,13 +39,18 @@ interface ClientConfig {
   maxAttempts: number
 }
 
+export interface AwsClientsOptions {
+  /** --verbose: receives one line per AWS call (service, operation, status, duration, retries), and where calls go. */
+  readonly logCall?: ((line: string) => void) | undefined
+}
+
 /**
  * The single factory for SDK clients. Honours --region/--profile/--endpoint-url, the standard AWS
  * environment (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, the credential chain incl. SSO) and --local.
  * Adaptive retry rides out throttling and 5xx with client-side rate limiting: it is the only retry of
  * throttling in sling (the Lambda API adds retries only for "update in progress").
  */
-export async function createAwsClients(settings: AwsSettings): Promise<AwsClients> {
+export async function createAwsClients(settings: AwsSettings, options: AwsClientsOptions = {}): Promise<AwsClients> {
   // Each SDK client, when built, warns on stderr that SDK releases from 2027 will need a newer Node.js.
   // That is the SDK's roadmap, not something a sling user can act on, and stderr is theirs: silence it
   // here, where every client is built, so it holds for any entry point (bin/run.js, tests, other code).
@@ -72,11 +78,14 @@ export async function createAwsClients(settings: AwsSettings): Promise<AwsClient
   }
   const built: {close(): void}[] = []
   const counter = createCallCounter()
+  const {logCall} = options
+  logCall?.(`AWS calls go to ${local ? `the local cloud at ${endpoint}` : (endpoint ?? 'AWS')}, region ${region ?? '(from the profile)'}${settings.profile ? `, profile ${settings.profile}` : ''}.`)
   const once = <T extends {destroy(): void} & Parameters<typeof countCalls>[0]>(make: () => Promise<T>): (() => Promise<T>) => {
     let client: Promise<T> | undefined
     return () => {
       client ??= make().then((c) => {
         countCalls(c, counter)
+        if (logCall) logCalls(c, logCall)
         built.push({close: () => c.destroy()})
         return c
       })

@@ -38,16 +38,8 @@ export interface NewRole {
   readonly tags?: Readonly<Record<string, string>> | undefined
 }
 
-/** Lets the Lambda service assume a role: the trust policy of every execution role. */
-export const LAMBDA_TRUST_POLICY = {
-  Version: '2012-10-17',
-  Statement: [{Effect: 'Allow', Principal: {Service: 'lambda.amazonaws.com'}, Action: 'sts:AssumeRole'}],
-} as const
-
-/** The managed policy that lets a function write its logs, in the partition of `arn` (aws, aws-cn, aws-us-gov). */
-export function basicExecutionPolicyArn(partition = 'aws'): string {
-  return `arn:${partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole`
-}
+// Pure facts, in a leaf module so that planning a role doesn't load the IAM client; re-exported for existing callers.
+export {basicExecutionPolicyArn, LAMBDA_TRUST_POLICY} from './identity.js'
 
 /** The IAM API over an SDK client. IAM is global: `context.region` is only where the client signs. */
 export function createIamApi(client: IAMClient, context: AwsErrorContext = {}): IamApi {

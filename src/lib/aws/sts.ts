@@ -28,7 +28,5 @@ export function createStsApi(client: STSClient, context: AwsErrorContext = {}): 
   }
 }
 
-/** The partition ("aws", "aws-cn", "aws-us-gov") of an ARN, for building other ARNs in the same one. */
-export function partitionOf(arn: string): string {
-  return arn.split(':')[1] || 'aws'
-}
+// A pure helper, in a leaf module so that callers don't load the STS client; re-exported for existing callers.
+export {partitionOf} from './identity.js'

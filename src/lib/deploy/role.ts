@@ -5,8 +5,7 @@
  */
 import type {CallOptions} from '../aws/lambda.js'
 import type {IamApi} from '../aws/iam.js'
-import {basicExecutionPolicyArn, LAMBDA_TRUST_POLICY} from '../aws/iam.js'
-import {partitionOf} from '../aws/sts.js'
+import {basicExecutionPolicyArn, LAMBDA_TRUST_POLICY, partitionOf} from '../aws/identity.js'
 import {ExitCode, UserError} from '../errors.js'
 import type {Output} from '../output.js'
 

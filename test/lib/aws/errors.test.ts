@@ -87,3 +87,69 @@ test('an aborted request or wait is an interruption (exit 130), not an unexpecte
   expect(user).toMatchObject({code: 'Interrupted', exitCode: ExitCode.Interrupted})
   expect(user.message).toBe('Interrupted: sling stopped waiting for AWS (changes AWS had already accepted still apply).')
 })
+
+test('AccessDenied names the action, the resource and the identity, and says how to grant it', () => {
+  const error = Object.assign(
+    new Error('User: arn:aws:sts::123456789012:assumed-role/ci/run-7 is not authorized to perform: lambda:GetFunction on resource: arn:aws:lambda:eu-west-1:123456789012:function:api because no identity-based policy allows the lambda:GetFunction action'),
+    {name: 'AccessDeniedException', $metadata: {httpStatusCode: 403}},
+  )
+  const user = toUserError(error, {region: 'eu-west-1'})
+  expect(user.message).toBe('AWS denied lambda:GetFunction in eu-west-1.')
+  expect(user.hints).toEqual([
+    'Grant lambda:GetFunction on arn:aws:lambda:eu-west-1:123456789012:function:api to arn:aws:sts::123456789012:assumed-role/ci/run-7 (an IAM policy statement allowing "lambda:GetFunction"), or use a profile that has it (--profile NAME).',
+  ])
+})
+
+test('a denial that names no identity or resource still names the action', () => {
+  const user = toUserError(Object.assign(new Error('User is not authorized to perform: lambda:GetFunction'), {name: 'AccessDeniedException', $metadata: {httpStatusCode: 403}}), {region: 'eu-west-1'})
+  expect(user.message).toBe('AWS denied lambda:GetFunction in eu-west-1.')
+  expect(user.hints).toEqual(['Grant lambda:GetFunction to the identity sling runs as (an IAM policy statement allowing "lambda:GetFunction"), or use a profile that has it (--profile NAME).'])
+})
+
+test('an explicit deny says that granting the action will not help', () => {
+  const error = Object.assign(
+    new Error('User: arn:aws:iam::123456789012:user/dev is not authorized to perform: lambda:DeleteFunction on resource: arn:aws:lambda:us-east-1:123456789012:function:api with an explicit deny in a service control policy'),
+    {name: 'AccessDeniedException', $metadata: {httpStatusCode: 403}},
+  )
+  const user = toUserError(error, {region: 'us-east-1'})
+  expect(user.code).toBe('AccessDenied')
+  expect(user.hints[0]).toMatch(/^An explicit deny in a service control policy blocks lambda:DeleteFunction .*won't help/)
+})
+
+test("S3's bare Access Denied still says whose policy to check and how to see the call", () => {
+  const user = toUserError(Object.assign(new Error('Access Denied'), {name: 'AccessDenied', $metadata: {httpStatusCode: 403}}), {region: 'us-east-1'})
+  expect(user.message).toBe('AWS denied the request in us-east-1: Access Denied')
+  expect(user.hints[0]).toContain('aws sts get-caller-identity')
+  expect(user.hints[0]).toContain('--verbose')
+})
+
+test.each(['UnrecognizedClientException', 'InvalidClientTokenId', 'InvalidSignatureException', 'SignatureDoesNotMatch'])('%s is a credentials problem, not a permission one: how to check them, or --local', (name) => {
+  const user = toUserError(Object.assign(new Error('The security token included in the request is invalid.'), {name, $metadata: {httpStatusCode: 403}}))
+  expect(user.code).toBe('InvalidCredentials')
+  expect(user.message).toMatch(/^AWS doesn't recognise the credentials sling is using/)
+  expect(user.hints[0]).toContain('aws sts get-caller-identity')
+  expect(user.hints[1]).toContain('--local')
+})
+
+test('expired credentials say how to refresh them (SSO first), or --local', () => {
+  const user = toUserError(Object.assign(new Error('The security token included in the request is expired'), {name: 'ExpiredTokenException', $metadata: {httpStatusCode: 403}}))
+  expect(user).toMatchObject({code: 'NoCredentials', message: 'Your AWS credentials have expired.'})
+  expect(user.hints[0]).toContain('aws sso login --profile NAME')
+  expect(user.hints[1]).toContain('--local')
+})
+
+test('a function missing in this region suggests another region and names the command that creates it', () => {
+  const error = Object.assign(new Error('Function not found: arn:aws:lambda:eu-west-1:123456789012:function:orders'), {name: 'ResourceNotFoundException', $metadata: {httpStatusCode: 404}})
+  const user = toUserError(error) // no context: the name and region come from the ARN in AWS's message
+  expect(user).toMatchObject({code: 'FunctionNotFound', message: 'Function "orders" doesn\'t exist in eu-west-1.'})
+  expect(user.hints[0]).toBe('If it is in another region, pass --region REGION (sling looked in eu-west-1); check --stage too, or create it with "sling deploy".')
+})
+
+test('an unreachable AWS endpoint says to check the region name when the host has no address', () => {
+  const user = toUserError(Object.assign(new Error('getaddrinfo ENOTFOUND lambda.eu-wst-1.amazonaws.com'), {code: 'ENOTFOUND'}), {region: 'eu-wst-1'})
+  expect(user.message).toBe("Can't reach AWS in eu-wst-1 (ENOTFOUND).")
+  expect(user.hints[0]).toContain('Check the region name "eu-wst-1"')
+  const custom = toUserError(Object.assign(new Error('connect ECONNREFUSED'), {code: 'ECONNREFUSED'}), {endpoint: 'https://minio.internal:9000'})
+  expect(custom.hints[0]).toContain('--endpoint-url')
+  expect(custom.hints[0]).not.toContain('sling local serve')
+})

@@ -1,0 +1,53 @@
+import {mkdir, writeFile} from 'node:fs/promises'
+import path from 'node:path'
+import {pathToFileURL} from 'node:url'
+
+import {afterEach, expect, test} from 'vitest'
+
+import {answerWithoutOclif, ROOT_HELP_FILE, USER_AGENT_PLACEHOLDER} from '../../src/lib/startup.js'
+import {tempDir} from '../helpers/cli.js'
+
+const cleanups: (() => Promise<void>)[] = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup()
+})
+
+/** A package root with a package.json and, unless `help` is undefined, a built root help. */
+async function packageRoot(help?: string): Promise<URL> {
+  const {dir, cleanup} = await tempDir('sling-startup-')
+  cleanups.push(cleanup)
+  await writeFile(path.join(dir, 'package.json'), JSON.stringify({version: '9.8.7', oclif: {bin: 'sling'}}))
+  if (help !== undefined) {
+    await mkdir(path.join(dir, 'dist'))
+    await writeFile(path.join(dir, ROOT_HELP_FILE), help)
+  }
+  return pathToFileURL(`${dir}/`)
+}
+
+function run(root: URL, argv: string[], options: {isTTY?: boolean; env?: NodeJS.ProcessEnv} = {}): {answered: boolean; out: string} {
+  let out = ''
+  const stdout = {isTTY: options.isTTY ?? false, write: (text: string) => (out += text)}
+  return {answered: answerWithoutOclif({root, argv, stdout, env: options.env ?? {}}), out}
+}
+
+test('--version first answers with the user agent; anywhere else it is left to oclif', async () => {
+  const root = await packageRoot()
+  expect(run(root, ['--version']).answered).toBe(true)
+  expect(run(root, ['--version']).out).toMatch(new RegExp(`^sling/9\\.8\\.7 \\w+-\\w+ node-${process.version.replaceAll('.', '\\.')}\\n$`))
+  expect(run(root, ['deploy', '--version']).answered).toBe(false)
+})
+
+test('the root --help into a pipe is the built text with this machine\'s user agent; a terminal, OCLIF_COLUMNS, or a command\'s help go to oclif', async () => {
+  const root = await packageRoot(`Intro\n\nVERSION\n  ${USER_AGENT_PLACEHOLDER}\n`)
+  const piped = run(root, ['--help'])
+  expect(piped.answered).toBe(true)
+  expect(piped.out).toMatch(/^Intro\n\nVERSION\n {2}sling\/9\.8\.7 \S+ node-v\S+\n$/)
+  expect(run(root, ['--help'], {isTTY: true})).toEqual({answered: false, out: ''})
+  expect(run(root, ['--help'], {env: {OCLIF_COLUMNS: '120'}})).toEqual({answered: false, out: ''})
+  expect(run(root, ['deploy', '--help'])).toEqual({answered: false, out: ''})
+  expect(run(root, [])).toEqual({answered: false, out: ''})
+})
+
+test('without a built help (bin/dev.js, a half-done build) oclif renders it', async () => {
+  expect(run(await packageRoot(), ['--help'])).toEqual({answered: false, out: ''})
+})
