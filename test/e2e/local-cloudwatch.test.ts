@@ -7,7 +7,7 @@
  */
 import {CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, GetMetricDataCommand, PutMetricAlarmCommand} from '@aws-sdk/client-cloudwatch'
 import type {MetricAlarm} from '@aws-sdk/client-cloudwatch'
-import {CreateAliasCommand, CreateFunctionCommand, InvokeCommand, LambdaClient, PublishVersionCommand, UpdateFunctionCodeCommand, waitUntilFunctionActiveV2, waitUntilFunctionUpdatedV2} from '@aws-sdk/client-lambda'
+import {CreateAliasCommand, CreateFunctionCommand, InvokeCommand, LambdaClient, PublishVersionCommand, UpdateFunctionCodeCommand, waitUntilFunctionActiveV2, waitUntilFunctionUpdatedV2, waitUntilPublishedVersionActive} from '@aws-sdk/client-lambda'
 import {afterEach, expect, test} from 'vitest'
 
 import {zipOf} from '../helpers/aws.js'
@@ -47,6 +47,8 @@ test('a failing canary version fires its Errors alarm by itself; the healthy ver
   await lambda.send(new UpdateFunctionCodeCommand({FunctionName: 'checkout', ZipFile: await handler('throw new Error("the new version is broken")')}))
   await waitUntilFunctionUpdatedV2({client: lambda, maxWaitTime: 30}, {FunctionName: 'checkout'})
   await lambda.send(new PublishVersionCommand({FunctionName: 'checkout'}))
+  // A new version is Pending for a moment (as on Lambda), and invoking it then is a ResourceConflictException.
+  for (const version of ['1', '2']) await waitUntilPublishedVersionActive({client: lambda, maxWaitTime: 30}, {FunctionName: 'checkout', Qualifier: version})
   await lambda.send(new CreateAliasCommand({FunctionName: 'checkout', Name: 'live', FunctionVersion: '1', RoutingConfig: {AdditionalVersionWeights: {'2': 0.3}}}))
 
   const series = (version: string): {Name: string; Value: string}[] => [{Name: 'FunctionName', Value: 'checkout'}, {Name: 'Resource', Value: 'checkout:live'}, {Name: 'ExecutedVersion', Value: version}]
