@@ -54,7 +54,7 @@ export function toUserError(error: unknown, context: AwsErrorContext = {}): User
   if (CONNECTION.includes(code)) return unreachable(error, code, context)
   if (e.$metadata && name) {
     // A modelled AWS error we have no special advice for: AWS's own words are the best we have.
-    return new UserError(name, `${name}: ${e.message ?? 'AWS refused the request'}${where}`, {cause: error})
+    return new UserError(name, `${name}: ${withoutValues(e.message) ?? 'AWS refused the request'}${where}`, {cause: error})
   }
   return new UserError('Unexpected', `Unexpected error: ${error instanceof Error ? error.message : String(error)}`, {
     cause: error,
@@ -158,4 +158,12 @@ export function describeUnexpected(error: unknown): string {
     if (current) lines.push('Caused by:')
   }
   return lines.join('\n')
+}
+
+/**
+ * Lambda's refusal of an environment over 4 KB quotes the whole environment ("String measured: {"KEY":"value"…}"),
+ * secrets included: sling prints AWS's words but never those values.
+ */
+function withoutValues(message: string | undefined): string | undefined {
+  return message?.replace(/String measured: [\s\S]*$/, 'String measured: (the environment; its values are not shown)')
 }

@@ -153,3 +153,15 @@ test('an unreachable AWS endpoint says to check the region name when the host ha
   expect(custom.hints[0]).toContain('--endpoint-url')
   expect(custom.hints[0]).not.toContain('sling local serve')
 })
+
+test("Lambda's refusal of a too-large environment is reported without the values it quotes (secrets among them)", () => {
+  const refused = Object.assign(new Error('Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit. String measured: {"API_KEY":"sk-live-123456","TABLE":"orders"}'), {
+    name: 'InvalidParameterValueException',
+    $metadata: metadata,
+  })
+  const error = toUserError(refused, {region: 'eu-west-1'})
+  expect(error.code).toBe('InvalidParameterValueException')
+  expect(error.message).toContain('exceeded the 4KB limit')
+  expect(error.message).not.toContain('sk-live-123456')
+  expect(error.message).not.toContain('orders')
+})
