@@ -104,7 +104,7 @@ export function createAwsDeps(options: AwsDepsOptions): CommandDeps {
     }),
     ops: lazyApi(async () => {
       const {clients: c, context, api} = await load(() => import('./aws/ops.js'))
-      return api.createOpsApi({lambda: () => c.lambda(), iam: () => c.iam()}, context)
+      return api.createOpsApi({lambda: () => c.lambda(), iam: () => c.iam(), s3: () => c.s3()}, context)
     }),
     region: async () => (await connect()).region(),
     calls: () => connected?.calls() ?? {reads: 0, writes: 0, byOperation: {}},

@@ -7,11 +7,14 @@ import type {IAMClient} from '@aws-sdk/client-iam'
 import {GetRolePolicyCommand, paginateListAttachedRolePolicies, paginateListRolePolicies} from '@aws-sdk/client-iam'
 import type {LambdaClient} from '@aws-sdk/client-lambda'
 import {paginateListFunctions} from '@aws-sdk/client-lambda'
+import type {S3Client} from '@aws-sdk/client-s3'
 
 import type {CallOptions} from '../clock.js'
 import {throwIfAborted} from '../clock.js'
 import type {AwsErrorContext} from './errors.js'
 import {errorName, toUserError} from './errors.js'
+import type {ResourceOps} from './ops-resources.js'
+import {createResourceOps} from './ops-resources.js'
 
 /** A function as ListFunctions lists it. */
 export interface FunctionSummary {
@@ -33,7 +36,7 @@ export interface RolePolicies {
   readonly inline: readonly {readonly name: string; readonly document: string}[]
 }
 
-export interface OpsApi {
+export interface OpsApi extends ResourceOps {
   /** Every function of the account in the region ($LATEST configurations; every page). */
   listFunctions(options?: CallOptions): Promise<FunctionSummary[]>
   /** The role's policies, or undefined when there is no such role. */
@@ -43,10 +46,12 @@ export interface OpsApi {
 export interface OpsClients {
   lambda(): Promise<LambdaClient>
   iam(): Promise<IAMClient>
+  s3(): Promise<S3Client>
 }
 
 export function createOpsApi(clients: OpsClients, context: AwsErrorContext = {}): OpsApi {
   return {
+    ...createResourceOps(clients, context),
     async listFunctions({signal} = {}) {
       const client = await clients.lambda()
       const functions: FunctionSummary[] = []
