@@ -1,6 +1,6 @@
 /** `sling list`, `info` and `remove` end to end against `sling local serve`. */
 import {GetRoleCommand} from '@aws-sdk/client-iam'
-import {AddPermissionCommand, CreateEventSourceMappingCommand, CreateFunctionCommand, GetFunctionCommand, GetPolicyCommand, ListEventSourceMappingsCommand, TagResourceCommand} from '@aws-sdk/client-lambda'
+import {AddPermissionCommand, CreateEventSourceMappingCommand, CreateFunctionCommand, CreateFunctionUrlConfigCommand, GetFunctionCommand, GetPolicyCommand, ListEventSourceMappingsCommand, TagResourceCommand} from '@aws-sdk/client-lambda'
 import {CreateBucketCommand, GetBucketNotificationConfigurationCommand, ListObjectsV2Command, PutBucketNotificationConfigurationCommand, PutObjectCommand, S3Client} from '@aws-sdk/client-s3'
 import {CreateQueueCommand, GetQueueAttributesCommand, SQSClient} from '@aws-sdk/client-sqs'
 import {afterAll, beforeAll, expect, test} from 'vitest'
@@ -156,4 +156,58 @@ test('remove of a function that does not exist changes nothing and says so (exit
   const result = await cloud.cli(['remove', 'api', '--yes'], {cwd: project.dir})
   expect(result.code).toBe(1)
   expect(result.stderr).toContain('Function "gone-api" doesn\'t exist')
+})
+
+interface InfoJson {
+  key: string
+  configuration: {name: string; memorySize: number; environment: Record<string, string>}
+  masked: string[]
+  versions: {version: string}[]
+  aliases: {name: string; weights: {version: string; percent: number}[]}[]
+  mappings: {uuid: string; sling: boolean}[]
+  triggers: {sid: string; principal: string; sling: boolean}[]
+  url?: {url: string; authType: string}
+  metrics: {invocations: number; errors: number; throttles: number; p90DurationMs?: number}
+  drift: {configuration: {field: string; from?: unknown; to?: unknown; added?: string[]; changed?: string[]}[]; code: string}
+}
+
+test('info shows configuration with secrets masked, versions, aliases, event sources, URL, the last hour and the drift from the config', async () => {
+  const failing = `export const handler = async (event) => { if (event.fail) throw new Error('boom'); return {ok: true} }\n`
+  const config = {service: 'inf', functions: {api: {entry: 'src/api.ts', role, memorySize: 256, environment: {DB_PASSWORD: 'hunter2', API_URL: 'https://example.com'}}}}
+  const project = await cloud.project(config, {'src/api.ts': failing})
+  expect((await cloud.cli(['deploy', '--alias', 'live'], {cwd: project.dir})).code).toBe(0)
+  await cloud.lambda.send(new CreateFunctionUrlConfigCommand({FunctionName: 'inf-api', AuthType: 'AWS_IAM'}))
+  await cloud.lambda.send(new AddPermissionCommand({FunctionName: 'inf-api', StatementId: 'events-nightly', Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', SourceArn: 'arn:aws:events:us-east-1:000000000000:rule/nightly'}))
+  for (const payload of ['{}', '{}', '{"fail": true}']) await cloud.cli(['invoke', 'api', '--payload', payload], {cwd: project.dir})
+  await project.write({}, {...config, functions: {api: {...config.functions.api, memorySize: 512, environment: {DB_PASSWORD: 'changed', API_URL: 'https://example.com'}}}})
+
+  const shown = await cloud.cli(['info', 'api', '--json'], {cwd: project.dir})
+  expect(shown.code, shown.stderr).toBe(0)
+  expect(shown.stdout).not.toContain('hunter2')
+  const info = JSON.parse(shown.stdout) as InfoJson
+  expect(info.configuration.environment).toEqual({DB_PASSWORD: '********', API_URL: 'https://example.com'})
+  expect(info.masked).toEqual(['DB_PASSWORD'])
+  expect(info.versions.map((v) => v.version)).toEqual(['1'])
+  expect(info.aliases).toEqual([expect.objectContaining({name: 'live', weights: [{version: '1', percent: 100, routed: false}]})])
+  expect(info.url?.authType).toBe('AWS_IAM')
+  expect(info.triggers).toContainEqual(expect.objectContaining({sid: 'events-nightly', principal: 'events.amazonaws.com', sling: false}))
+  expect(info.metrics).toMatchObject({invocations: 3, errors: 1, throttles: 0})
+  expect(info.metrics.p90DurationMs).toBeGreaterThan(0)
+  expect(info.drift.configuration).toContainEqual({field: 'memorySize', from: 256, to: 512})
+  expect(info.drift.configuration).toContainEqual(expect.objectContaining({field: 'environment', changed: ['DB_PASSWORD']}))
+  expect(info.drift.configuration.find((c) => c.field === 'environment')).not.toHaveProperty('to') // names only, never values
+  expect(shown.stdout).not.toMatch(/:\s*"changed"/) // the config's new value isn't printed either
+
+  const plain = await cloud.cli(['info', 'api', '--show-secrets'], {cwd: project.dir})
+  expect(plain.code, plain.stderr).toBe(0)
+  expect(plain.stdout).toContain('DB_PASSWORD=hunter2')
+  expect(plain.stdout).toMatch(/live\s+v1\s+█+ 100%/)
+  expect(plain.stdout).toContain('memorySize: deployed 256, config 512')
+})
+
+test('info of a function that does not exist is FunctionNotFound (exit 1), with a did-you-mean for a near key', async () => {
+  const project = await cloud.project({service: 'near', functions: {hello: {entry: 'src/api.ts'}}}, {'src/api.ts': HANDLER('x')})
+  const result = await cloud.cli(['info', 'helo'], {cwd: project.dir})
+  expect(result.code).toBe(1)
+  expect(result.stderr).toContain('Did you mean "hello"?')
 })
