@@ -56,7 +56,7 @@ export async function planRemoval(info: FunctionInfo, key: string | undefined, o
   const remove: PlanItem[] = []
   const keep: PlanItem[] = []
   const aliasNote = aliases.length > 0 ? ` and ${aliases.length === 1 ? 'alias' : 'aliases'} ${aliases.map((a) => a.name).join(', ')}` : ''
-  const versionNote = versions.length > 0 ? `, its versions ${versions.map((v) => v.version).sort(newestFirst).reverse().join(', ')}` : ''
+  const versionNote = versions.length > 0 ? `, its ${versions.length === 1 ? 'version' : 'versions'} ${versions.map((v) => v.version).sort(newestFirst).reverse().join(', ')}` : ''
   remove.push({kind: 'function', name: info.name, detail: `with its configuration${versionNote}${aliasNote}, its resource policy and function URL`})
 
   await planMappings(info, aliases.map((a) => a.name), ledger, {remove, keep}, deps)
