@@ -65,7 +65,12 @@ export async function init(options: InitOptions, {output}: {readonly output: Out
   if (existing) {
     await addToConfig(configPath, answers)
     files.push({path: path.relative(dir, configPath), action: 'updated'})
+    if (options.given.language !== undefined && options.given.language !== existing.language) {
+      output.warn(`The project is in ${existing.language === 'ts' ? 'TypeScript' : 'JavaScript'}: its "npm test" may not run ${answers.key}'s test; add "${testCommand(answers.language)}" to it.`)
+    }
   }
+  const kept = files.find((f) => f.path === 'package.json' && f.action === 'skipped')
+  if (kept) output.info(`Add the scripts to your package.json yourself: "test": "${testCommand(answers.language)}", "deploy": "sling deploy", "invoke": "sling invoke ${answers.key} --event ${TEMPLATES[answers.template].event}", "logs": "sling logs ${answers.key}".`)
   const template = TEMPLATES[answers.template]
   output.success(existing ? `Added function "${answers.key}" to ${displayPath(configPath)}.` : `Created project "${answers.project}" in ${displayPath(dir)}.`)
   return {

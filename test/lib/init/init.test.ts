@@ -158,3 +158,13 @@ test('a name Lambda would refuse is refused before anything is written', async (
   expect(error).toMatchObject({code: 'InvalidAnswer', exitCode: 2})
   expect(existsSync(dir)).toBe(false)
 })
+
+test('a package.json that exists is kept, and the scripts to add are named', async () => {
+  const dir = await project()
+  await mkdir(dir, {recursive: true})
+  await writeFile(path.join(dir, 'package.json'), '{"name": "mine"}\n')
+  const lines: string[] = []
+  await init({dir, given: {template: 'sqs', language: 'js'}, yes: true}, {output: silentOutput({info: (m) => void lines.push(m), warn: (m) => void lines.push(m)})})
+  expect(await readFile(path.join(dir, 'package.json'), 'utf8')).toBe('{"name": "mine"}\n')
+  expect(lines).toContainEqual(expect.stringContaining('"test": "node --test test/*.test.js", "deploy": "sling deploy", "invoke": "sling invoke worker --event sqs"'))
+})
