@@ -64,6 +64,7 @@ export async function resolveAnswers(given: GivenAnswers, context: AnswerContext
   const key = given.key ?? (ask ? await output.input('Function name', {default: keyDefault, validate: validateKey}) : keyDefault)
   check(validateKey(key), '--name')
   const runtimes = nodeRuntimes()
+  if (given.runtime !== undefined && !runtimes.includes(given.runtime)) check(`"${given.runtime}" isn't a runtime a new Node.js function can use; pick one of ${runtimes.join(', ')}.`, '--runtime')
   const runtime = given.runtime ?? (ask ? await output.select('Runtime', runtimes.map((r) => ({value: r}))) : runtimes[0] ?? 'nodejs24.x')
   const architecture = given.architecture ?? (ask ? await output.select<InitAnswers['architecture']>('Architecture', [{value: 'arm64', name: 'arm64 (Graviton: cheaper per ms)'}, {value: 'x86_64'}], {default: 'arm64'}) : 'arm64')
   const memorySize = given.memorySize ?? (ask ? await askNumber(output, 'Memory (MB)', defaults.memorySize, LAMBDA_LIMITS.memoryMin, LAMBDA_LIMITS.memoryMax) : defaults.memorySize)
