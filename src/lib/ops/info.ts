@@ -1,6 +1,6 @@
 /**
- * `sling info FUNCTION`: everything about one function in one place. Reads only; every section comes from its
- * own call, and a section that can't be read (access denied, say) is reported as such, not as a failure of all.
+ * `sling info FUNCTION`: everything about one function in one place. Reads only, each section from its own call,
+ * made at once. Metrics are a bonus: without cloudwatch:GetMetricData their section says why and the rest shows.
  */
 import type {CloudWatchApi} from '../aws/cloudwatch.js'
 import type {LambdaApi} from '../aws/lambda.js'
