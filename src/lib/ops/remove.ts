@@ -8,6 +8,7 @@ import type {LambdaApi} from '../aws/lambda.js'
 import type {LogsApi} from '../aws/logs.js'
 import type {OpsApi} from '../aws/ops.js'
 import type {FunctionInfo} from '../aws/types.js'
+import type {CallOptions} from '../clock.js'
 import {ExitCode, UserError} from '../errors.js'
 import type {Output} from '../output.js'
 import type {Target} from '../targets.js'
@@ -46,8 +47,11 @@ export async function remove(options: RemoveOptions, deps: RemoveDeps): Promise<
   const {output, signal} = deps
   const found = await Promise.all(options.targets.map(async (target) => ({target, info: await read(target, deps)})))
   const removing = new Set(found.map((f) => f.info.name))
+  // Every plan asks who else uses a role: list the region's functions once, not once per function.
+  let everyFunction: ReturnType<OpsApi['listFunctions']> | undefined
+  const planDeps = {...deps, ops: {...deps.ops, listFunctions: (o?: CallOptions) => (everyFunction ??= deps.ops.listFunctions(o))}}
   const plans: RemovalPlan[] = []
-  for (const {target, info} of found) plans.push(await planRemoval(info, target.key, {logs: options.logs ?? false, artifactsBucket: options.artifactsBucket, removing}, deps))
+  for (const {target, info} of found) plans.push(await planRemoval(info, target.key, {logs: options.logs ?? false, artifactsBucket: options.artifactsBucket, removing}, planDeps))
   const prefix = options.dryRun ? '(dry run) ' : ''
   for (const line of plans.flatMap(describePlan)) output.info(`${prefix}${line}`)
   if (options.dryRun) return {status: 'would-remove', functions: plans}

@@ -46,6 +46,7 @@ test("sling's role goes once, after every function that used it, when they are r
   const result = await remove({targets: [target('shop-api'), target('shop-worker')], yes: true, artifactsBucket: 'b'}, deps)
   expect(result.status).toBe('removed')
   expect(deps.deleted).toEqual(['function shop-api', 'function shop-worker', 'role sling-shop'])
+  expect(vi.mocked(deps.ops).listFunctions.mock.calls).toHaveLength(1) // who else uses the role: asked once for both
 })
 
 test("sling's role stays while another function uses it", async () => {
