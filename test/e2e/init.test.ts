@@ -70,6 +70,15 @@ test.each(['ts', 'js'] as const)('every template in %s: scaffold, its own tests 
   }
 }, 240_000)
 
+// Opt-in (it downloads from the npm registry): the generated devDependencies install, and then test and typecheck.
+test.runIf(process.env.SLING_TEST_NPM_INSTALL === '1')('a TypeScript project installs its devDependencies from the registry, then its tests and typecheck pass', async () => {
+  const dir = path.join(await workspace(), 'shop')
+  expect((await runCli(['init', dir, '--template', 'api', '--yes'])).code).toBe(0)
+  await run('npm', ['install', '--no-audit', '--no-fund'], {cwd: dir})
+  await run('npm', ['run', 'typecheck', '--silent'], {cwd: dir})
+  expect((await run('npm', ['test', '--silent'], {cwd: dir})).stdout).toMatch(/# fail 0\b/)
+}, 180_000)
+
 test('init never overwrites an existing file: without a terminal it keeps it and says so', async () => {
   const dir = path.join(await workspace(), 'shop')
   await mkdir(path.join(dir, 'src'), {recursive: true})
