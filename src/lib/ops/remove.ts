@@ -13,7 +13,7 @@ import {ExitCode, UserError} from '../errors.js'
 import type {Output} from '../output.js'
 import type {Target} from '../targets.js'
 import {explainMissing} from '../targets.js'
-import type {PlanItem, RemovalPlan} from './remove-plan.js'
+import type {PlanDeps, PlanItem, RemovalPlan} from './remove-plan.js'
 import {describePlan, planRemoval} from './remove-plan.js'
 
 export interface RemoveOptions {
@@ -48,8 +48,17 @@ export async function remove(options: RemoveOptions, deps: RemoveDeps): Promise<
   const found = await Promise.all(options.targets.map(async (target) => ({target, info: await read(target, deps)})))
   const removing = new Set(found.map((f) => f.info.name))
   // Every plan asks who else uses a role: list the region's functions once, not once per function.
+  // (Named one by one: the real API is a lazy proxy, which a spread would copy as nothing.)
   let everyFunction: ReturnType<OpsApi['listFunctions']> | undefined
-  const planDeps = {...deps, ops: {...deps.ops, listFunctions: (o?: CallOptions) => (everyFunction ??= deps.ops.listFunctions(o))}}
+  const ops = deps.ops
+  const planOps: PlanDeps['ops'] = {
+    getPolicy: (name, o) => ops.getPolicy(name, o),
+    getUrlConfig: (name, o) => ops.getUrlConfig(name, o),
+    getBucketNotifications: (bucket, o) => ops.getBucketNotifications(bucket, o),
+    listKeys: (bucket, prefix, o) => ops.listKeys(bucket, prefix, o),
+    listFunctions: (o?: CallOptions) => (everyFunction ??= ops.listFunctions(o)),
+  }
+  const planDeps = {...deps, ops: planOps}
   const plans: RemovalPlan[] = []
   for (const {target, info} of found) plans.push(await planRemoval(info, target.key, {logs: options.logs ?? false, artifactsBucket: options.artifactsBucket, removing}, planDeps))
   const prefix = options.dryRun ? '(dry run) ' : ''
