@@ -5,6 +5,7 @@ import type {AwsErrorContext} from './aws/errors.js'
 import type {IamApi} from './aws/iam.js'
 import type {LambdaApi} from './aws/lambda.js'
 import type {LogsApi} from './aws/logs.js'
+import type {OpsApi} from './aws/ops.js'
 import type {S3Api} from './aws/s3.js'
 import type {AwsSettings} from './aws/settings.js'
 import type {StsApi} from './aws/sts.js'
@@ -25,6 +26,8 @@ export interface AwsDeps {
   readonly cloudwatch: CloudWatchApi
   readonly iam: IamApi
   readonly sts: StsApi
+  /** The reads and deletes of list, info, remove and doctor. */
+  readonly ops: OpsApi
   readonly output: Output
   readonly clock: Clock
   readonly interrupts: Interrupts
@@ -98,6 +101,10 @@ export function createAwsDeps(options: AwsDepsOptions): CommandDeps {
     sts: lazyApi(async () => {
       const {clients: c, context, api} = await load(() => import('./aws/sts.js'))
       return api.createStsApi(await c.sts(), context)
+    }),
+    ops: lazyApi(async () => {
+      const {clients: c, context, api} = await load(() => import('./aws/ops.js'))
+      return api.createOpsApi({lambda: () => c.lambda(), iam: () => c.iam(), s3: () => c.s3()}, context)
     }),
     region: async () => (await connect()).region(),
     calls: () => connected?.calls() ?? {reads: 0, writes: 0, byOperation: {}},

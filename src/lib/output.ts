@@ -59,6 +59,19 @@ export interface Output {
   progress(text: string): Progress
   /** Asks yes/no on a terminal; elsewhere fails with exit 2 unless `assumeYes`. */
   confirm(message: string, options: {readonly assumeYes: boolean; readonly flag?: string}): Promise<boolean>
+  /** True when questions can be asked: stdin and stdout are terminals and --json is off. */
+  readonly canPrompt: boolean
+  /** Asks for a line of text on a terminal (only when `canPrompt`); `validate` returns an error message or true. */
+  input(message: string, options?: {readonly default?: string; readonly validate?: (value: string) => string | true}): Promise<string>
+  /** Asks to pick one of `choices` on a terminal (only when `canPrompt`). */
+  select<T extends string>(message: string, choices: readonly Choice<T>[], options?: {readonly default?: T}): Promise<T>
+}
+
+/** One answer of a `select` question. */
+export interface Choice<T extends string> {
+  readonly value: T
+  readonly name?: string
+  readonly description?: string
 }
 
 /** A running status line (see Output.progress). */
@@ -196,6 +209,15 @@ export function createOutput(options: OutputOptions = {}): Output {
       }
       const {confirm} = await import('@inquirer/prompts')
       return confirm({message, default: false}, {output: stderr})
+    },
+    canPrompt: !json && Boolean(process.stdin.isTTY) && Boolean(stdout.isTTY),
+    async input(message, {default: initial, validate} = {}) {
+      const {input} = await import('@inquirer/prompts')
+      return input({message, ...(initial === undefined ? {} : {default: initial}), ...(validate ? {validate} : {})}, {output: stderr})
+    },
+    async select(message, choices, {default: initial} = {}) {
+      const {select} = await import('@inquirer/prompts')
+      return select({message, choices: choices.map((c) => ({...c})), ...(initial === undefined ? {} : {default: initial})}, {output: stderr})
     },
   }
 }

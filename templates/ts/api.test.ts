@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict'
+import {test} from 'node:test'
+
+import type {APIGatewayProxyEventV2} from 'aws-lambda'
+
+import {handler} from '../src/__FUNCTION__.js'
+
+/** A function URL request (payload format 2.0). */
+function request(method: string, body?: string): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: '/orders',
+    rawQueryString: '',
+    headers: {'content-type': 'application/json'},
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'abcdefghij',
+      domainName: 'abcdefghij.lambda-url.us-east-1.on.aws',
+      domainPrefix: 'abcdefghij',
+      http: {method, path: '/orders', protocol: 'HTTP/1.1', sourceIp: '203.0.113.10', userAgent: 'test'},
+      requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
+      routeKey: '$default',
+      stage: '$default',
+      time: '01/Jan/2026:00:00:00 +0000',
+      timeEpoch: 1767225600000,
+    },
+    ...(body === undefined ? {} : {body}),
+    isBase64Encoded: false,
+  }
+}
+
+test('GET answers with a greeting', async () => {
+  const response = await handler(request('GET'))
+  assert.equal(response.statusCode, 200)
+  assert.deepEqual(JSON.parse(String(response.body)), {message: 'Hello from /orders', query: {}})
+})
+
+test('POST answers 201 with the JSON it received', async () => {
+  const response = await handler(request('POST', JSON.stringify({id: 7})))
+  assert.equal(response.statusCode, 201)
+  assert.deepEqual(JSON.parse(String(response.body)), {received: {id: 7}})
+})
+
+test('a body that is not JSON is a 400', async () => {
+  const response = await handler(request('POST', 'not json'))
+  assert.equal(response.statusCode, 400)
+})
+
+test('other methods are refused with 405', async () => {
+  const response = await handler(request('DELETE'))
+  assert.equal(response.statusCode, 405)
+  assert.equal(response.headers?.allow, 'GET, POST')
+})
