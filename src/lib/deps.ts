@@ -6,6 +6,7 @@ import type {IamApi} from './aws/iam.js'
 import type {LambdaApi} from './aws/lambda.js'
 import type {LogsApi} from './aws/logs.js'
 import type {S3Api} from './aws/s3.js'
+import type {SqsApi} from './aws/sqs.js'
 import type {AwsSettings} from './aws/settings.js'
 import type {StsApi} from './aws/sts.js'
 import type {Clock} from './clock.js'
@@ -25,6 +26,7 @@ export interface AwsDeps {
   readonly cloudwatch: CloudWatchApi
   readonly iam: IamApi
   readonly sts: StsApi
+  readonly sqs: SqsApi
   readonly output: Output
   readonly clock: Clock
   readonly interrupts: Interrupts
@@ -98,6 +100,10 @@ export function createAwsDeps(options: AwsDepsOptions): CommandDeps {
     sts: lazyApi(async () => {
       const {clients: c, context, api} = await load(() => import('./aws/sts.js'))
       return api.createStsApi(await c.sts(), context)
+    }),
+    sqs: lazyApi(async () => {
+      const {clients: c, context, api} = await load(() => import('./aws/sqs.js'))
+      return api.createSqsApi(await c.sqs(), context)
     }),
     region: async () => (await connect()).region(),
     calls: () => connected?.calls() ?? {reads: 0, writes: 0, byOperation: {}},
