@@ -1,3 +1,5 @@
+import {readFile} from 'node:fs/promises'
+
 import {ExitCode, UserError} from '../errors.js'
 import {FilterPatternError, parseFilterPattern} from '../lambda/event-filter.js'
 
@@ -29,4 +31,15 @@ export function filterCriteria(patterns: readonly string[] | undefined): {Filter
     }
   })
   return {Filters: patterns.map((pattern) => ({Pattern: pattern}))}
+}
+
+/** A --filter or --pattern value: JSON text, or @FILE to read it from a file. */
+export async function readPatternArg(value: string): Promise<string> {
+  if (!value.startsWith('@')) return value
+  const file = value.slice(1)
+  try {
+    return await readFile(file, 'utf8')
+  } catch (error) {
+    throw new UserError('FileNotFound', `Can't read the pattern file "${file}": ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, {exitCode: ExitCode.Usage, cause: error})
+  }
 }
