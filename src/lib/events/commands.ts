@@ -4,6 +4,7 @@
  */
 import {ExitCode, UserError} from '../errors.js'
 import type {Target} from '../targets.js'
+import {filterCriteria} from './filters.js'
 import type {MappingDeps, MappingOptions, MappingResult} from './mappings.js'
 import {attachMapping, detachMapping, findMapping, resolvePullArn, updateMapping} from './mappings.js'
 import type {S3TriggerOptions, TriggerDeps, TriggerResult} from './s3-trigger.js'
@@ -35,6 +36,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 export async function attachSource(options: AttachOptions, deps: EventsDeps): Promise<EventsResult> {
   const ref = parseSource(options.source)
   refuseUnemulated(ref, options.local)
+  filterCriteria(options.mapping?.filters) // a malformed pattern is refused before any call
   const fn = await loadEventFunction(options.target, options.qualifier, deps)
   switch (ref.type) {
     case 'pull': {
@@ -63,6 +65,7 @@ export interface ChangeOptions {
 
 /** `events update` and `events enable|disable`: settings of a mapping sling made. */
 export async function updateSource(options: ChangeOptions, deps: EventsDeps): Promise<EventsResult> {
+  filterCriteria(options.mapping?.filters)
   const fn = await loadEventFunction(options.target, options.qualifier, deps)
   const mapping = await mappingOf(fn, options.source, deps)
   return {kind: 'mapping', ...(await updateMapping(fn, mapping, {...options.mapping, force: options.force}, deps))}
