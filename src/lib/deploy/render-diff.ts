@@ -99,6 +99,13 @@ export function functionLines(fn: PlanView): Line[] {
     const alias = fn.publish.alias
     if (alias) lines.push(...change(`alias ${alias.name}`, alias.from === undefined ? undefined : `version ${alias.from}`, 'the new version'))
   }
+  for (const event of fn.events ?? []) {
+    if (event.action === 'unchanged') continue
+    const what = `${event.kind === 'url' ? 'url' : 'event source'} ${event.source}${event.qualifier ? ` (→ ${event.qualifier})` : ''}`
+    const why = event.reason ? `: ${event.reason}` : ''
+    const sign = {create: '+', delete: '-', update: '~', blocked: '~'}[event.action] as Line['sign']
+    lines.push({sign, text: event.action === 'blocked' ? `${what} left alone${why}` : `${what}${event.action === 'update' ? ' updated' : ''}${why}`})
+  }
   return lines
 }
 
