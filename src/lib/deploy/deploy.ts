@@ -186,6 +186,7 @@ function prepareDeps(deps: Pick<DeployDeps, 'lambda' | 'output' | 'signal' | 'pa
 /** The last stage: the declared event sources, once the function (and its alias) is deployed. */
 async function reconcileEvents(p: Prepared, result: FunctionResult, deps: DeployDeps): Promise<FunctionResult> {
   const plan = p.events
+  for (const blocked of plan?.changes.filter((c) => c.action === 'blocked') ?? []) deps.output.warn(`${p.fn.key}: ${blocked.source} left alone: ${blocked.reason ?? ''}`)
   if (!plan || plan.steps.length === 0 || result.action === 'failed' || result.action === 'skipped' || deps.signal?.aborted || !deps.sqs) return withEventChanges(result, plan)
   try {
     await applyEvents(plan, p.fn.name, {lambda: deps.lambda, sqs: deps.sqs, s3: deps.s3, output: prefixed(deps.output, p.fn.key), signal: deps.signal})

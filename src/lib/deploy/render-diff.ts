@@ -31,7 +31,7 @@ export function renderDiff(result: DiffResult, output: Output, {dryRun = false}:
       output.result(color.red(`! ${title}: couldn't be read: ${fn.error?.message ?? 'unknown error'}`))
       continue
     }
-    if (fn.action === 'unchanged') {
+    if (fn.action === 'unchanged' && !fn.events?.some((e) => e.action === 'blocked')) {
       output.result(color.dim(`${title}: unchanged`))
       continue
     }
