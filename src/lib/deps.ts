@@ -5,6 +5,7 @@ import type {AwsErrorContext} from './aws/errors.js'
 import type {IamApi} from './aws/iam.js'
 import type {LambdaApi} from './aws/lambda.js'
 import type {LogsApi} from './aws/logs.js'
+import type {EventBridgeApi, SchedulerApi, SnsApi} from './aws/push-sources.js'
 import type {S3Api} from './aws/s3.js'
 import type {SqsApi} from './aws/sqs.js'
 import type {AwsSettings} from './aws/settings.js'
@@ -27,6 +28,10 @@ export interface AwsDeps {
   readonly iam: IamApi
   readonly sts: StsApi
   readonly sqs: SqsApi
+  /** EventBridge rules, EventBridge Scheduler and SNS: triggers only (not emulated locally). */
+  readonly eventBridge: EventBridgeApi
+  readonly scheduler: SchedulerApi
+  readonly sns: SnsApi
   readonly output: Output
   readonly clock: Clock
   readonly interrupts: Interrupts
@@ -104,6 +109,18 @@ export function createAwsDeps(options: AwsDepsOptions): CommandDeps {
     sqs: lazyApi(async () => {
       const {clients: c, context, api} = await load(() => import('./aws/sqs.js'))
       return api.createSqsApi(await c.sqs(), context)
+    }),
+    eventBridge: lazyApi(async () => {
+      const {clients: c, context, api} = await load(() => import('./aws/push-sources.js'))
+      return api.createEventBridgeApi(await c.eventBridge(), context)
+    }),
+    scheduler: lazyApi(async () => {
+      const {clients: c, context, api} = await load(() => import('./aws/push-sources.js'))
+      return api.createSchedulerApi(await c.scheduler(), context)
+    }),
+    sns: lazyApi(async () => {
+      const {clients: c, context, api} = await load(() => import('./aws/push-sources.js'))
+      return api.createSnsApi(await c.sns(), context)
     }),
     region: async () => (await connect()).region(),
     calls: () => connected?.calls() ?? {reads: 0, writes: 0, byOperation: {}},

@@ -124,6 +124,10 @@ test('a mapping sling did not create is never changed or detached by it; bad fil
   const missing = await c.sling(['events', 'attach', 'worker', 'sqs:nope'])
   expect(missing.code).toBe(1)
   expect(missing.stderr).toContain('The SQS queue "nope" doesn\'t exist in us-east-1.')
+
+  const local = await runCli(['events', 'attach', 'worker', 'schedule', '--schedule', 'rate(5 minutes)', '--local'], {cwd: c.dir, env: {SLING_LOCAL_STORE: path.join(c.dir, 'store')}})
+  expect(local.code).toBe(2)
+  expect(local.stderr).toContain("EventBridge (rules and Scheduler) isn't emulated by the local cloud")
 }, 90_000)
 
 async function queueUrl(c: Cloud, name: string): Promise<string> {

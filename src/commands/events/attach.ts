@@ -37,7 +37,7 @@ export async function mappingOptionsOf(flags: MappingFlagValues): Promise<Mappin
 }
 
 export default class EventsAttach extends AwsCommand<EventsResult> {
-  static summary = 'Attach an event source to a function: an SQS queue, stream or Kafka/MQ source (a mapping), or an S3 bucket (a trigger).'
+  static summary = 'Attach an event source to a function: an SQS queue, stream or Kafka/MQ source (a mapping), or an S3 bucket, schedule, EventBridge pattern or SNS topic (a trigger).'
   static description =
     'Idempotent: a source already mapped to the function and qualifier is updated, not duplicated. sling waits until the mapping is Enabled (or Disabled) and reports its state. For S3, sling adds the permission S3 needs and merges its notification into the bucket\'s configuration, never dropping another one.'
   static examples = [
@@ -45,10 +45,13 @@ export default class EventsAttach extends AwsCommand<EventsResult> {
     '<%= config.bin %> events attach worker sqs:orders --filter \'{"body": {"type": ["order"]}}\' --report-batch-item-failures',
     '<%= config.bin %> events attach ingest s3:uploads --events s3:ObjectCreated:* --prefix incoming/ --suffix .csv',
     '<%= config.bin %> events attach worker arn:aws:kinesis:eu-west-1:123456789012:stream/clicks --starting-position TRIM_HORIZON',
+    '<%= config.bin %> events attach report schedule --schedule "rate(5 minutes)" --qualifier live',
+    '<%= config.bin %> events attach audit eventbridge --pattern @pattern.json',
+    '<%= config.bin %> events attach notify sns:alerts --filter-policy \'{"severity": ["high"]}\'',
   ]
   static args = {
     function: Args.string({description: 'The function: its config key, deployed name or ARN.', required: true}),
-    source: Args.string({description: 'sqs:QUEUE, kinesis:STREAM, dynamodb:TABLE/stream/LABEL, kafka:ARN, mq:ARN, s3:BUCKET, or an ARN.', required: true}),
+    source: Args.string({description: 'sqs:QUEUE, kinesis:STREAM, dynamodb:TABLE/stream/LABEL, kafka:ARN, mq:ARN, s3:BUCKET, sns:TOPIC, schedule, eventbridge, or an ARN.', required: true}),
   }
   static flags = {
     qualifier: Flags.string({summary: 'The alias (recommended: traffic shifting then covers the events too) or version to attach to.', env: 'SLING_QUALIFIER'}),
@@ -58,15 +61,26 @@ export default class EventsAttach extends AwsCommand<EventsResult> {
     events: Flags.string({summary: 'S3 event types (default s3:ObjectCreated:*); repeatable.', multiple: true}),
     prefix: Flags.string({summary: 'S3: only keys starting with this.'}),
     suffix: Flags.string({summary: 'S3: only keys ending with this.'}),
+    schedule: Flags.string({summary: 'Source "schedule": rate(5 minutes), cron(0 12 * * ? *) (or at(...) with --scheduler-role).'}),
+    'scheduler-role': Flags.string({summary: 'Use EventBridge Scheduler (instead of an EventBridge rule), assuming this role to invoke the function.'}),
+    timezone: Flags.string({summary: 'EventBridge Scheduler: the time zone of a cron or at() expression.'}),
+    pattern: Flags.string({summary: 'Source "eventbridge": the event pattern (JSON, or @FILE).'}),
+    'event-bus': Flags.string({summary: 'Source "eventbridge": the event bus (default: the default bus).'}),
+    'filter-policy': Flags.string({summary: 'SNS: the subscription filter policy (JSON, or @FILE).'}),
   }
 
   async run(): Promise<EventsResult> {
     const {args, flags, metadata} = await this.parse(EventsAttach)
     const {target, config, region} = await resolveCommandTarget(args.function, {configFile: flags.config, configExplicit: !metadata.flags.config?.setFromDefault, stage: flags.stage, regionFlag: flags.region})
     const mapping = {...(await mappingOptionsOf(flags)), enabled: flags.disabled ? false : undefined}
+    const push = {
+      schedule: flags.schedule, schedulerRole: flags['scheduler-role'], timezone: flags.timezone, eventBus: flags['event-bus'],
+      pattern: flags.pattern === undefined ? undefined : await readPatternArg(flags.pattern),
+      filterPolicy: flags['filter-policy'] === undefined ? undefined : await readPatternArg(flags['filter-policy']),
+    }
     const deps = this.deps({...flags, region}, config)
-    return attachSource({target, source: args.source, qualifier: flags.qualifier, mapping, s3: {events: flags.events, prefix: flags.prefix, suffix: flags.suffix}, adopt: flags.adopt, local: flags.local},
-      {lambda: deps.lambda, sqs: deps.sqs, s3: deps.s3, output: this.output(flags), signal: this.interrupts.signal})
+    return attachSource({target, source: args.source, qualifier: flags.qualifier, mapping, s3: {events: flags.events, prefix: flags.prefix, suffix: flags.suffix}, push, adopt: flags.adopt, local: flags.local},
+      {...deps, output: this.output(flags), signal: this.interrupts.signal})
   }
 
   protected override render(result: EventsResult): void {

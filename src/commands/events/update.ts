@@ -28,7 +28,7 @@ export default class EventsUpdate extends AwsCommand<EventsResult> {
     const {target, config, region} = await resolveCommandTarget(args.function, {configFile: flags.config, configExplicit: !metadata.flags.config?.setFromDefault, stage: flags.stage, regionFlag: flags.region})
     const deps = this.deps({...flags, region}, config)
     return updateSource({target, source: args.source, qualifier: flags.qualifier, mapping: await mappingOptionsOf(flags), force: flags.force, local: flags.local},
-      {lambda: deps.lambda, sqs: deps.sqs, s3: deps.s3, output: this.output(flags), signal: this.interrupts.signal})
+      {...deps, output: this.output(flags), signal: this.interrupts.signal})
   }
 
   protected override render(result: EventsResult): void {

@@ -9,12 +9,15 @@ import type {MappingDeps, MappingOptions, MappingResult} from './mappings.js'
 import {attachMapping, detachMapping, findMapping, resolvePullArn, updateMapping} from './mappings.js'
 import type {S3TriggerOptions, TriggerDeps, TriggerResult} from './s3-trigger.js'
 import {attachS3, detachS3} from './s3-trigger.js'
+import type {PushDeps, PushResult} from './push.js'
+import {attachRule, attachSchedule, attachSns, detachPush} from './push.js'
 import type {SourceRef} from './source.js'
 import {parseSource, shortName} from './source.js'
+import type {LedgerEntry} from './marks.js'
 import type {EventFunction} from './target.js'
 import {loadEventFunction} from './target.js'
 
-export type EventsDeps = MappingDeps & TriggerDeps
+export type EventsDeps = MappingDeps & TriggerDeps & PushDeps
 
 export interface AttachOptions {
   readonly target: Target
@@ -23,13 +26,28 @@ export interface AttachOptions {
   readonly qualifier?: string | undefined
   readonly mapping?: MappingOptions | undefined
   readonly s3?: Omit<S3TriggerOptions, 'origin'> | undefined
+  /** Schedules, EventBridge patterns and SNS topics. */
+  readonly push?: PushOptions | undefined
   /** Manage a mapping of the same source someone else created. @default false */
   readonly adopt?: boolean | undefined
   /** Calls go to the local cloud, which doesn't emulate EventBridge, Scheduler or SNS. */
   readonly local?: boolean | undefined
 }
 
-export type EventsResult = (MappingResult & {readonly kind: 'mapping'}) | (TriggerResult & {readonly kind: 'trigger'}) | {readonly kind: 'none'; readonly status: 'absent'; readonly functionName: string; readonly source: string}
+export interface PushOptions {
+  /** rate(…), cron(…) or at(…) (source "schedule"). */
+  readonly schedule?: string | undefined
+  /** With a schedule: use EventBridge Scheduler with this role instead of an EventBridge rule. */
+  readonly schedulerRole?: string | undefined
+  readonly timezone?: string | undefined
+  /** An EventBridge event pattern, JSON (source "eventbridge"). */
+  readonly pattern?: string | undefined
+  readonly eventBus?: string | undefined
+  /** An SNS filter policy, JSON. */
+  readonly filterPolicy?: string | undefined
+}
+
+export type EventsResult = (MappingResult & {readonly kind: 'mapping'}) | (TriggerResult & {readonly kind: 'trigger'}) | (PushResult & {readonly kind: 'push'}) | {readonly kind: 'none'; readonly status: 'absent'; readonly functionName: string; readonly source: string}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -46,10 +64,22 @@ export async function attachSource(options: AttachOptions, deps: EventsDeps): Pr
     case 's3':
       return {kind: 'trigger', ...(await attachS3(fn, ref.bucket, {...options.s3, origin: 'cli'}, deps))}
     case 'sns':
-    case 'schedule':
-    case 'rule':
-      throw notYet(ref.type)
+      return {kind: 'push', ...(await attachSns(fn, topicArnOf(ref, fn), {filterPolicy: options.push?.filterPolicy, origin: 'cli'}, deps))}
+    case 'schedule': {
+      const expression = options.push?.schedule
+      if (!expression) throw new UserError('InvalidOption', 'A schedule needs --schedule, such as --schedule "rate(5 minutes)".', {exitCode: ExitCode.Usage})
+      return {kind: 'push', ...(await attachSchedule(fn, {expression, schedulerRole: options.push?.schedulerRole, timezone: options.push?.timezone, origin: 'cli'}, deps))}
+    }
+    case 'rule': {
+      const pattern = options.push?.pattern
+      if (!pattern) throw new UserError('InvalidOption', 'An EventBridge rule needs --pattern (JSON, or @pattern.json).', {exitCode: ExitCode.Usage})
+      return {kind: 'push', ...(await attachRule(fn, {eventPattern: pattern, eventBusName: options.push?.eventBus, origin: 'cli'}, deps))}
+    }
   }
+}
+
+function topicArnOf(ref: Extract<SourceRef, {type: 'sns'}>, fn: EventFunction): string {
+  return ref.topicArn ?? `arn:${fn.arn.split(':')[1] ?? 'aws'}:sns:${fn.region}:${fn.account}:${ref.name ?? ''}`
 }
 
 export interface ChangeOptions {
@@ -75,6 +105,8 @@ export async function updateSource(options: ChangeOptions, deps: EventsDeps): Pr
 export async function detachSource(options: ChangeOptions, deps: EventsDeps): Promise<EventsResult> {
   const fn = await loadEventFunction(options.target, options.qualifier, deps)
   if (UUID.test(options.source)) return {kind: 'mapping', ...(await detachMapping(fn, await mappingOf(fn, options.source, deps), options, deps))}
+  const byId = fn.ledger.find((e) => e.id === options.source && e.kind !== 'esm')
+  if (byId) return detachEntries(fn, [byId], deps)
   const ref = parseSource(options.source)
   refuseUnemulated(ref, options.local)
   switch (ref.type) {
@@ -91,11 +123,29 @@ export async function detachSource(options: ChangeOptions, deps: EventsDeps): Pr
       for (const entry of entries) last = await detachS3(fn, entry, deps)
       return {kind: 'trigger', ...(last as TriggerResult)}
     }
-    case 'sns':
+    case 'sns': {
+      const topic = topicArnOf(ref, fn)
+      const subscribed = fn.ledger.filter((e) => e.kind === 'sns' && e.resource.startsWith(`${topic}:`) && e.qualifier === fn.qualifier)
+      return subscribed.length === 0 ? absent(fn, options.source, deps) : detachEntries(fn, subscribed, deps)
+    }
     case 'schedule':
-    case 'rule':
-      throw notYet(ref.type)
+    case 'rule': {
+      // Without the id, every schedule (or rule) sling made for this function and qualifier.
+      const kinds = ref.type === 'schedule' ? ['rule', 'schedule'] : ['rule']
+      const entries = fn.ledger.filter((e) => kinds.includes(e.kind) && e.qualifier === fn.qualifier)
+      return entries.length === 0 ? absent(fn, options.source, deps) : detachEntries(fn, entries, deps)
+    }
   }
+}
+
+async function detachEntries(fn: EventFunction, entries: readonly LedgerEntry[], deps: EventsDeps): Promise<EventsResult> {
+  let last: EventsResult | undefined
+  for (const entry of entries) {
+    if (entry.kind === 's3') last = {kind: 'trigger', ...(await detachS3(fn, entry, deps))}
+    else if (entry.kind === 'url') throw new UserError('InvalidOption', 'A function URL is removed with "sling url FUNCTION --delete".', {exitCode: ExitCode.Usage})
+    else last = {kind: 'push', ...(await detachPush(fn, entry, deps))}
+  }
+  return last ?? absent(fn, entries[0]?.id ?? '', deps)
 }
 
 function absent(fn: EventFunction, source: string, deps: EventsDeps): EventsResult {
@@ -125,16 +175,9 @@ async function mappingOf(fn: EventFunction, source: string, deps: EventsDeps): P
 /** EventBridge, Scheduler and SNS have no local emulation: say so plainly instead of failing on a connection. */
 function refuseUnemulated(ref: SourceRef, local: boolean | undefined): void {
   if (!local || (ref.type !== 'sns' && ref.type !== 'schedule' && ref.type !== 'rule')) return
-  const service = ref.type === 'sns' ? 'SNS' : ref.type === 'schedule' ? 'EventBridge Scheduler' : 'EventBridge'
+  const service = ref.type === 'sns' ? 'SNS' : ref.type === 'schedule' ? 'EventBridge (rules and Scheduler)' : 'EventBridge'
   throw new UserError('NotEmulated', `${service} isn't emulated by the local cloud, so it can't trigger a function there.`, {
     exitCode: ExitCode.Usage,
     hints: ['Use an SQS queue or an S3 bucket locally (both are delivered for real), or run against AWS.', 'Test the handler with a sample event: "sling invoke FUNCTION --event sns" (or schedule, eventbridge).'],
-  })
-}
-
-function notYet(type: 'sns' | 'schedule' | 'rule'): UserError {
-  return new UserError('NotSupported', `Attaching ${type === 'sns' ? 'an SNS topic' : type === 'schedule' ? 'a schedule' : 'an EventBridge rule'} isn't available in this version of sling yet.`, {
-    exitCode: ExitCode.Usage,
-    hints: ['Use the AWS CLI for now ("aws events put-rule" / "aws sns subscribe"), and "aws lambda add-permission".'],
   })
 }

@@ -17,6 +17,13 @@ export function describeEventsResult(result: EventsResult): string {
     const verb = {created: 'Attached', updated: 'Updated', unchanged: 'Already attached:'}[result.status]
     return `${verb} ${m.source} → ${target} (mapping ${m.uuid}): ${m.state}${batch}.`
   }
+  if (result.kind === 'push') {
+    const p = result.trigger
+    const target = `${result.functionName}${p.qualifier ? `:${p.qualifier}` : ''}`
+    const what = {rule: 'EventBridge rule', schedule: 'schedule', sns: 'SNS subscription'}[p.kind]
+    if (result.status === 'deleted') return `Detached the ${what} ${p.resource} from ${target}, with its permission.`
+    return `${result.status === 'created' ? 'Attached' : 'Already attached:'} ${what} ${p.resource} → ${target} (id ${p.id}).`
+  }
   const t = result.trigger
   const target = `${result.functionName}${t.qualifier ? `:${t.qualifier}` : ''}`
   const filters = [t.prefix && `prefix ${t.prefix}`, t.suffix && `suffix ${t.suffix}`].filter(Boolean).join(', ')
