@@ -95,6 +95,6 @@ test('detaching a rule removes its target before the rule (EventBridge refuses a
     ['RemoveTargetsCommand', {Rule: 'sling-report-abc', Ids: ['sling-abc']}],
     ['DeleteRuleCommand', {Name: 'sling-report-abc'}],
   ])
-  scheduler.on(DeleteScheduleCommand).rejects(new ResourceNotFoundException({message: 'Schedule not found', $metadata: {httpStatusCode: 404}}))
+  scheduler.on(DeleteScheduleCommand).rejects(new ResourceNotFoundException({Message: 'Schedule not found', message: 'Schedule not found', $metadata: {httpStatusCode: 404}}))
   expect(await createSchedulerApi(new SchedulerClient({region: 'eu-west-1'})).deleteSchedule('gone')).toBe('absent')
 })
