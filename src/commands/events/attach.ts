@@ -58,6 +58,7 @@ export default class EventsAttach extends AwsCommand<EventsResult> {
     ...MAPPING_FLAGS,
     disabled: Flags.boolean({summary: 'Create the mapping disabled (it polls nothing until "sling events enable").'}),
     adopt: Flags.boolean({summary: 'Manage a mapping of this source that something other than sling created.'}),
+    grant: Flags.boolean({summary: 'Give the execution role (only one sling created) the rights to read the source first.'}),
     events: Flags.string({summary: 'S3 event types (default s3:ObjectCreated:*); repeatable.', multiple: true}),
     prefix: Flags.string({summary: 'S3: only keys starting with this.'}),
     suffix: Flags.string({summary: 'S3: only keys ending with this.'}),
@@ -79,7 +80,7 @@ export default class EventsAttach extends AwsCommand<EventsResult> {
       filterPolicy: flags['filter-policy'] === undefined ? undefined : await readPatternArg(flags['filter-policy']),
     }
     const deps = this.deps({...flags, region}, config)
-    return attachSource({target, source: args.source, qualifier: flags.qualifier, mapping, s3: {events: flags.events, prefix: flags.prefix, suffix: flags.suffix}, push, adopt: flags.adopt, local: flags.local},
+    return attachSource({target, source: args.source, qualifier: flags.qualifier, mapping, s3: {events: flags.events, prefix: flags.prefix, suffix: flags.suffix}, push, adopt: flags.adopt, grant: flags.grant, local: flags.local},
       {...deps, output: this.output(flags), signal: this.interrupts.signal})
   }
 

@@ -2,7 +2,9 @@
  * The workflows behind `sling events attach|update|enable|disable|detach`: each resolves the function and the
  * SOURCE once, then hands over to the mapping (pull) or trigger (push) module.
  */
+import type {IamApi} from '../aws/iam.js'
 import {ExitCode, UserError} from '../errors.js'
+import {grantSourceRead} from './grant.js'
 import type {Target} from '../targets.js'
 import {filterCriteria} from './filters.js'
 import type {MappingDeps, MappingOptions, MappingResult} from './mappings.js'
@@ -17,7 +19,7 @@ import type {LedgerEntry} from './marks.js'
 import type {EventFunction} from './target.js'
 import {loadEventFunction} from './target.js'
 
-export type EventsDeps = MappingDeps & TriggerDeps & PushDeps
+export type EventsDeps = MappingDeps & TriggerDeps & PushDeps & {readonly iam: IamApi}
 
 export interface AttachOptions {
   readonly target: Target
@@ -30,6 +32,8 @@ export interface AttachOptions {
   readonly push?: PushOptions | undefined
   /** Manage a mapping of the same source someone else created. @default false */
   readonly adopt?: boolean | undefined
+  /** Give the execution role (one sling created) read rights on the source first. @default false */
+  readonly grant?: boolean | undefined
   /** Calls go to the local cloud, which doesn't emulate EventBridge, Scheduler or SNS. */
   readonly local?: boolean | undefined
 }
@@ -59,6 +63,7 @@ export async function attachSource(options: AttachOptions, deps: EventsDeps): Pr
   switch (ref.type) {
     case 'pull': {
       const arn = await resolvePullArn(ref, fn, deps)
+      if (options.grant) await grantSourceRead(fn, arn, deps)
       return {kind: 'mapping', ...(await attachMapping(fn, arn, {...options.mapping, origin: 'cli', adopt: options.adopt}, deps))}
     }
     case 's3':
