@@ -245,7 +245,7 @@ export async function updateMapping(fn: EventFunction, mapping: MappingInfo, opt
 }
 
 /** Deletes sling's mapping, waits until it is gone, then removes its ledger entry. */
-export async function detachMapping(fn: EventFunction, mapping: MappingInfo, options: {readonly force?: boolean | undefined}, deps: MappingDeps): Promise<MappingResult> {
+export async function detachMapping(fn: EventFunction, mapping: MappingInfo, options: {readonly force?: boolean | undefined}, deps: Pick<MappingDeps, 'lambda' | 'output' | 'signal'>): Promise<MappingResult> {
   if (managedBy(fn, mapping.UUID) === 'other' && !options.force) throw notManaged(mapping)
   const view = viewOf(fn, mapping)
   deps.output.info(`Deleting the mapping of ${view.source} to ${fn.name}${view.qualifier ? `:${view.qualifier}` : ''} (${mapping.UUID})…`)

@@ -31,7 +31,8 @@
  * (its notification entry, its statement, its rule or schedule or subscription), and a marked piece with no
  * ledger entry is reported, never removed.
  *
- * Pure: no I/O. `parseLedger(tags)` is what `sling info` and `sling remove` need.
+ * Pure: no I/O. `parseLedger(tags)` is what `sling info` needs; `detachAll(functionInfo, deps)` in cleanup.ts
+ * removes every recorded source (what `sling remove` should call before deleting a function).
  */
 import {createHash} from 'node:crypto'
 

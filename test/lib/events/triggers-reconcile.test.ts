@@ -103,3 +103,17 @@ test('a declared queue already mapped by someone else is reported as blocked and
   expect(plan.changes).toEqual([{action: 'blocked', kind: 'mapping', source: 'sqs:jobs', qualifier: undefined, reason: 'mapping theirs was made by something other than sling; sling leaves it alone'}])
   expect(plan.steps).toEqual([])
 })
+
+test('detachAll removes every source the ledger records (mappings, S3 entries, the URL) and leaves others\' notifications', async () => {
+  const {detachAll} = await import('../../../src/lib/events/cleanup.js')
+  const w = world()
+  w.state.notifications.set('uploads', {LambdaFunctionConfigurations: [theirs]})
+  await attachMapping(w.fn(), QUEUE, {origin: 'cli'}, w.deps)
+  await attachS3(w.fn(), 'uploads', {origin: 'config'}, w.deps)
+  w.state.mappings.set('theirs', {UUID: 'theirs', FunctionArn: ARN, EventSourceArn: 'arn:aws:sqs:eu-west-1:123456789012:other', State: 'Enabled'})
+  const result = await detachAll(info(w.state.tags.get('ingest')), {...w.deps, eventBridge: {} as never, scheduler: {} as never, sns: {} as never})
+  expect([result.removed.map((e) => e.kind).sort(), result.failed]).toEqual([['esm', 's3'], []])
+  expect([...w.state.mappings.keys()]).toEqual(['theirs'])
+  expect(w.state.notifications.get('uploads')).toEqual({LambdaFunctionConfigurations: [theirs]})
+  expect(parseLedger(w.state.tags.get('ingest'))).toEqual([])
+})
