@@ -8,8 +8,8 @@ import {z} from 'zod'
 import {FilterPatternError, parseFilterPattern} from '../lambda/event-filter.js'
 
 const Qualifier = z.string().min(1).max(128).regex(/^[a-zA-Z0-9$_-]+$/, 'an alias name or version number').describe('The alias (recommended) or version the source invokes.')
-const SOURCE_RULE = 'sqs:QUEUE, kinesis:STREAM, dynamodb:TABLE/stream/LABEL, s3:BUCKET, kafka:ARN, mq:ARN, or an SQS, Kinesis, DynamoDB stream, MSK, MQ or S3 ARN'
-const SOURCE_PATTERN = /^(sqs|kinesis|dynamodb|s3|kafka|mq):.+$|^arn:aws[a-z-]*:(sqs|kinesis|dynamodb|kafka|mq|rds|s3):/
+const SOURCE_RULE = 'sqs:QUEUE, kinesis:STREAM, dynamodb:TABLE/stream/LABEL, s3:BUCKET, sns:TOPIC, kafka:ARN, mq:ARN, schedule, eventbridge, or an SQS, Kinesis, DynamoDB stream, MSK, MQ, S3 or SNS ARN'
+const SOURCE_PATTERN = /^(sqs|kinesis|dynamodb|s3|sns|kafka|mq):.+$|^arn:aws[a-z-]*:(sqs|kinesis|dynamodb|kafka|mq|rds|s3|sns):|^(schedule|eventbridge)$/
 
 /** A filter pattern, written as JSON in the config (or as its text), checked as Lambda checks it. */
 const FilterPattern = z.union([z.record(z.string(), z.unknown()), z.string()]).superRefine((value, context) => {
@@ -38,6 +38,16 @@ export const EventSourceSchema = z.strictObject({
   events: z.array(z.string().regex(/^s3:[A-Za-z]+(:[A-Za-z*]+)?$/, 'an S3 event type such as s3:ObjectCreated:*')).min(1).optional().describe('S3: event types (default s3:ObjectCreated:*).'),
   prefix: z.string().min(1).optional().describe('S3: only keys starting with this.'),
   suffix: z.string().min(1).optional().describe('S3: only keys ending with this.'),
+  schedule: z.string().min(1).optional().describe('Source "schedule": rate(5 minutes), cron(...), or at(...) with schedulerRole.'),
+  schedulerRole: z.string().min(1).optional().describe('Source "schedule": use EventBridge Scheduler, assuming this role to invoke.'),
+  timezone: z.string().min(1).optional().describe('Source "schedule" with schedulerRole: the time zone of the expression.'),
+  pattern: z.record(z.string(), z.unknown()).optional().describe('Source "eventbridge": the event pattern.'),
+  eventBus: z.string().min(1).optional().describe('Source "eventbridge": the event bus (default: the default bus).'),
+  filterPolicy: z.record(z.string(), z.unknown()).optional().describe('SNS: the subscription filter policy.'),
+}).superRefine((entry, context) => {
+  // A schedule needs its expression, a rule its pattern: said at load, not at deploy.
+  if (entry.source === 'schedule' && entry.schedule === undefined) context.addIssue({code: 'custom', path: ['schedule'], message: 'a "schedule" source needs "schedule", such as "rate(5 minutes)"'})
+  if (entry.source === 'eventbridge' && entry.pattern === undefined) context.addIssue({code: 'custom', path: ['pattern'], message: 'an "eventbridge" source needs "pattern"'})
 })
 export type EventSourceConfig = z.infer<typeof EventSourceSchema>
 

@@ -7,6 +7,7 @@
 import type {IamApi} from '../aws/iam.js'
 import type {LambdaApi} from '../aws/lambda.js'
 import type {S3Api} from '../aws/s3.js'
+import type {EventBridgeApi, SchedulerApi, SnsApi} from '../aws/push-sources.js'
 import type {SqsApi} from '../aws/sqs.js'
 import type {StsApi} from '../aws/sts.js'
 import type {ProjectConfig} from '../config/load.js'
@@ -58,6 +59,10 @@ export interface DeployDeps {
   readonly sts: StsApi
   /** Looks up the queues declared event sources name. Without it, a function that declares some fails to plan. */
   readonly sqs?: SqsApi | undefined
+  /** Schedules, EventBridge rules and SNS topics a config declares. */
+  readonly eventBridge?: EventBridgeApi | undefined
+  readonly scheduler?: SchedulerApi | undefined
+  readonly sns?: SnsApi | undefined
   readonly output: Output
   /** "Today" for runtime deprecation dates (any Clock will do). @default Date.now */
   readonly clock?: {readonly now: () => number} | undefined
@@ -189,7 +194,8 @@ async function reconcileEvents(p: Prepared, result: FunctionResult, deps: Deploy
   for (const blocked of plan?.changes.filter((c) => c.action === 'blocked') ?? []) deps.output.warn(`${p.fn.key}: ${blocked.source} left alone: ${blocked.reason ?? ''}`)
   if (!plan || plan.steps.length === 0 || result.action === 'failed' || result.action === 'skipped' || deps.signal?.aborted || !deps.sqs) return withEventChanges(result, plan)
   try {
-    await applyEvents(plan, p.fn.name, {lambda: deps.lambda, sqs: deps.sqs, s3: deps.s3, output: prefixed(deps.output, p.fn.key), signal: deps.signal})
+    const {lambda, sqs, s3, eventBridge, scheduler, sns, signal} = deps
+    await applyEvents(plan, p.fn.name, {lambda, sqs, s3, eventBridge, scheduler, sns, output: prefixed(deps.output, p.fn.key), signal})
     return {...withEventChanges(result, plan), action: result.action === 'unchanged' ? 'updated' : result.action}
   } catch (error) {
     if (deps.signal?.aborted) throw error

@@ -83,7 +83,7 @@ export async function attachSource(options: AttachOptions, deps: EventsDeps): Pr
   }
 }
 
-function topicArnOf(ref: Extract<SourceRef, {type: 'sns'}>, fn: EventFunction): string {
+export function topicArnOf(ref: Extract<SourceRef, {type: 'sns'}>, fn: EventFunction): string {
   return ref.topicArn ?? `arn:${fn.arn.split(':')[1] ?? 'aws'}:sns:${fn.region}:${fn.account}:${ref.name ?? ''}`
 }
 

@@ -37,13 +37,26 @@ export interface ScheduleOptions {
 
 const SCHEDULE = /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\)|at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\))$/
 
+/** The ids of push triggers: the same settings always give the same id (marks.ts). */
+export function scheduleId(fn: EventFunction, expression: string, timezone: string | undefined): string {
+  return triggerId('schedule', fn.name, fn.qualifier, expression, timezone ?? '')
+}
+
+export function ruleId(fn: EventFunction, rule: {readonly scheduleExpression?: string | undefined; readonly eventPattern?: string | undefined; readonly eventBusName?: string | undefined}): string {
+  return triggerId('rule', fn.name, fn.qualifier, rule.scheduleExpression ?? '', rule.eventPattern ?? '', rule.eventBusName ?? '')
+}
+
+export function snsId(fn: EventFunction, topicArn: string, filterPolicy: string | undefined): string {
+  return triggerId('sns', fn.name, fn.qualifier, topicArn, filterPolicy ?? '')
+}
+
 /** A schedule: an EventBridge rule (permission for events.amazonaws.com) or an EventBridge Scheduler schedule. */
 export async function attachSchedule(fn: EventFunction, options: ScheduleOptions, deps: PushDeps): Promise<PushResult> {
   if (!SCHEDULE.test(options.expression)) {
     throw new UserError('InvalidOption', `"${options.expression}" isn't a schedule expression.`, {exitCode: ExitCode.Usage, hints: ['Use rate(5 minutes), cron(0 12 * * ? *), or (Scheduler only) at(2026-01-01T09:00:00).']})
   }
   if (!options.schedulerRole) return attachRule(fn, {scheduleExpression: options.expression, origin: options.origin}, deps)
-  const id = triggerId('schedule', fn.name, fn.qualifier, options.expression, options.timezone ?? '')
+  const id = scheduleId(fn, options.expression, options.timezone)
   const name = ruleName(fn.name, id)
   if (fn.ledger.some((e) => e.id === id)) return {status: 'unchanged', functionName: fn.name, trigger: {kind: 'schedule', id, resource: name, qualifier: fn.qualifier}}
   deps.output.info(`Creating the EventBridge Scheduler schedule ${name} (${options.expression}) for ${fn.name}…`)
@@ -56,7 +69,7 @@ export async function attachSchedule(fn: EventFunction, options: ScheduleOptions
 export async function attachRule(fn: EventFunction, rule: {readonly scheduleExpression?: string | undefined; readonly eventPattern?: string | undefined; readonly eventBusName?: string | undefined; readonly origin: Origin}, deps: PushDeps): Promise<PushResult> {
   const {lambda, eventBridge, output, signal} = deps
   if (rule.eventPattern !== undefined) checkJson(rule.eventPattern, '--pattern')
-  const id = triggerId('rule', fn.name, fn.qualifier, rule.scheduleExpression ?? '', rule.eventPattern ?? '', rule.eventBusName ?? '')
+  const id = ruleId(fn, rule)
   const name = ruleName(fn.name, id)
   const trigger = {kind: 'rule' as const, id, resource: name, qualifier: fn.qualifier}
   if (fn.ledger.some((e) => e.id === id)) return {status: 'unchanged', functionName: fn.name, trigger}
@@ -72,7 +85,7 @@ export async function attachRule(fn: EventFunction, rule: {readonly scheduleExpr
 export async function attachSns(fn: EventFunction, topicArn: string, options: {readonly filterPolicy?: string | undefined; readonly origin: Origin}, deps: PushDeps): Promise<PushResult> {
   const {lambda, sns, output, signal} = deps
   if (options.filterPolicy !== undefined) checkJson(options.filterPolicy, '--filter-policy')
-  const id = triggerId('sns', fn.name, fn.qualifier, topicArn, options.filterPolicy ?? '')
+  const id = snsId(fn, topicArn, options.filterPolicy)
   const existing = fn.ledger.find((e) => e.id === id)
   if (existing) return {status: 'unchanged', functionName: fn.name, trigger: {kind: 'sns', id, resource: existing.resource, qualifier: fn.qualifier}}
   output.info(`Subscribing ${fn.name} to ${topicArn}…`)

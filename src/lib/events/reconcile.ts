@@ -6,6 +6,7 @@
  * left as they are, as for the function's own settings.
  */
 import type {LambdaApi} from '../aws/lambda.js'
+import type {EventBridgeApi, SchedulerApi, SnsApi} from '../aws/push-sources.js'
 import type {S3Api} from '../aws/s3.js'
 import type {SqsApi} from '../aws/sqs.js'
 import type {FunctionInfo} from '../aws/types.js'
@@ -16,6 +17,10 @@ import {ledgerTag, parseLedger} from './marks.js'
 import type {MappingOptions} from './mappings.js'
 import {attachMapping, detachMapping, findMapping, mappingSettings, resolvePullArn, sameSettings, serviceOfArn} from './mappings.js'
 import {attachS3, detachS3, s3TriggerId} from './s3-trigger.js'
+import {topicArnOf} from './commands.js'
+import type {PushDeps} from './push.js'
+import {attachRule, attachSchedule, attachSns, detachPush, ruleId, scheduleId, snsId} from './push.js'
+import type {SourceRef} from './source.js'
 import {parseSource, shortName} from './source.js'
 import type {EventFunction} from './target.js'
 import {deleteUrl, putUrl, urlId} from './url.js'
@@ -23,7 +28,7 @@ import {deleteUrl, putUrl, urlId} from './url.js'
 /** One line of the plan, as `sling diff` shows it and `--json` prints it. */
 export interface EventChange {
   readonly action: 'create' | 'update' | 'delete' | 'unchanged' | 'blocked'
-  readonly kind: 'mapping' | 's3' | 'url'
+  readonly kind: 'mapping' | 's3' | 'url' | 'rule' | 'schedule' | 'sns'
   readonly source: string
   readonly qualifier?: string | undefined
   /** Why it is blocked, or what changes. */
@@ -38,6 +43,8 @@ type Step =
   | {readonly op: 'url'; readonly url: UrlConfig}
   | {readonly op: 'delete-url'; readonly qualifier: string | undefined}
   | {readonly op: 'retag'; readonly ledger: LedgerEntry}
+  | {readonly op: 'push'; readonly entry: EventSourceConfig}
+  | {readonly op: 'detach-push'; readonly ledger: LedgerEntry}
 
 export interface EventsPlan {
   readonly changes: readonly EventChange[]
@@ -48,6 +55,10 @@ export interface EventsPlan {
 export interface ReconcileDeps {
   readonly lambda: LambdaApi
   readonly sqs: SqsApi
+  /** Only for schedules, EventBridge rules and SNS topics (not emulated by the local cloud). */
+  readonly eventBridge?: EventBridgeApi | undefined
+  readonly scheduler?: SchedulerApi | undefined
+  readonly sns?: SnsApi | undefined
   readonly s3: Pick<S3Api, 'getBucketNotifications' | 'putBucketNotifications'>
   readonly output: Output
   readonly signal?: AbortSignal | undefined
@@ -85,7 +96,10 @@ export async function planEvents(declared: Declared, current: FunctionInfo | und
       }
       continue
     }
-    if (ref.type !== 'pull') continue // the schema admits pull and S3 sources only
+    if (ref.type === 'schedule' || ref.type === 'rule' || ref.type === 'sns') {
+      planPush(entry, ref, at, {changes, steps, kept})
+      continue
+    }
     if (!at) {
       steps.push({op: 'mapping', entry})
       changes.push({action: 'create', kind: 'mapping', source: entry.source, qualifier: entry.qualifier})
@@ -112,10 +126,39 @@ export async function planEvents(declared: Declared, current: FunctionInfo | und
     } else if (entry.kind === 's3') {
       steps.unshift({op: 'detach-s3', ledger: entry})
       changes.push({action: 'delete', kind: 's3', source: `s3:${entry.resource}`, qualifier: entry.qualifier})
+    } else if (entry.kind !== 'url') {
+      steps.unshift({op: 'detach-push', ledger: entry})
+      changes.push({action: 'delete', kind: entry.kind, source: entry.resource, qualifier: entry.qualifier})
     }
   }
   await planUrl(declared.url, current, fn, deps, {changes, steps})
   return {changes, steps}
+}
+
+/** A schedule, rule or topic: identified by its settings, so one the ledger records is unchanged, else created. */
+function planPush(entry: EventSourceConfig, ref: Extract<SourceRef, {type: 'schedule' | 'rule' | 'sns'}>, at: EventFunction | undefined, plan: {changes: EventChange[]; steps: Step[]; kept: Set<string>}): void {
+  const kind = ref.type === 'sns' ? 'sns' : ref.type === 'schedule' && entry.schedulerRole ? 'schedule' : 'rule'
+  const source = ref.type === 'sns' ? entry.source : ref.type === 'schedule' ? `schedule ${entry.schedule ?? ''}` : 'eventbridge pattern'
+  const id = at && pushIdOf(at, entry, ref)
+  const recorded = id === undefined ? undefined : at?.ledger.find((e) => e.id === id)
+  if (id) plan.kept.add(id)
+  if (!recorded) {
+    plan.steps.push({op: 'push', entry})
+    plan.changes.push({action: 'create', kind, source, qualifier: entry.qualifier})
+    return
+  }
+  if (recorded.origin !== 'config') plan.steps.push({op: 'retag', ledger: {...recorded, origin: 'config'}})
+  plan.changes.push({action: recorded.origin === 'config' ? 'unchanged' : 'update', kind, source, qualifier: entry.qualifier, reason: recorded.origin === 'config' ? undefined : 'managed by the config from now on'})
+}
+
+function pushIdOf(fn: EventFunction, entry: EventSourceConfig, ref: Extract<SourceRef, {type: 'schedule' | 'rule' | 'sns'}>): string {
+  if (ref.type === 'sns') return snsId(fn, topicArnOf(ref, fn), jsonOf(entry.filterPolicy))
+  if (ref.type === 'schedule') return entry.schedulerRole ? scheduleId(fn, entry.schedule ?? '', entry.timezone) : ruleId(fn, {scheduleExpression: entry.schedule})
+  return ruleId(fn, {eventPattern: jsonOf(entry.pattern), eventBusName: entry.eventBus})
+}
+
+function jsonOf(value: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  return value === undefined ? undefined : JSON.stringify(value)
 }
 
 async function planUrl(url: UrlConfig | undefined, current: FunctionInfo | undefined, fn: EventFunction | undefined, deps: ReconcileDeps, plan: {changes: EventChange[]; steps: Step[]}): Promise<void> {
@@ -176,6 +219,12 @@ export async function applyEvents(plan: EventsPlan, functionName: string, deps: 
       case 'delete-url':
         await deleteUrl(fn, deps)
         break
+      case 'push':
+        await applyPush(fn, step.entry, deps)
+        break
+      case 'detach-push':
+        await detachPush(fn, step.ledger, pushDeps(deps))
+        break
       case 'retag': {
         const tag = ledgerTag(step.ledger)
         await deps.lambda.tagResource(fn.arn, {[tag.key]: tag.value}, {signal: deps.signal})
@@ -183,6 +232,20 @@ export async function applyEvents(plan: EventsPlan, functionName: string, deps: 
       }
     }
   }
+}
+
+async function applyPush(fn: EventFunction, entry: EventSourceConfig, deps: ReconcileDeps): Promise<void> {
+  const ref = parseSource(entry.source)
+  const push = pushDeps(deps)
+  if (ref.type === 'sns') await attachSns(fn, topicArnOf(ref, fn), {filterPolicy: jsonOf(entry.filterPolicy), origin: 'config'}, push)
+  else if (ref.type === 'schedule') await attachSchedule(fn, {expression: entry.schedule ?? '', schedulerRole: entry.schedulerRole, timezone: entry.timezone, origin: 'config'}, push)
+  else if (ref.type === 'rule') await attachRule(fn, {eventPattern: jsonOf(entry.pattern), eventBusName: entry.eventBus, origin: 'config'}, push)
+}
+
+function pushDeps(deps: ReconcileDeps): PushDeps {
+  const {eventBridge, scheduler, sns} = deps
+  if (!eventBridge || !scheduler || !sns) throw new Error('deploy was given no EventBridge/Scheduler/SNS APIs')
+  return {...deps, eventBridge, scheduler, sns}
 }
 
 /** A mapping the CLI made and the config now declares: its ledger entry says "config" from now on. */
@@ -202,7 +265,10 @@ function qualifierOf(step: Step): string | undefined {
       return step.url.qualifier
     case 'delete-url':
       return step.qualifier
+    case 'push':
+      return step.entry.qualifier
     case 'detach-s3':
+    case 'detach-push':
     case 'retag':
       return step.ledger.qualifier
     case 'detach-mapping':

@@ -117,3 +117,25 @@ test('detachAll removes every source the ledger records (mappings, S3 entries, t
   expect(w.state.notifications.get('uploads')).toEqual({LambdaFunctionConfigurations: [theirs]})
   expect(parseLedger(w.state.tags.get('ingest'))).toEqual([])
 })
+
+test('a declared schedule and topic are created once, unchanged on the next deploy, and removed with the config', async () => {
+  const w = world()
+  const calls: string[] = []
+  const push = {
+    eventBridge: {putRule: (rule: {name: string}) => (calls.push(`putRule ${rule.name}`), Promise.resolve(`arn:aws:events:eu-west-1:123456789012:rule/${rule.name}`)), putTarget: () => Promise.resolve(), deleteRule: (name: string) => (calls.push(`deleteRule ${name}`), Promise.resolve('deleted' as const))},
+    scheduler: {createSchedule: () => Promise.reject(new Error('not used')), deleteSchedule: () => Promise.reject(new Error('not used'))},
+    sns: {subscribe: (topic: string) => (calls.push(`subscribe ${topic}`), Promise.resolve(`${topic}:0b7c2f8e-1111-2222-3333-444455556666`)), unsubscribe: (arn: string) => (calls.push(`unsubscribe ${arn}`), Promise.resolve('deleted' as const))},
+  }
+  const deps = {...w.deps, ...push}
+  const declared = {events: [{source: 'schedule', schedule: 'rate(5 minutes)'}, {source: 'sns:alerts', filterPolicy: {severity: ['high']}}]}
+  const first = await planEvents(declared, info(w.state.tags.get('ingest')), deps)
+  expect(first.changes.map((c) => [c.action, c.kind])).toEqual([['create', 'rule'], ['create', 'sns']])
+  await applyEvents(first, 'ingest', deps)
+  expect(calls).toEqual([expect.stringMatching(/^putRule sling-ingest-[0-9a-f]{12}$/), 'subscribe arn:aws:sns:eu-west-1:123456789012:alerts'])
+  const again = await planEvents(declared, info(w.state.tags.get('ingest')), deps)
+  expect([again.changes.map((c) => c.action), again.steps]).toEqual([['unchanged', 'unchanged'], []])
+  const removed = await planEvents({events: []}, info(w.state.tags.get('ingest')), deps)
+  await applyEvents(removed, 'ingest', deps)
+  expect(calls.slice(2).sort()).toEqual([expect.stringMatching(/^deleteRule sling-ingest-/), 'unsubscribe arn:aws:sns:eu-west-1:123456789012:alerts:0b7c2f8e-1111-2222-3333-444455556666'])
+  expect(parseLedger(w.state.tags.get('ingest'))).toEqual([])
+})
