@@ -17,7 +17,7 @@ const FilterPattern = z.union([z.record(z.string(), z.unknown()), z.string()]).s
     parseFilterPattern(typeof value === 'string' ? value : JSON.stringify(value))
   } catch (error) {
     if (!(error instanceof FilterPatternError)) throw error
-    context.addIssue({code: 'custom', message: `malformed filter pattern: ${error.message}`})
+    context.addIssue({code: 'custom', message: `a filter pattern Lambda accepts (${error.message})`})
   }
 })
 
@@ -46,8 +46,8 @@ export const EventSourceSchema = z.strictObject({
   filterPolicy: z.record(z.string(), z.unknown()).optional().describe('SNS: the subscription filter policy.'),
 }).superRefine((entry, context) => {
   // A schedule needs its expression, a rule its pattern: said at load, not at deploy.
-  if (entry.source === 'schedule' && entry.schedule === undefined) context.addIssue({code: 'custom', path: ['schedule'], message: 'a "schedule" source needs "schedule", such as "rate(5 minutes)"'})
-  if (entry.source === 'eventbridge' && entry.pattern === undefined) context.addIssue({code: 'custom', path: ['pattern'], message: 'an "eventbridge" source needs "pattern"'})
+  if (entry.source === 'schedule' && entry.schedule === undefined) context.addIssue({code: 'custom', path: ['schedule'], message: 'a schedule expression such as "rate(5 minutes)" (a "schedule" source needs one)'})
+  if (entry.source === 'eventbridge' && entry.pattern === undefined) context.addIssue({code: 'custom', path: ['pattern'], message: 'an event pattern (an "eventbridge" source needs one)'})
 })
 export type EventSourceConfig = z.infer<typeof EventSourceSchema>
 
