@@ -6,7 +6,9 @@ import type {IamApi} from './aws/iam.js'
 import type {LambdaApi} from './aws/lambda.js'
 import type {LogsApi} from './aws/logs.js'
 import type {OpsApi} from './aws/ops.js'
+import type {EventBridgeApi, SchedulerApi, SnsApi} from './aws/push-sources.js'
 import type {S3Api} from './aws/s3.js'
+import type {SqsApi} from './aws/sqs.js'
 import type {AwsSettings} from './aws/settings.js'
 import type {StsApi} from './aws/sts.js'
 import type {Clock} from './clock.js'
@@ -28,6 +30,11 @@ export interface AwsDeps {
   readonly sts: StsApi
   /** The reads and deletes of list, info, remove and doctor. */
   readonly ops: OpsApi
+  readonly sqs: SqsApi
+  /** EventBridge rules, EventBridge Scheduler and SNS: triggers only (not emulated locally). */
+  readonly eventBridge: EventBridgeApi
+  readonly scheduler: SchedulerApi
+  readonly sns: SnsApi
   readonly output: Output
   readonly clock: Clock
   readonly interrupts: Interrupts
@@ -105,6 +112,22 @@ export function createAwsDeps(options: AwsDepsOptions): CommandDeps {
     ops: lazyApi(async () => {
       const {clients: c, context, api} = await load(() => import('./aws/ops.js'))
       return api.createOpsApi({lambda: () => c.lambda(), iam: () => c.iam(), s3: () => c.s3()}, context)
+    }),
+    sqs: lazyApi(async () => {
+      const {clients: c, context, api} = await load(() => import('./aws/sqs.js'))
+      return api.createSqsApi(await c.sqs(), context)
+    }),
+    eventBridge: lazyApi(async () => {
+      const {clients: c, context, api} = await load(() => import('./aws/push-sources.js'))
+      return api.createEventBridgeApi(await c.eventBridge(), context)
+    }),
+    scheduler: lazyApi(async () => {
+      const {clients: c, context, api} = await load(() => import('./aws/push-sources.js'))
+      return api.createSchedulerApi(await c.scheduler(), context)
+    }),
+    sns: lazyApi(async () => {
+      const {clients: c, context, api} = await load(() => import('./aws/push-sources.js'))
+      return api.createSnsApi(await c.sns(), context)
     }),
     region: async () => (await connect()).region(),
     calls: () => connected?.calls() ?? {reads: 0, writes: 0, byOperation: {}},

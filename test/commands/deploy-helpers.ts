@@ -51,7 +51,7 @@ function tallyOf(aws: FakeAws, from: {lambda: number; iam: number}): () => CallT
 function depsFor(aws: FakeAws, command: {output: (flags: AwsFlags) => CommandDeps['output']; interrupts: CommandDeps['interrupts']}, flags: AwsFlags): CommandDeps {
   const unused = new Proxy({}, {get: () => () => Promise.reject(new Error('not used by deploy'))})
   return {
-    lambda: aws.lambda, s3: aws.s3, iam: aws.iam, sts: fakeSts(), logs: unused as CommandDeps['logs'], cloudwatch: unused as CommandDeps['cloudwatch'], ops: unused as CommandDeps['ops'],
+    lambda: aws.lambda, s3: aws.s3, iam: aws.iam, sts: fakeSts(), sqs: unused as CommandDeps['sqs'], eventBridge: unused as CommandDeps['eventBridge'], scheduler: unused as CommandDeps['scheduler'], sns: unused as CommandDeps['sns'], logs: unused as CommandDeps['logs'], cloudwatch: unused as CommandDeps['cloudwatch'], ops: unused as CommandDeps['ops'],
     output: command.output(flags), clock: systemClock, interrupts: command.interrupts,
     region: () => Promise.resolve(REGION), calls: tallyOf(aws, {lambda: aws.lambda.log.calls.length, iam: aws.iam.log.calls.length}), close: () => Promise.resolve(),
   }

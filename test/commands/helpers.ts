@@ -88,7 +88,7 @@ export function fakeClients(overrides: Partial<AwsClients> = {}): {connect: (set
     close,
     connect: (asked) => {
       settings.push(asked)
-      return Promise.resolve({region: () => Promise.resolve(asked.region ?? 'us-east-1'), endpoint: asked.endpointUrl, lambda: unused, s3: unused, logs: unused, cloudwatch: unused, iam: unused, sts: unused, calls: () => ({reads: 0, writes: 0, byOperation: {}}), close, ...overrides})
+      return Promise.resolve({region: () => Promise.resolve(asked.region ?? 'us-east-1'), endpoint: asked.endpointUrl, lambda: unused, s3: unused, logs: unused, cloudwatch: unused, iam: unused, sts: unused, sqs: unused, eventBridge: unused, scheduler: unused, sns: unused, calls: () => ({reads: 0, writes: 0, byOperation: {}}), close, ...overrides})
     },
   }
 }

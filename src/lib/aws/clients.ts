@@ -1,8 +1,12 @@
 import type {CloudWatchClient} from '@aws-sdk/client-cloudwatch'
 import type {CloudWatchLogsClient} from '@aws-sdk/client-cloudwatch-logs'
+import type {EventBridgeClient} from '@aws-sdk/client-eventbridge'
 import type {IAMClient} from '@aws-sdk/client-iam'
 import type {LambdaClient} from '@aws-sdk/client-lambda'
 import type {S3Client} from '@aws-sdk/client-s3'
+import type {SchedulerClient} from '@aws-sdk/client-scheduler'
+import type {SNSClient} from '@aws-sdk/client-sns'
+import type {SQSClient} from '@aws-sdk/client-sqs'
 import type {STSClient} from '@aws-sdk/client-sts'
 
 import {logCalls} from './call-log.js'
@@ -24,6 +28,11 @@ export interface AwsClients {
   /** IAM is global; the client still needs a region to sign (any region of the partition works). */
   iam(): Promise<IAMClient>
   sts(): Promise<STSClient>
+  sqs(): Promise<SQSClient>
+  /** EventBridge, Scheduler and SNS: not emulated by the local cloud (event sources only). */
+  eventBridge(): Promise<EventBridgeClient>
+  scheduler(): Promise<SchedulerClient>
+  sns(): Promise<SNSClient>
   /** The requests sent so far through these clients, by operation. */
   calls(): CallTally
   /** Stops an in-process local cloud started for this command, and releases the clients. */
@@ -104,6 +113,10 @@ export async function createAwsClients(settings: AwsSettings, options: AwsClient
     cloudwatch: once(async () => new (await import('@aws-sdk/client-cloudwatch')).CloudWatchClient(config)),
     iam: once(async () => new (await import('@aws-sdk/client-iam')).IAMClient(config)),
     sts: once(async () => new (await import('@aws-sdk/client-sts')).STSClient(config)),
+    sqs: once(async () => new (await import('@aws-sdk/client-sqs')).SQSClient(config)),
+    eventBridge: once(async () => new (await import('@aws-sdk/client-eventbridge')).EventBridgeClient(config)),
+    scheduler: once(async () => new (await import('@aws-sdk/client-scheduler')).SchedulerClient(config)),
+    sns: once(async () => new (await import('@aws-sdk/client-sns')).SNSClient(config)),
     calls: () => counter.tally(),
     async close() {
       for (const client of built) client.close()

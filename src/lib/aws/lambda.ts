@@ -8,6 +8,8 @@ import {createLambdaCore} from './lambda-core.js'
 import {createFunctionOps} from './lambda-functions.js'
 import {createInvokeOps} from './lambda-invoke.js'
 import {createLayerOps} from './lambda-layers.js'
+import type {LambdaEventOps} from './lambda-events.js'
+import {createEventOps} from './lambda-events.js'
 import {createMappingOps} from './lambda-mappings.js'
 import {createSettingOps} from './lambda-settings.js'
 import type {ConflictRetryPolicy} from './retry.js'
@@ -37,7 +39,7 @@ export type {CallOptions} from '../clock.js'
  * waits for the function to be ready before and after it, so no caller can forget a wait; every call
  * that can wait or retry takes an AbortSignal.
  */
-export interface LambdaApi {
+export interface LambdaApi extends LambdaEventOps {
   /** The function (or a version or alias of it), or undefined when it doesn't exist. */
   /**
    * GetFunction; undefined when it does not exist. With `settled`, a function being created or updated is
@@ -176,5 +178,5 @@ export interface LambdaApiOptions {
 export function createLambdaApi(client: LambdaClient, context: AwsErrorContext = {}, options: LambdaApiOptions = {}): LambdaApi {
   const {maxWaitSeconds = 600, pollSeconds = 1, maxPollSeconds = 10, conflictRetry = {}, clock = systemClock} = options
   const core = createLambdaCore(client, context, {clock, maxWaitSeconds, pollSeconds, maxPollSeconds, conflictRetry})
-  return {...createFunctionOps(core), ...createAliasOps(core), ...createSettingOps(core), ...createLayerOps(core), ...createMappingOps(core), ...createInvokeOps(core)}
+  return {...createFunctionOps(core), ...createAliasOps(core), ...createSettingOps(core), ...createLayerOps(core), ...createMappingOps(core), ...createInvokeOps(core), ...createEventOps(core)}
 }

@@ -17,10 +17,12 @@ import type {CallOptions} from '../clock.js'
 import {throwIfAborted} from '../clock.js'
 import type {AwsErrorContext} from './errors.js'
 import {errorName, toUserError} from './errors.js'
+import type {S3NotificationOps} from './s3-notifications.js'
+import {createS3NotificationOps} from './s3-notifications.js'
 import type {StoredObject} from './types.js'
 
 /** The S3 operations sling uses: a bucket for large artifacts, and the artifacts in it. */
-export interface S3Api {
+export interface S3Api extends S3NotificationOps {
   /** Creates the bucket in the client's region unless it exists; says which happened. */
   ensureBucket(bucket: string, options?: CallOptions): Promise<'created' | 'exists'>
   /** Uploads `file` from disk as a stream; files larger than one part go up in parallel parts. */
@@ -50,6 +52,7 @@ export const DEFAULT_PART_SIZE = 8 * 1024 * 1024
 /** The S3 API over an SDK client. `context` (region, endpoint) goes into error messages. */
 export function createS3Api(client: S3Client, context: AwsErrorContext = {}): S3Api {
   return {
+    ...createS3NotificationOps(client, context),
     async ensureBucket(bucket, {signal} = {}) {
       try {
         throwIfAborted(signal)

@@ -2,6 +2,7 @@ import {z} from 'zod'
 
 import type {Runtime as LambdaRuntime} from '../lambda/rules.js'
 import {DeployFunctionFields, DeploymentSchema} from './deploy-fields.js'
+import {EventFunctionFields} from './event-fields.js'
 import {RolloutFunctionFields} from './rollout-fields.js'
 import {
   runtimeStatus,
@@ -78,6 +79,7 @@ const FunctionFields = {
   exclude: Globs.describe('Files to leave out of the zip (globs).').default([]),
   ...DeployFunctionFields,
   ...RolloutFunctionFields,
+  ...EventFunctionFields,
 }
 
 const LayerFields = {

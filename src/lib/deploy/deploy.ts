@@ -7,12 +7,16 @@
 import type {IamApi} from '../aws/iam.js'
 import type {LambdaApi} from '../aws/lambda.js'
 import type {S3Api} from '../aws/s3.js'
+import type {EventBridgeApi, SchedulerApi, SnsApi} from '../aws/push-sources.js'
+import type {SqsApi} from '../aws/sqs.js'
 import type {StsApi} from '../aws/sts.js'
 import type {ProjectConfig} from '../config/load.js'
 import {ExitCode, UserError} from '../errors.js'
 import type {Output} from '../output.js'
 import {mapLimit} from '../async.js'
 import {packageFunctions} from '../package/package.js'
+import type {EventsPlan} from '../events/reconcile.js'
+import {applyEvents} from '../events/reconcile.js'
 import type {ApplyOutcome} from './apply.js'
 import {applyPlan} from './apply.js'
 import {createArtifactStore} from './artifacts.js'
@@ -26,7 +30,7 @@ import {failedResult, functionResult, layerResults, summarize} from './result.js
 import {decideRole, ensureRole} from './role.js'
 import type {RoleDecision} from './role.js'
 import type {LayerView, PlanView} from './view.js'
-import {countOf, layerView, planView} from './view.js'
+import {countOf, layerView, planView, withEvents} from './view.js'
 
 export type {DeployResult, FunctionResult} from './result.js'
 
@@ -53,6 +57,12 @@ export interface DeployDeps {
   readonly s3: S3Api
   readonly iam: IamApi
   readonly sts: StsApi
+  /** Looks up the queues declared event sources name. Without it, a function that declares some fails to plan. */
+  readonly sqs?: SqsApi | undefined
+  /** Schedules, EventBridge rules and SNS topics a config declares. */
+  readonly eventBridge?: EventBridgeApi | undefined
+  readonly scheduler?: SchedulerApi | undefined
+  readonly sns?: SnsApi | undefined
   readonly output: Output
   /** "Today" for runtime deprecation dates (any Clock will do). @default Date.now */
   readonly clock?: {readonly now: () => number} | undefined
@@ -154,9 +164,9 @@ async function writeAll(prepared: PreparedDeploy, decision: RoleDecision | undef
     const needsRole = p.plan.action === 'create' && p.plan.desired.settings.role === undefined
     if (needsRole && role && 'error' in role) return failedResult(p, role.error, 'the execution role could not be created')
     const plan = replan(p, layerArns, needsRole && role && 'value' in role ? role.value.arn : undefined) ?? p.plan
-    if (plan.action === 'unchanged') return functionResult({...p, plan}, emptyOutcome(plan))
+    if (plan.action === 'unchanged') return reconcileEvents(p, functionResult({...p, plan}, emptyOutcome(plan)), deps)
     if (signal?.aborted) return functionResult(p, undefined)
-    return functionResult({...p, plan}, await applyPlan(plan, applyDeps, {newRole: needsRole}))
+    return reconcileEvents(p, functionResult({...p, plan}, await applyPlan(plan, applyDeps, {newRole: needsRole})), deps)
   })
   return summarize(results, layerResults(prepared, layerArns, layerErrors), signal?.aborted ?? false)
 }
@@ -173,8 +183,34 @@ async function settle<T>(run: () => Promise<T>): Promise<{readonly value: T} | {
   }
 }
 
-function prepareDeps(deps: Pick<DeployDeps, 'lambda' | 'output' | 'signal' | 'packageFunctions'>): PrepareDeps {
-  return {lambda: deps.lambda, output: deps.output, signal: deps.signal, packageFunctions: deps.packageFunctions ?? packageFunctions}
+function prepareDeps(deps: Pick<DeployDeps, 'lambda' | 'output' | 'signal' | 'packageFunctions'> & Partial<Pick<DeployDeps, 'sqs' | 's3'>>): PrepareDeps {
+  const events = deps.sqs && deps.s3 ? {sqs: deps.sqs, s3: deps.s3} : undefined
+  return {lambda: deps.lambda, output: deps.output, signal: deps.signal, packageFunctions: deps.packageFunctions ?? packageFunctions, events}
+}
+
+/** The last stage: the declared event sources, once the function (and its alias) is deployed. */
+async function reconcileEvents(p: Prepared, result: FunctionResult, deps: DeployDeps): Promise<FunctionResult> {
+  const plan = p.events
+  for (const blocked of plan?.changes.filter((c) => c.action === 'blocked') ?? []) deps.output.warn(`${p.fn.key}: ${blocked.source} left alone: ${blocked.reason ?? ''}`)
+  if (!plan || plan.steps.length === 0 || result.action === 'failed' || result.action === 'skipped' || deps.signal?.aborted || !deps.sqs) return withEventChanges(result, plan)
+  try {
+    const {lambda, sqs, s3, eventBridge, scheduler, sns, signal} = deps
+    await applyEvents(plan, p.fn.name, {lambda, sqs, s3, eventBridge, scheduler, sns, output: prefixed(deps.output, p.fn.key), signal})
+    return {...withEventChanges(result, plan), action: result.action === 'unchanged' ? 'updated' : result.action}
+  } catch (error) {
+    if (deps.signal?.aborted) throw error
+    return {...withEventChanges(result, plan), action: 'failed', progress: 'updated', error: describeError(error)}
+  }
+}
+
+function withEventChanges(result: FunctionResult, plan: EventsPlan | undefined): FunctionResult {
+  const events = plan?.changes.filter((c) => c.action !== 'unchanged') ?? []
+  return events.length === 0 ? result : {...result, events}
+}
+
+/** Each step's line names the function, as deploy's other steps do ("api: …"). */
+function prefixed(output: Output, key: string): Output {
+  return {...output, info: (message: string) => output.info(`${key}: ${message.charAt(0).toLowerCase()}${message.slice(1)}`)}
 }
 
 export interface DiffOptions extends Omit<DeployOptions, 'region' | 'createRole'> {
@@ -190,14 +226,14 @@ export interface DiffResult {
 }
 
 /** What deploy would do, changing nothing: the reads of a deploy, and its plans. */
-export async function diff(options: DiffOptions, deps: Pick<DeployDeps, 'lambda' | 'output' | 'signal' | 'packageFunctions'>): Promise<DiffResult> {
+export async function diff(options: DiffOptions, deps: Pick<DeployDeps, 'lambda' | 'output' | 'signal' | 'packageFunctions'> & Partial<Pick<DeployDeps, 'sqs' | 's3'>>): Promise<DiffResult> {
   const prepared = await prepare({...options, concurrency: options.concurrency ?? DEFAULT_CONCURRENCY}, prepareDeps(deps))
   const functions = prepared.functions.map((p): PlanView => {
-    if (p.plan) return planView(p.plan, {showValues: options.showValues})
+    if (p.plan) return withEvents(planView(p.plan, {showValues: options.showValues}), p.events)
     const error = describeError(p.error)
     return {key: p.fn.key, functionName: p.fn.name, action: 'error', configuration: [], error: {code: error.code, message: error.message}}
   })
   const layers = prepared.layers.map(({plan}) => layerView(plan))
-  const different = functions.some((f) => f.action !== 'unchanged') || layers.some((l) => l.action === 'publish')
+  const different = functions.some((f) => f.action !== 'unchanged' || f.events?.some((e) => e.action !== 'unchanged' && e.action !== 'blocked')) || layers.some((l) => l.action === 'publish')
   return {status: different ? 'different' : 'same', functions, layers}
 }

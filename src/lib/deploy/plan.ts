@@ -4,6 +4,7 @@
  */
 import type {EventInvokeConfig, FunctionInfo, ProvisionedConcurrencyInfo} from '../aws/types.js'
 import {ExitCode, UserError} from '../errors.js'
+import {LEDGER_PREFIX} from '../events/marks.js'
 import type {DesiredFunction, SettingName} from './desired.js'
 import {currentSetting, desiredSetting, equal, normalizeEventInvokeConfig, sameVersionContent} from './normalize.js'
 
@@ -137,11 +138,14 @@ function checkPackageType(desired: DesiredFunction, current: FunctionInfo): void
   })
 }
 
-/** The config's tags are the whole set: tags it doesn't name are removed, except AWS's own (aws:*, which no one may change). */
+/**
+ * The config's tags are the whole set: tags it doesn't name are removed, except AWS's own (aws:*, which no one
+ * may change) and sling's ledger of the event sources it made (sling:ev:*, see events/marks.ts).
+ */
 export function tagChanges(current: Readonly<Record<string, string>>, desired: Readonly<Record<string, string>>): TagChanges {
   const added = Object.keys(desired).filter((key) => !(key in current)).sort()
   const changed = Object.keys(desired).filter((key) => key in current && current[key] !== desired[key]).sort()
-  const remove = Object.keys(current).filter((key) => !(key in desired) && !key.startsWith('aws:')).sort()
+  const remove = Object.keys(current).filter((key) => !(key in desired) && !key.startsWith('aws:') && !key.startsWith(LEDGER_PREFIX)).sort()
   const set = Object.fromEntries([...added, ...changed].map((key) => [key, desired[key] ?? '']))
   return {set, remove, added, changed}
 }

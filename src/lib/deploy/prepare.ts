@@ -3,6 +3,11 @@
  * core), read the layers and the functions, and plan. Nothing here writes to AWS.
  */
 import type {LambdaApi} from '../aws/lambda.js'
+import type {S3Api} from '../aws/s3.js'
+import type {SqsApi} from '../aws/sqs.js'
+import type {FunctionInfo} from '../aws/types.js'
+import type {EventsPlan} from '../events/reconcile.js'
+import {needsEventsPlan, planEvents} from '../events/reconcile.js'
 import {toUserError} from '../aws/errors.js'
 import type {FunctionConfig, ProjectConfig} from '../config/load.js'
 import {ExitCode, UserError} from '../errors.js'
@@ -37,6 +42,8 @@ export interface PrepareDeps {
   readonly output: Output
   readonly signal?: AbortSignal | undefined
   readonly packageFunctions: (options: PackageOptions, deps: PackageDeps) => Promise<PackageResult>
+  /** What planning declared event sources reads besides Lambda (only for functions that declare some). */
+  readonly events?: {readonly sqs: SqsApi; readonly s3: Pick<S3Api, 'getBucketNotifications' | 'putBucketNotifications'>} | undefined
 }
 
 /** One function, read and planned; or why it couldn't be. */
@@ -45,6 +52,8 @@ export interface Prepared {
   readonly artifact: FunctionArtifact | undefined
   readonly observed?: Observed | undefined
   readonly plan?: FunctionPlan | undefined
+  /** The declared event sources and URL against what exists (undefined: the function declares none, and the config made none). */
+  readonly events?: EventsPlan | undefined
   readonly error?: unknown
 }
 
@@ -73,7 +82,8 @@ export async function prepare(options: PrepareOptions, deps: PrepareDeps): Promi
       const artifact = packaged?.functions.find((a) => a.key === fn.key)
       try {
         const desired = desire(fn, artifact, layerArns, undefined)
-        return {fn, artifact, ...(await readAndPlan(desired, deps.lambda, {signal: deps.signal}))}
+        const read = await readAndPlan(desired, deps.lambda, {signal: deps.signal})
+        return {fn, artifact, ...read, events: await planFunctionEvents(fn, read.observed.current, deps)}
       } catch (error) {
         if (deps.signal?.aborted) throw error
         return {fn, artifact, error}
@@ -96,6 +106,13 @@ export function desire(fn: FunctionConfig, artifact: FunctionArtifact | undefine
 export function replan(prepared: Prepared, layerArns: ReadonlyMap<string, string>, role: string | undefined): FunctionPlan | undefined {
   if (!prepared.observed) return undefined
   return planFunction(desire(prepared.fn, prepared.artifact, layerArns, role), prepared.observed)
+}
+
+/** The event-source plan of a function that declares sources (or had config-made ones): read-only. */
+async function planFunctionEvents(fn: FunctionConfig, current: FunctionInfo | undefined, deps: PrepareDeps): Promise<EventsPlan | undefined> {
+  if (!needsEventsPlan(fn, current)) return undefined
+  if (!deps.events) throw new Error('deploy was given no SQS/S3 APIs to plan event sources with')
+  return planEvents(fn, current, {lambda: deps.lambda, ...deps.events, output: deps.output, signal: deps.signal})
 }
 
 function chooseFunctions(config: ProjectConfig, keys: readonly string[]): FunctionConfig[] {

@@ -31,7 +31,7 @@ export function renderDiff(result: DiffResult, output: Output, {dryRun = false}:
       output.result(color.red(`! ${title}: couldn't be read: ${fn.error?.message ?? 'unknown error'}`))
       continue
     }
-    if (fn.action === 'unchanged') {
+    if (fn.action === 'unchanged' && !fn.events?.some((e) => e.action === 'blocked')) {
       output.result(color.dim(`${title}: unchanged`))
       continue
     }
@@ -98,6 +98,13 @@ export function functionLines(fn: PlanView): Line[] {
     lines.push({sign: '+', text: 'version: a new version, published after the changes'})
     const alias = fn.publish.alias
     if (alias) lines.push(...change(`alias ${alias.name}`, alias.from === undefined ? undefined : `version ${alias.from}`, 'the new version'))
+  }
+  for (const event of fn.events ?? []) {
+    if (event.action === 'unchanged') continue
+    const what = `${event.kind === 'url' ? 'url' : 'event source'} ${event.source}${event.qualifier ? ` (→ ${event.qualifier})` : ''}`
+    const why = event.reason ? `: ${event.reason}` : ''
+    const sign = {create: '+', delete: '-', update: '~', blocked: '~'}[event.action] as Line['sign']
+    lines.push({sign, text: event.action === 'blocked' ? `${what} left alone${why}` : `${what}${event.action === 'update' ? ' updated' : ''}${why}`})
   }
   return lines
 }

@@ -1,5 +1,6 @@
 /** What deploy returns: per function what happened and why, in the shape `--json` prints (a public contract). */
 import {ExitCode} from '../errors.js'
+import type {EventChange} from '../events/reconcile.js'
 import type {ApplyOutcome} from './apply.js'
 import type {LayerPlan} from './layers.js'
 import type {Prepared, PreparedDeploy} from './prepare.js'
@@ -20,6 +21,8 @@ export interface FunctionResult {
   readonly version?: string | undefined
   readonly alias?: {readonly name: string; readonly from: string | undefined; readonly to: string} | undefined
   readonly error?: {readonly code: string; readonly message: string; readonly hints: readonly string[]} | undefined
+  /** The declared event sources and URL deploy created, updated or deleted (or left alone: "blocked"). */
+  readonly events?: readonly EventChange[] | undefined
 }
 
 export interface LayerResult {

@@ -3,6 +3,7 @@
  * with environment values masked — a variable is shown added, removed or changed, its value only when asked.
  */
 import type {EventInvokeConfig} from '../aws/types.js'
+import type {EventChange, EventsPlan} from '../events/reconcile.js'
 import type {LayerPlan} from './layers.js'
 import type {CodeRef, FunctionPlan} from './plan.js'
 
@@ -33,6 +34,15 @@ export interface PlanView {
   /** Lambda's reason the function's last update failed; deploy sends its settings and code again. */
   readonly failedUpdate?: {readonly reason: string} | undefined
   readonly error?: {readonly code: string; readonly message: string} | undefined
+  /** The declared event sources and URL: what deploy would create, update or delete (and what it leaves alone). */
+  readonly events?: readonly EventChange[] | undefined
+}
+
+/** The view with its event-source plan, when the function declares any (or the config made some before). */
+export function withEvents(view: PlanView, plan: EventsPlan | undefined): PlanView {
+  if (!plan || plan.changes.length === 0) return view
+  const changing = plan.changes.some((c) => c.action !== 'unchanged' && c.action !== 'blocked')
+  return {...view, action: view.action === 'unchanged' && changing ? 'update' : view.action, events: plan.changes}
 }
 
 export interface LayerView {

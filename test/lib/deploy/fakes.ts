@@ -13,6 +13,7 @@ import type {S3Api} from '../../../src/lib/aws/s3.js'
 import type {StsApi} from '../../../src/lib/aws/sts.js'
 import type {AliasInfo, CodeSource, EventInvokeConfig, FunctionInfo, LayerVersionInfo, ProvisionedConcurrencyInfo, RoleInfo} from '../../../src/lib/aws/types.js'
 import {UserError} from '../../../src/lib/errors.js'
+import {fakeEventOps, fakeNotificationOps} from '../../helpers/fake-events.js'
 
 export const ACCOUNT = '123456789012'
 export const REGION = 'eu-west-1'
@@ -86,6 +87,7 @@ export function fakeLambda(initial: readonly FunctionInfo[] = []): FakeLambda {
     return next
   }
   const api: FakeLambda = {
+    ...fakeEventOps(),
     log, functions, versions, aliases, eventInvoke, provisioned, layers,
     async getFunction(name, {qualifier} = {}) {
       record('getFunction', name, qualifier)
@@ -259,6 +261,7 @@ export function fakeS3(): FakeS3 {
   const buckets = new Set<string>()
   const record = (op: string, name: string, ...args: unknown[]): void => void log.calls.push({op, name, args})
   return {
+    ...fakeNotificationOps(),
     log, objects, buckets,
     async ensureBucket(bucket) {
       record('ensureBucket', bucket)
