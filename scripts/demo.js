@@ -4,8 +4,9 @@
 // built CLI (printing the command as you would type it), then stops the server and removes the directory,
 // on success, on a failed step and on Ctrl-C alike. Needs only Node.js (run `npm run build` first; the npm
 // script does). A step is a title, an optional change to the project made before it, and sling's arguments:
-// add invoke, logs or events steps by adding entries to STEPS.
+// add steps by adding entries to STEPS (`before` may be async).
 import {spawn} from 'node:child_process'
+import {setTimeout as sleep} from 'node:timers/promises'
 import {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -21,6 +22,27 @@ function writeVersion2(project) {
   const changed = source.replace('requestId: randomUUID()', 'version: 2, requestId: randomUUID()')
   if (changed === source) throw new Error(`${file} no longer has the line the demo changes ("requestId: randomUUID()"); update scripts/demo.js.`)
   writeFileSync(file, changed)
+}
+
+const QUEUE = 'hello-api-jobs'
+let sqs // an SQS client for the demo's local cloud: the queue is infrastructure, made and fed as your own code would
+
+/** Creates the demo's queue with the AWS SDK, as infrastructure code would (sling attaches queues; it doesn't own them). */
+async function createQueue() {
+  await sqs.send(new sqs.commands.CreateQueueCommand({QueueName: QUEUE}))
+}
+
+/** Sends three jobs to the queue, then waits (up to 20 s) until the worker has taken and deleted every one. */
+async function sendJobs() {
+  const {QueueUrl} = await sqs.send(new sqs.commands.GetQueueUrlCommand({QueueName: QUEUE}))
+  const entries = ['Ada', 'Grace', 'Linus'].map((name, index) => ({Id: String(index), MessageBody: JSON.stringify({name})}))
+  await sqs.send(new sqs.commands.SendMessageBatchCommand({QueueUrl, Entries: entries}))
+  console.log(`(sent ${entries.length} messages to ${QUEUE} with the AWS SDK)`)
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(250)) {
+    const {Attributes: a = {}} = await sqs.send(new sqs.commands.GetQueueAttributesCommand({QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible']}))
+    if (a.ApproximateNumberOfMessages === '0' && a.ApproximateNumberOfMessagesNotVisible === '0') return
+  }
+  throw new Error(`the worker did not process the messages on ${QUEUE} within 20 s`)
 }
 
 const STEPS = [
@@ -40,6 +62,13 @@ const STEPS = [
   },
   {title: 'One invocation of version 2, with its answer', args: ['invoke', 'api:2', '--event', 'apigw', '--set', 'queryStringParameters.name=demo', '--local']},
   {title: 'The logs of api\'s version 2 from the last minutes: each invocation from START to REPORT', args: ['logs', 'api', '--qualifier', '2', '--since', '5m', '--local']},
+  {
+    title: `Attach the SQS queue ${QUEUE} to worker's alias "live": Lambda polls it and runs worker in batches; --grant gives sling's role the queue's read rights`,
+    before: createQueue,
+    args: ['events', 'attach', 'worker', `sqs:${QUEUE}`, '--qualifier', 'live', '--batch-size', '10', '--report-batch-item-failures', '--grant', '--local'],
+  },
+  {title: 'Send three jobs to the queue; worker processes them: its logs show each greeting', before: sendJobs, args: ['logs', 'worker', '--since', '5m', '--local']},
+  {title: 'What feeds worker now', args: ['events', 'list', 'worker', '--local']},
 ]
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'sling-demo-'))
@@ -62,6 +91,7 @@ async function cleanUp() {
     await exited
     clearTimeout(timer)
   }
+  sqs?.destroy()
   rmSync(work, {recursive: true, force: true})
 }
 
@@ -94,12 +124,14 @@ async function main() {
   cpSync(EXAMPLE, project, {recursive: true, filter: (source) => path.basename(source) !== '.sling'})
   const started = Date.now()
   const cloud = await startServer()
+  const {SQSClient, ...commands} = await import('@aws-sdk/client-sqs')
+  sqs = Object.assign(new SQSClient({endpoint: cloud.endpoint, region: cloud.region, credentials: {accessKeyId: 'demo', secretAccessKey: 'demo'}}), {commands})
   console.log(`sling demo: examples/hello-api, copied to ${project}`)
   console.log(`Local cloud: sling local serve on ${cloud.endpoint} (store ${store}); no AWS account is used.`)
   for (const [index, step] of STEPS.entries()) {
     if (interrupted) break
     console.log(`\n[${index + 1}/${STEPS.length}] ${step.title}`)
-    step.before?.(project)
+    await step.before?.(project)
     console.log(`$ sling ${step.args.join(' ')}`)
     const code = await sling(step.args)
     if (code !== 0 || interrupted) {

@@ -21,7 +21,7 @@ function runDemo(): Promise<{code: number | null; output: string}> {
   })
 }
 
-test('npm run demo deploys the example to a local cloud it starts, publishes v2, shifts 20% of "live" to it, invokes it, reads its logs, and leaves nothing behind', {timeout: 120_000}, async () => {
+test('npm run demo deploys the example to a local cloud it starts, publishes v2, shifts 20% of "live" to it, invokes it, reads its logs, attaches a queue whose messages the worker processes, and leaves nothing behind', {timeout: 120_000}, async () => {
   const {code, output} = await runDemo()
 
   expect(code, output).toBe(0)
@@ -39,12 +39,21 @@ test('npm run demo deploys the example to a local cloud it starts, publishes v2,
   expect(output).toMatch(/^ {4}v2 +\d+% +\(\d+\)$/m)
   expect(output).toContain('"version\\":2')
   // The logs of version 2 hold the invocation made by name, from START to REPORT.
-  const logs = output.slice(output.indexOf('$ sling logs api --qualifier 2'))
+  const logsAt = output.indexOf('$ sling logs api --qualifier 2')
+  const logs = output.slice(logsAt, output.indexOf('\n[', logsAt))
   const requestId = /^\S+ +(\w{8}) +INFO +greeting demo$/m.exec(logs)?.[1]
   expect(requestId, logs).toBeDefined()
   expect(logs).toMatch(new RegExp(`^\\S+ +${requestId} +START v2$`, 'm'))
   expect(logs).toMatch(new RegExp(`^\\S+ +${requestId} +REPORT `, 'm'))
   expect(logs).not.toMatch(/START v1/)
+  // The queue: attached to worker's alias with sling's role granted read rights, three jobs processed in one
+  // batch by the version live points at, and the mapping listed.
+  expect(output).toMatch(/^Attached sqs:hello-api-jobs → hello-api-worker:live \(mapping [0-9a-f-]{36}\): Enabled, batch size 10\.$/m)
+  const workerLogs = output.slice(output.indexOf('$ sling logs worker'))
+  const batch = /^\S+ +(\w{8}) +START v1$/m.exec(workerLogs)?.[1]
+  expect(batch, workerLogs).toBeDefined()
+  for (const name of ['Ada', 'Grace', 'Linus']) expect(workerLogs).toMatch(new RegExp(`^\\S+ +\\w{8} +INFO +Hello, ${name}!$`, 'm'))
+  expect(output).toMatch(/^sqs:hello-api-jobs\tlive\tEnabled\t10\t/m)
   // The copy of the example, the store and the server's record were all in one temporary directory: gone.
   const copy = /copied to (\S+)/.exec(output)?.[1]
   expect(copy).toBeDefined()

@@ -29,7 +29,7 @@ test('a successful invocation writes the response as is when piped, and status, 
   expect(result.code).toBe(0)
   expect(JSON.parse(result.stdout)).toEqual({echo: {id: 1}, version: '$LATEST', clientContext: null})
   expect(result.stdout).toBe(`${JSON.stringify({echo: {id: 1}, version: '$LATEST', clientContext: null})}`)
-  expect(result.stderr).toMatch(/^200 · version \$LATEST · [\d.]+ ms · request [0-9a-f-]{36}\n$/)
+  expect(result.stderr).toMatch(/^200 · version \$LATEST · [\d.]+ m?s · request [0-9a-f-]{36}\n$/)
 })
 
 test('--json gives every field; --log prints the decoded log tail; --client-context reaches the handler', async () => {
@@ -159,7 +159,7 @@ test('--repeat prints latency percentiles, errors and the version split; a funct
   expect(result.stdout).toContain('12 invocations of flaky, 1 at a time')
   expect(result.stdout).toMatch(/succeeded\s+9\n/)
   expect(result.stdout).toMatch(/function errors\s+3\n/)
-  expect(result.stdout).toMatch(/latency\s+p50 [\d.]+ ms · p90 [\d.]+ ms · p99 [\d.]+ ms/)
+  expect(result.stdout).toMatch(/latency\s+p50 [\d.]+ m?s · p90 [\d.]+ m?s · p99 [\d.]+ m?s/)
   expect(result.stdout).toMatch(/\$LATEST\s+100%\s+\(12\)/)
   expect(JSON.parse(json.stdout)).toMatchObject({status: 'completed', invocations: 8, succeeded: 6, functionErrors: 2, throttled: 0, failed: 0, exitCode: 3, versions: [{version: '$LATEST', count: 8, percent: 100}]})
 })
