@@ -124,6 +124,8 @@ async function main() {
   cpSync(EXAMPLE, project, {recursive: true, filter: (source) => path.basename(source) !== '.sling'})
   const started = Date.now()
   const cloud = await startServer()
+  // The SDK warns on Node.js 20 about its future versions; sling's own commands keep it quiet, and so does the demo.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
   const {SQSClient, ...commands} = await import('@aws-sdk/client-sqs')
   sqs = Object.assign(new SQSClient({endpoint: cloud.endpoint, region: cloud.region, credentials: {accessKeyId: 'demo', secretAccessKey: 'demo'}}), {commands})
   console.log(`sling demo: examples/hello-api, copied to ${project}`)

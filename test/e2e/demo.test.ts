@@ -25,6 +25,7 @@ test('npm run demo deploys the example to a local cloud it starts, publishes v2,
   const {code, output} = await runDemo()
 
   expect(code, output).toBe(0)
+  expect(output).not.toMatch(/Warning|NodeVersionSupport/)
   expect(output).toContain('$ sling deploy --local --create-role --publish --alias live')
   expect(output).toContain('api (hello-api-api): created; version 1; alias live (new) → 1')
   expect(output).toContain('api (hello-api-api): updated (code); version 2')
