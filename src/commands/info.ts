@@ -19,9 +19,9 @@ export default class Info extends AwsCommand<FunctionDetails> {
   async run(): Promise<FunctionDetails> {
     const {args, flags, metadata} = await this.parse(Info)
     const {target, config, region} = await resolveCommandTarget(args.function, {configFile: flags.config, configExplicit: !metadata.flags.config?.setFromDefault, stage: flags.stage, regionFlag: flags.region})
-    const {lambda, ops, cloudwatch} = this.deps({...flags, region}, config)
+    const {lambda, s3, cloudwatch} = this.deps({...flags, region}, config)
     const fn = config?.functions.find((f) => f.key === target.key)
-    return functionInfo({target, config: fn, configDir: config?.dir, showSecrets: flags['show-secrets'], now: new Date()}, {lambda, ops, cloudwatch, signal: this.interrupts.signal})
+    return functionInfo({target, config: fn, configDir: config?.dir, showSecrets: flags['show-secrets'], now: new Date()}, {lambda, s3, cloudwatch, signal: this.interrupts.signal})
   }
 
   protected override render(result: FunctionDetails): void {
