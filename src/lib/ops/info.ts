@@ -20,7 +20,7 @@ import {runtimeOf} from './list.js'
 import type {SourceRow} from '../events/list.js'
 import {eventSourcesOf} from '../events/list.js'
 import {LEDGER_PREFIX, statementId} from '../events/marks.js'
-import {eventFunctionOf} from '../events/reconcile.js'
+import {eventFunctionOf} from '../events/target.js'
 import {maskEnvironment} from './secrets.js'
 
 export interface FunctionDetails {
