@@ -9,7 +9,7 @@ import {resolveCommandTarget} from '../lib/targets.js'
 export default class Info extends AwsCommand<FunctionDetails> {
   static summary = 'Show everything about one function.'
   static description =
-    "Its configuration (environment values that look secret masked unless --show-secrets), versions, aliases with their weights, event source mappings and the permissions that let triggers invoke it, its function URL, layers with their sizes, concurrency, the last hour's invocations, errors, throttles and p90 duration from CloudWatch, and the drift between the config and what is deployed."
+    "Its configuration (environment values that look secret masked unless --show-secrets), versions, aliases with their weights, event sources and triggers (the rows of \"sling events list\", each marked sling's or not), the permissions that let others invoke it, its function URL, layers with their sizes, concurrency, the last hour's invocations, errors, throttles and p90 duration from CloudWatch, and the drift between the config and what is deployed."
   static examples = ['<%= config.bin %> info api', '<%= config.bin %> info shop-api --region eu-west-1 --json', '<%= config.bin %> info api --show-secrets']
   static args = {function: Args.string({description: 'The function: its config key, deployed name or ARN.', required: true})}
   static flags = {
@@ -19,9 +19,9 @@ export default class Info extends AwsCommand<FunctionDetails> {
   async run(): Promise<FunctionDetails> {
     const {args, flags, metadata} = await this.parse(Info)
     const {target, config, region} = await resolveCommandTarget(args.function, {configFile: flags.config, configExplicit: !metadata.flags.config?.setFromDefault, stage: flags.stage, regionFlag: flags.region})
-    const {lambda, ops, cloudwatch} = this.deps({...flags, region}, config)
+    const {lambda, s3, cloudwatch} = this.deps({...flags, region}, config)
     const fn = config?.functions.find((f) => f.key === target.key)
-    return functionInfo({target, config: fn, configDir: config?.dir, showSecrets: flags['show-secrets'], now: new Date()}, {lambda, ops, cloudwatch, signal: this.interrupts.signal})
+    return functionInfo({target, config: fn, configDir: config?.dir, showSecrets: flags['show-secrets'], now: new Date()}, {lambda, s3, cloudwatch, signal: this.interrupts.signal})
   }
 
   protected override render(result: FunctionDetails): void {

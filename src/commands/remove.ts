@@ -9,7 +9,7 @@ import {loadConfigIfPresent, resolveTarget} from '../lib/targets.js'
 export default class Remove extends AwsCommand<RemoveResult> {
   static summary = 'Delete functions and what sling created for them.'
   static description =
-    "Deletes each function (its versions, aliases, policy and URL go with it) and what sling created for it: the event source mappings and S3 notification entries it attached, the artifacts it uploaded to S3, its log group only with --logs, and its execution role only if sling created it and no other function uses it. What someone else created is kept and listed. The plan is shown first; a terminal is asked, elsewhere --yes is needed."
+    "Deletes each function (its versions, aliases, policy and URL go with it) and what sling created for it: every event source and trigger it attached (event source mappings, S3 notification entries, EventBridge rules, Scheduler schedules, SNS subscriptions, with their permissions), the artifacts it uploaded to S3, its log group only with --logs, and its execution role only if sling created it and no other function uses it. What someone else created is kept and listed. The plan is shown first; a terminal is asked, elsewhere --yes is needed."
   static strict = false
   static args = {function: Args.string({description: 'The functions: config keys, deployed names or ARNs.', required: true})}
   static examples = ['<%= config.bin %> remove api', '<%= config.bin %> remove api worker --dry-run', '<%= config.bin %> remove shop-api --logs --yes']

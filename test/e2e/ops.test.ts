@@ -1,6 +1,6 @@
 /** `sling list`, `info` and `remove` end to end against `sling local serve`. */
 import {GetRoleCommand} from '@aws-sdk/client-iam'
-import {AddPermissionCommand, CreateEventSourceMappingCommand, CreateFunctionCommand, CreateFunctionUrlConfigCommand, GetFunctionCommand, GetPolicyCommand, ListEventSourceMappingsCommand, TagResourceCommand} from '@aws-sdk/client-lambda'
+import {AddPermissionCommand, CreateEventSourceMappingCommand, CreateFunctionCommand, CreateFunctionUrlConfigCommand, GetFunctionCommand, GetPolicyCommand, ListEventSourceMappingsCommand} from '@aws-sdk/client-lambda'
 import {CreateBucketCommand, GetBucketNotificationConfigurationCommand, ListObjectsV2Command, PutBucketNotificationConfigurationCommand, PutObjectCommand, S3Client} from '@aws-sdk/client-s3'
 import {CreateQueueCommand, GetQueueAttributesCommand, SQSClient} from '@aws-sdk/client-sqs'
 import {afterAll, beforeAll, expect, test} from 'vitest'
@@ -64,21 +64,6 @@ test('list without a config and without --all says what to do (exit 2)', async (
   expect(result.code).toBe(2)
 })
 
-/**
- * What `sling events attach` leaves (the events library's marks: a ledger tag on the function, and the marked
- * pieces), made with the SDK here so that remove's clean-up is tested on its own.
- */
-async function attachLikeSling(functionName: string, sources: {queueArn: string; bucket: string; id: string}): Promise<void> {
-  const fn = await cloud.lambda.send(new GetFunctionCommand({FunctionName: functionName}))
-  const mapping = await cloud.lambda.send(new CreateEventSourceMappingCommand({FunctionName: functionName, EventSourceArn: sources.queueArn}))
-  await cloud.lambda.send(new AddPermissionCommand({FunctionName: functionName, StatementId: `sling-${sources.id}`, Action: 'lambda:InvokeFunction', Principal: 's3.amazonaws.com', SourceArn: `arn:aws:s3:::${sources.bucket}`, SourceAccount: '000000000000'}))
-  const notifications = await s3().send(new GetBucketNotificationConfigurationCommand({Bucket: sources.bucket}))
-  await s3().send(new PutBucketNotificationConfigurationCommand({Bucket: sources.bucket, NotificationConfiguration: {
-    LambdaFunctionConfigurations: [...(notifications.LambdaFunctionConfigurations ?? []), {Id: `sling-${functionName}-${sources.id}`, LambdaFunctionArn: fn.Configuration!.FunctionArn, Events: ['s3:ObjectCreated:*']}],
-  }}))
-  await cloud.lambda.send(new TagResourceCommand({Resource: fn.Configuration!.FunctionArn, Tags: {[`sling:ev:${mapping.UUID!}`]: `cli esm ${sources.queueArn}`, [`sling:ev:${sources.id}`]: `cli s3 ${sources.bucket}`}}))
-}
-
 let s3Client: S3Client | undefined
 function s3(): S3Client {
   s3Client ??= new S3Client({endpoint: cloud.served.info.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: {accessKeyId: 'x', secretAccessKey: 'x'}})
@@ -107,7 +92,11 @@ test('remove deletes exactly what sling created: its mapping, notification entry
   await s3().send(new PutBucketNotificationConfigurationCommand({Bucket: 'rm-uploads', NotificationConfiguration: {LambdaFunctionConfigurations: [
     {Id: 'theirs', LambdaFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:rm-keeper', Events: ['s3:ObjectRemoved:*']},
   ]}}))
-  await attachLikeSling('rm-api', {queueArn: ours, bucket: 'rm-uploads', id: 'a1b2c3d4e5f6'})
+  // sling's own: a mapping, an S3 notification and a function URL, made as a user makes them.
+  for (const args of [['events', 'attach', 'api', 'sqs:rm-ours'], ['events', 'attach', 'api', 's3:rm-uploads'], ['url', 'api']]) {
+    const attached = await cloud.cli(args, {cwd: project.dir})
+    expect(attached.code, attached.stderr).toBe(0)
+  }
   const outside = await cloud.lambda.send(new CreateEventSourceMappingCommand({FunctionName: 'rm-api', EventSourceArn: theirs}))
   await s3().send(new CreateBucketCommand({Bucket: 'sling-artifacts-000000000000-us-east-1'}))
   for (const key of ['sling/rm-api/1111.zip', 'sling/rm-keeper/2222.zip']) await s3().send(new PutObjectCommand({Bucket: 'sling-artifacts-000000000000-us-east-1', Key: key, Body: 'zip'}))
@@ -126,7 +115,9 @@ test('remove deletes exactly what sling created: its mapping, notification entry
   expect(await exists('rm-api')).toBe(true)
   const plan = (JSON.parse(dry.stdout) as {status: string; functions: {remove: {kind: string; name: string}[]; keep: {kind: string; name: string}[]}[]})
   expect(plan.status).toBe('would-remove')
-  expect(plan.functions[0]?.remove.map((i) => i.kind)).toEqual(['function', 'mapping', 'permission', 'notification', 'artifacts'])
+  expect(plan.functions[0]?.remove.map((i) => i.kind).sort()).toEqual(['artifacts', 'function', 'mapping', 'notification', 'permission', 'url'])
+  const url = plan.functions[0]?.remove.find((i) => i.kind === 'url')?.name ?? ''
+  expect(dry.stderr).toContain(`(dry run)   - delete function URL ${url}: auth AWS_IAM`)
   expect(plan.functions[0]?.keep.map((i) => [i.kind, i.name])).toEqual([['mapping', outside.UUID], ['log-group', '/aws/lambda/rm-api'], ['role', 'sling-rm']])
 
   const removed = await cloud.cli(['remove', 'api', '--yes'], {cwd: project.dir})
@@ -136,6 +127,7 @@ test('remove deletes exactly what sling created: its mapping, notification entry
   const mappings = await cloud.lambda.send(new ListEventSourceMappingsCommand({}))
   expect(mappings.EventSourceMappings?.map((m) => m.EventSourceArn)).toContain(theirs)
   expect(mappings.EventSourceMappings?.map((m) => m.EventSourceArn)).not.toContain(ours)
+  expect(removed.stderr).toContain('Removing the S3 notification sling-rm-api-') // through the events library
   const notifications = await s3().send(new GetBucketNotificationConfigurationCommand({Bucket: 'rm-uploads'}))
   expect(notifications.LambdaFunctionConfigurations?.map((c) => c.Id)).toEqual(['theirs'])
   const policy = await cloud.lambda.send(new GetPolicyCommand({FunctionName: 'rm-keeper'}))
@@ -164,9 +156,8 @@ interface InfoJson {
   masked: string[]
   versions: {version: string}[]
   aliases: {name: string; weights: {version: string; percent: number}[]}[]
-  mappings: {uuid: string; sling: boolean}[]
-  triggers: {sid: string; principal: string; sling: boolean}[]
-  url?: {url: string; authType: string}
+  eventSources: {kind: string; source: string; qualifier?: string; state: string; detail?: string; id: string; managedBy: string}[]
+  permissions: {sid: string; principal: string; sling: boolean}[]
   metrics: {invocations: number; errors: number; throttles: number; p90DurationMs?: number}
   drift: {configuration: {field: string; from?: unknown; to?: unknown; added?: string[]; changed?: string[]}[]; code: string}
 }
@@ -177,6 +168,9 @@ test('info shows configuration with secrets masked, versions, aliases, event sou
   const project = await cloud.project(config, {'src/api.ts': failing})
   expect((await cloud.cli(['deploy', '--alias', 'live'], {cwd: project.dir})).code).toBe(0)
   await cloud.lambda.send(new CreateFunctionUrlConfigCommand({FunctionName: 'inf-api', AuthType: 'AWS_IAM'}))
+  await queue('inf-jobs')
+  const attached = await cloud.cli(['events', 'attach', 'api', 'sqs:inf-jobs', '--qualifier', 'live'], {cwd: project.dir})
+  expect(attached.code, attached.stderr).toBe(0)
   await cloud.lambda.send(new AddPermissionCommand({FunctionName: 'inf-api', StatementId: 'events-nightly', Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', SourceArn: 'arn:aws:events:us-east-1:000000000000:rule/nightly'}))
   for (const payload of ['{}', '{}', '{"fail": true}']) await cloud.cli(['invoke', 'api', '--payload', payload], {cwd: project.dir})
   await project.write({}, {...config, functions: {api: {...config.functions.api, memorySize: 512, environment: {DB_PASSWORD: 'changed', API_URL: 'https://example.com'}}}})
@@ -189,8 +183,15 @@ test('info shows configuration with secrets masked, versions, aliases, event sou
   expect(info.masked).toEqual(['DB_PASSWORD'])
   expect(info.versions.map((v) => v.version)).toEqual(['1'])
   expect(info.aliases).toEqual([expect.objectContaining({name: 'live', weights: [{version: '1', percent: 100, routed: false}]})])
-  expect(info.url?.authType).toBe('AWS_IAM')
-  expect(info.triggers).toContainEqual(expect.objectContaining({sid: 'events-nightly', principal: 'events.amazonaws.com', sling: false}))
+  // Event sources and the URL: the rows "sling events list" shows, sling's marked as sling's.
+  const listed = await cloud.cli(['events', 'list', 'api', '--json'], {cwd: project.dir})
+  expect(listed.code, listed.stderr).toBe(0)
+  const rows = (JSON.parse(listed.stdout) as {sources: InfoJson['eventSources']}).sources
+  const key = (r: InfoJson['eventSources'][number]): unknown[] => [r.kind, r.source, r.qualifier, r.id, r.managedBy]
+  expect(info.eventSources.map(key)).toEqual(rows.map(key))
+  expect(info.eventSources).toContainEqual(expect.objectContaining({kind: 'mapping', source: 'sqs:inf-jobs', qualifier: 'live', managedBy: 'sling-cli'}))
+  expect(info.eventSources).toContainEqual(expect.objectContaining({kind: 'url', state: 'present', detail: 'auth AWS_IAM', managedBy: 'other'}))
+  expect(info.permissions).toContainEqual(expect.objectContaining({sid: 'events-nightly', principal: 'events.amazonaws.com', sling: false}))
   expect(info.metrics).toMatchObject({invocations: 3, errors: 1, throttles: 0})
   expect(info.metrics.p90DurationMs).toBeGreaterThan(0)
   expect(info.drift.configuration).toContainEqual({field: 'memorySize', from: 256, to: 512})
@@ -203,6 +204,8 @@ test('info shows configuration with secrets masked, versions, aliases, event sou
   expect(plain.stdout).toContain('DB_PASSWORD=hunter2')
   expect(plain.stdout).toMatch(/live\s+v1\s+█+ 100%/)
   expect(plain.stdout).toContain('memorySize: deployed 256, config 512')
+  expect(plain.stdout).toMatch(/Event sources\n {2}sqs:inf-jobs → live {2}\w+ {2}.*sling {2}[0-9a-f-]{36}\n/)
+  expect(plain.stdout).toMatch(/Function URL\n {2}https?:\S+ {2}present {2}auth AWS_IAM {2}not sling\n/)
 })
 
 test('info of a function that does not exist is FunctionNotFound (exit 1), with a did-you-mean for a near key', async () => {

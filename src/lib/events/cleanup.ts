@@ -9,7 +9,7 @@ import type {EventsDeps} from './commands.js'
 import type {LedgerEntry} from './marks.js'
 import {detachMapping} from './mappings.js'
 import {detachPush} from './push.js'
-import {eventFunctionOf} from './reconcile.js'
+import {eventFunctionOf} from './target.js'
 import {detachS3} from './s3-trigger.js'
 import {deleteUrl} from './url.js'
 

@@ -41,18 +41,30 @@ export interface ListDeps {
   readonly signal?: AbortSignal | undefined
 }
 
+/** What `eventSourcesOf` reads: mappings, bucket notifications and URL configs, never the function itself. */
+export interface SourceReadDeps {
+  readonly lambda: Pick<LambdaApi, 'listMappings' | 'getMapping' | 'getUrlConfig'>
+  readonly s3: Pick<S3Api, 'getBucketNotifications'>
+  readonly signal?: AbortSignal | undefined
+}
+
 export async function listEvents(options: {readonly target: Target}, deps: ListDeps): Promise<EventsList> {
   const fn = await loadEventFunction(options.target, undefined, deps)
+  return {functionName: fn.name, sources: await eventSourcesOf(fn, deps)}
+}
+
+/** The rows of `sling events list` for a function already read (also what `sling info` shows). */
+export async function eventSourcesOf(fn: EventFunction, deps: SourceReadDeps): Promise<SourceRow[]> {
   const rows: SourceRow[] = [...(await mappingRows(fn, deps))]
   for (const entry of fn.ledger) {
     if (entry.kind === 's3') rows.push(await s3Row(fn, entry, deps))
     else if (entry.kind !== 'esm' && entry.kind !== 'url') rows.push({kind: entry.kind, source: entry.resource, qualifier: entry.qualifier, state: 'recorded', id: entry.id, managedBy: owner(entry)})
   }
   rows.push(...(await urlRows(fn, deps)))
-  return {functionName: fn.name, sources: rows}
+  return rows
 }
 
-async function mappingRows(fn: EventFunction, {lambda, signal}: ListDeps): Promise<SourceRow[]> {
+async function mappingRows(fn: EventFunction, {lambda, signal}: SourceReadDeps): Promise<SourceRow[]> {
   const listed = (await lambda.listMappings({functionName: fn.arn}, {signal})).filter((m) => m.FunctionArn === fn.arn || m.FunctionArn?.startsWith(`${fn.arn}:`))
   const seen = new Set(listed.map((m) => m.UUID))
   // A mapping on an alias may not be listed under the unqualified name: the ledger names it.
@@ -66,7 +78,7 @@ async function mappingRows(fn: EventFunction, {lambda, signal}: ListDeps): Promi
   })
 }
 
-async function s3Row(fn: EventFunction, entry: LedgerEntry, {s3, signal}: ListDeps): Promise<SourceRow> {
+async function s3Row(fn: EventFunction, entry: LedgerEntry, {s3, signal}: SourceReadDeps): Promise<SourceRow> {
   const base = {kind: 's3' as const, source: `s3:${entry.resource}`, qualifier: entry.qualifier, id: entry.id, managedBy: owner(entry)}
   const config = await s3.getBucketNotifications(entry.resource, {signal}).catch(() => undefined)
   const mine = config?.LambdaFunctionConfigurations?.find((c) => c.Id === notificationId(fn.name, entry.id))
@@ -75,7 +87,7 @@ async function s3Row(fn: EventFunction, entry: LedgerEntry, {s3, signal}: ListDe
   return {...base, state: 'present', detail: [(mine.Events ?? []).join(','), ...rules].join('; ')}
 }
 
-async function urlRows(fn: EventFunction, {lambda, signal}: ListDeps): Promise<SourceRow[]> {
+async function urlRows(fn: EventFunction, {lambda, signal}: SourceReadDeps): Promise<SourceRow[]> {
   const qualifiers = new Set<string | undefined>([undefined, ...fn.ledger.filter((e) => e.kind === 'url').map((e) => e.qualifier)])
   const rows: SourceRow[] = []
   for (const qualifier of qualifiers) {

@@ -23,6 +23,7 @@ import {attachRule, attachSchedule, attachSns, detachPush, ruleId, scheduleId, s
 import type {SourceRef} from './source.js'
 import {parseSource, shortName} from './source.js'
 import type {EventFunction} from './target.js'
+import {eventFunctionOf} from './target.js'
 import {deleteUrl, putUrl, urlId} from './url.js'
 
 /** One line of the plan, as `sling diff` shows it and `--json` prints it. */
@@ -276,12 +277,6 @@ function qualifierOf(step: Step): string | undefined {
   }
 }
 
-export function eventFunctionOf(info: FunctionInfo, qualifier: string | undefined): EventFunction {
-  const parts = info.arn.split(':')
-  const arn = parts.slice(0, 7).join(':')
-  const q = qualifier === '$LATEST' ? undefined : qualifier
-  return {name: info.name, arn, region: parts[3] ?? '', account: parts[4] ?? '', qualifier: q, invokedArn: q ? `${arn}:${q}` : arn, info, ledger: parseLedger(info.tags)}
-}
 
 export function mappingOptionsOf(entry: EventSourceConfig): MappingOptions {
   return {

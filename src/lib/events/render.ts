@@ -46,6 +46,13 @@ function managedLabel(managedBy: SourceRow['managedBy']): string {
   return {'sling-cli': 'sling', 'sling-config': 'sling (config)', other: 'not sling'}[managedBy]
 }
 
+/** One row of `sling events list` as a line (`sling info` shows them so): the table's columns, the empty ones left out. */
+export function describeSourceRow(row: SourceRow): string {
+  const batch = COLUMNS[3]?.get(row) ?? ''
+  const fields = [`${row.source}${row.qualifier ? ` → ${row.qualifier}` : ''}`, row.state, batch && `batch ${batch}`, row.lastProcessingResult ?? row.detail, managedLabel(row.managedBy), row.id]
+  return fields.filter(Boolean).join('  ')
+}
+
 /** `sling events list`: a table on a terminal; piped, tab-separated lines (source, qualifier, state, batch size, window, last result or detail, managed by, id). */
 export function renderEventsList(list: EventsList, output: RenderOutput, {terminal}: {readonly terminal: boolean}): void {
   if (list.sources.length === 0) {

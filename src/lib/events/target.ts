@@ -34,8 +34,13 @@ export async function loadEventFunction(target: Target, qualifier: string | unde
   if (q && q !== '$LATEST' && !(await lambda.getFunction(target.functionName, {qualifier: q, signal}))) {
     throw new UserError('QualifierNotFound', `Function "${info.name}" has no alias or version "${q}".`, {hints: [`See its aliases with "sling alias list ${info.name}", or create one with "sling deploy --alias ${q}".`]})
   }
-  const [, , , region = '', account = ''] = info.arn.split(':')
-  const arn = info.arn.split(':').slice(0, 7).join(':')
-  const kept = q === '$LATEST' ? undefined : q
-  return {name: info.name, arn, region, account, qualifier: kept, invokedArn: kept ? `${arn}:${kept}` : arn, info, ledger: parseLedger(info.tags)}
+  return eventFunctionOf(info, q)
+}
+
+/** The function as the events workflows see it, from a GetFunction already made (`$LATEST` counts as no qualifier). */
+export function eventFunctionOf(info: FunctionInfo, qualifier: string | undefined): EventFunction {
+  const parts = info.arn.split(':')
+  const arn = parts.slice(0, 7).join(':')
+  const q = qualifier === '$LATEST' ? undefined : qualifier
+  return {name: info.name, arn, region: parts[3] ?? '', account: parts[4] ?? '', qualifier: q, invokedArn: q ? `${arn}:${q}` : arn, info, ledger: parseLedger(info.tags)}
 }

@@ -4,7 +4,8 @@
  */
 import type {CloudWatchApi} from '../aws/cloudwatch.js'
 import type {LambdaApi} from '../aws/lambda.js'
-import type {OpsApi} from '../aws/ops.js'
+import type {PolicyStatementInfo} from '../aws/lambda-events.js'
+import type {S3Api} from '../aws/s3.js'
 import type {FunctionInfo} from '../aws/types.js'
 import type {FunctionConfig} from '../config/load.js'
 import {ExitCode, UserError} from '../errors.js'
@@ -16,7 +17,10 @@ import type {Drift} from './drift.js'
 import {driftOf} from './drift.js'
 import type {ListedRuntime} from './list.js'
 import {runtimeOf} from './list.js'
-import {LEDGER_PREFIX, parseLedger, statementIds} from './marks.js'
+import type {SourceRow} from '../events/list.js'
+import {eventSourcesOf} from '../events/list.js'
+import {LEDGER_PREFIX, statementId} from '../events/marks.js'
+import {eventFunctionOf} from '../events/target.js'
 import {maskEnvironment} from './secrets.js'
 
 export interface FunctionDetails {
@@ -27,9 +31,10 @@ export interface FunctionDetails {
   readonly runtime?: ListedRuntime | undefined
   readonly versions: readonly {readonly version: string; readonly description?: string | undefined; readonly lastModified?: string | undefined}[]
   readonly aliases: readonly {readonly name: string; readonly weights: readonly Weight[]; readonly description?: string | undefined}[]
-  readonly mappings: readonly {readonly uuid: string; readonly eventSourceArn?: string | undefined; readonly state?: string | undefined; readonly target: string; readonly sling: boolean}[]
-  readonly triggers: readonly {readonly sid: string; readonly principal: string; readonly action: string; readonly sourceArn?: string | undefined; readonly sling: boolean}[]
-  readonly url?: {readonly url: string; readonly authType: string} | undefined
+  /** The rows `sling events list` shows: mappings, sling's triggers, function URLs (kind "url"). */
+  readonly eventSources: readonly SourceRow[]
+  /** The function's resource-based policy: who may invoke it, sling's statements marked. */
+  readonly permissions: readonly {readonly sid: string; readonly principal: string; readonly action: string; readonly sourceArn?: string | undefined; readonly sling: boolean}[]
   readonly layers: readonly {readonly arn: string; readonly codeSize?: number | undefined}[]
   readonly concurrency: {readonly reserved?: number | undefined; readonly provisioned: readonly {readonly qualifier: string; readonly requested: number; readonly status: string}[]}
   /** The last hour, from CloudWatch (AWS/Lambda, by FunctionName). */
@@ -49,8 +54,8 @@ export interface InfoOptions {
 }
 
 export interface InfoDeps {
-  readonly lambda: Pick<LambdaApi, 'getFunction' | 'listVersions' | 'listAliases' | 'listEventSourceMappings' | 'getLayerVersion' | 'listProvisionedConcurrency'>
-  readonly ops: Pick<OpsApi, 'getPolicy' | 'getUrlConfig'>
+  readonly lambda: Pick<LambdaApi, 'getFunction' | 'listVersions' | 'listAliases' | 'getLayerVersion' | 'listProvisionedConcurrency' | 'listMappings' | 'getMapping' | 'getUrlConfig' | 'getPolicy'>
+  readonly s3: Pick<S3Api, 'getBucketNotifications'>
   readonly cloudwatch: Pick<CloudWatchApi, 'getMetricData'>
   readonly signal?: AbortSignal | undefined
 }
@@ -67,20 +72,17 @@ export async function functionInfo(options: InfoOptions, deps: InfoDeps): Promis
   if (!info) {
     throw explainMissing(new UserError('FunctionNotFound', `Function "${target.name}" doesn't exist.`, {exitCode: ExitCode.Failure, hints: ['Check --region / AWS_REGION and --stage; "sling list --all" shows what is deployed.']}), target)
   }
-  const ledger = parseLedger(info.tags)
-  const [versions, aliases, statements, url, provisioned, layers, metrics] = await Promise.all([
+  const fn = eventFunctionOf(info, undefined)
+  const [versions, aliases, statements, eventSources, provisioned, layers, metrics] = await Promise.all([
     deps.lambda.listVersions(info.name, {signal}),
     deps.lambda.listAliases(info.name, {signal}),
-    deps.ops.getPolicy(info.name, {signal}),
-    deps.ops.getUrlConfig(info.name, {signal}),
+    deps.lambda.getPolicy(info.name, {signal}),
+    eventSourcesOf(fn, deps),
     deps.lambda.listProvisionedConcurrency(info.name, {signal}),
     Promise.all(info.layers.map((arn) => layerSize(arn, deps))),
     lastHour(info.name, options.now, deps),
   ])
-  const mappingLists = await Promise.all([info.name, ...aliases.map((a) => `${info.arn}:${a.name}`)].map((fn) => deps.lambda.listEventSourceMappings(fn, {signal})))
-  const ours = new Set(ledger.map((e) => e.id))
-  const oursSids = new Set(ledger.flatMap((e) => statementIds(e.id)))
-  const mappings = [...new Map(mappingLists.flat().map((m) => [m.uuid, m])).values()]
+  const oursSids = new Set(fn.ledger.flatMap((e) => [statementId(e.id), statementId(e.id, 'invoke')]))
   const {environment, masked} = maskEnvironment(info.environment, options.showSecrets ?? false)
   const tags = Object.fromEntries(Object.entries(info.tags).filter(([k]) => !k.startsWith(LEDGER_PREFIX)))
   return {
@@ -90,14 +92,20 @@ export async function functionInfo(options: InfoOptions, deps: InfoDeps): Promis
     runtime: info.runtime ? runtimeOf(info.runtime, options.now.toISOString().slice(0, 10)) : undefined,
     versions: versions.map((v) => ({version: v.version, description: v.description, lastModified: v.lastModified})).sort((a, b) => newestFirst(a.version, b.version)),
     aliases: aliases.map((a) => ({name: a.name, weights: aliasWeights(a), description: a.description})),
-    mappings: mappings.map((m) => ({uuid: m.uuid, eventSourceArn: m.eventSourceArn, state: m.state, target: m.functionArn.slice(info.arn.length + 1) || '$LATEST', sling: ours.has(m.uuid)})),
-    triggers: statements.map((s) => ({...s, sling: oursSids.has(s.sid)})),
-    url,
+    eventSources,
+    permissions: statements.map((s) => ({...summarizeStatement(s), sling: oursSids.has(s.Sid ?? '')})),
     layers,
     concurrency: {reserved: info.reservedConcurrency, provisioned: provisioned.map((p) => ({qualifier: p.qualifier, requested: p.requested, status: p.status}))},
     metrics,
     drift: options.config ? await driftOf(options.config, info, options.configDir) : undefined,
   }
+}
+
+/** A policy statement as a person reads it: its id, whom it lets in ("s3.amazonaws.com", an account, "*"), to do what, from where. */
+export function summarizeStatement(s: PolicyStatementInfo): {sid: string; principal: string; action: string; sourceArn?: string | undefined} {
+  const principal = typeof s.Principal === 'string' ? s.Principal : Object.values((s.Principal ?? {}) as Record<string, unknown>).flat().filter((p): p is string => typeof p === 'string').join(', ')
+  const source = s.Condition?.ArnLike?.['AWS:SourceArn'] ?? s.Condition?.ArnEquals?.['AWS:SourceArn']
+  return {sid: s.Sid ?? '', principal, action: [s.Action ?? []].flat().join(', '), sourceArn: typeof source === 'string' ? source : undefined}
 }
 
 async function layerSize(arn: string, deps: InfoDeps): Promise<{arn: string; codeSize?: number | undefined}> {

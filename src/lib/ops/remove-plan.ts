@@ -1,21 +1,25 @@
 /**
  * What `sling remove` would delete for a function, and what it leaves: read first, changed after, so the plan
- * shown is the plan run. Only what sling created is removed (see marks.ts); a mapping, notification or role
- * someone else made is listed as kept, with why.
+ * shown is the plan run. Only what sling created is removed: the events library's ledger (parseLedger) names
+ * each mapping, S3 notification, URL, EventBridge rule, Scheduler schedule and SNS subscription, and
+ * `detachAll` removes them; a mapping or role someone else made is listed as kept, with why.
  */
 import type {LambdaApi} from '../aws/lambda.js'
+import type {PolicyStatementInfo} from '../aws/lambda-events.js'
 import type {IamApi} from '../aws/iam.js'
 import type {OpsApi} from '../aws/ops.js'
+import type {S3Api} from '../aws/s3.js'
 import type {FunctionInfo} from '../aws/types.js'
 import {MANAGED_TAG} from '../deploy/role.js'
+import type {LedgerEntry} from '../events/marks.js'
+import {notificationId, parseLedger, statementId} from '../events/marks.js'
 import {newestFirst} from '../release/weights.js'
-import type {LedgerEntry} from './marks.js'
-import {notificationId, parseLedger, statementIds} from './marks.js'
+import {summarizeStatement} from './info.js'
 
 /** One thing remove deletes, or keeps (with `reason`). */
 export interface PlanItem {
-  readonly kind: 'function' | 'mapping' | 'notification' | 'permission' | 'url' | 'artifacts' | 'log-group' | 'role' | 'trigger'
-  /** What it is: a mapping's UUID, a bucket's notification Id, a statement id, a key prefix, a name. */
+  readonly kind: 'function' | 'mapping' | 'permission' | 'notification' | 'url' | 'rule' | 'schedule' | 'subscription' | 'artifacts' | 'log-group' | 'role'
+  /** What it is: a mapping's UUID, a statement id, a bucket's notification Id, a rule or schedule name, a subscription ARN, a key prefix, a name. */
   readonly name: string
   readonly detail?: string | undefined
   readonly reason?: string | undefined
@@ -43,8 +47,9 @@ export interface PlanOptions {
 }
 
 export interface PlanDeps {
-  readonly lambda: Pick<LambdaApi, 'listVersions' | 'listAliases' | 'listEventSourceMappings'>
-  readonly ops: Pick<OpsApi, 'getPolicy' | 'getUrlConfig' | 'getBucketNotifications' | 'listKeys' | 'listFunctions'>
+  readonly lambda: Pick<LambdaApi, 'listVersions' | 'listAliases' | 'listEventSourceMappings' | 'getPolicy' | 'getUrlConfig'>
+  readonly s3: Pick<S3Api, 'getBucketNotifications'>
+  readonly ops: Pick<OpsApi, 'listKeys' | 'listFunctions'>
   readonly iam: Pick<IamApi, 'getRole'>
   readonly signal?: AbortSignal | undefined
 }
@@ -60,7 +65,7 @@ export async function planRemoval(info: FunctionInfo, key: string | undefined, o
   remove.push({kind: 'function', name: info.name, detail: `with its configuration${versionNote}${aliasNote}, its resource policy and function URL`})
 
   await planMappings(info, aliases.map((a) => a.name), ledger, {remove, keep}, deps)
-  await planTriggers(info, ledger, {remove, keep}, deps)
+  await planTriggers(info, ledger, {remove}, deps)
   const keys = await deps.ops.listKeys(options.artifactsBucket, `sling/${info.name}/`, {signal})
   if (keys.length > 0) remove.push({kind: 'artifacts', name: `s3://${options.artifactsBucket}/sling/${info.name}/`, detail: `${keys.length} zip${keys.length === 1 ? '' : 's'} sling deploy uploaded`, bucket: options.artifactsBucket, keys})
 
@@ -88,23 +93,49 @@ async function planMappings(info: FunctionInfo, aliases: readonly string[], ledg
   }
 }
 
-/** S3 notification entries and permission statements sling added; rules, schedules and subscriptions need the events library. */
-async function planTriggers(info: FunctionInfo, ledger: readonly LedgerEntry[], into: {remove: PlanItem[]; keep: PlanItem[]}, deps: PlanDeps): Promise<void> {
-  const statements = await deps.ops.getPolicy(info.name, {signal: deps.signal})
-  const oursSids = new Set(ledger.flatMap((e) => statementIds(e.id)))
-  for (const statement of statements.filter((s) => oursSids.has(s.sid))) into.remove.push({kind: 'permission', name: statement.sid, detail: `${statement.principal}${statement.sourceArn ? ` from ${statement.sourceArn}` : ''}`})
-  for (const entry of ledger) {
-    if (entry.kind === 's3') {
-      const configuration = await deps.ops.getBucketNotifications(entry.resource, {signal: deps.signal})
-      const id = notificationId(info.name, entry.id)
-      if (configuration?.LambdaFunctionConfigurations?.some((c) => c.Id === id)) into.remove.push({kind: 'notification', name: id, detail: `on bucket ${entry.resource}`, bucket: entry.resource})
-    } else if (entry.kind === 'url') {
-      const url = await deps.ops.getUrlConfig(info.name, {signal: deps.signal, qualifier: entry.qualifier})
-      if (url) into.remove.push({kind: 'url', name: url.url, detail: `auth ${url.authType}`, qualifier: entry.qualifier})
-    } else if (entry.kind !== 'esm') {
-      into.keep.push({kind: 'trigger', name: `${entry.kind} ${entry.resource}`, reason: 'EventBridge, Scheduler and SNS triggers are detached with "sling events detach" before removing the function'})
+/** The ledger's triggers, each with the permission statements it added: exactly what detachAll will remove. */
+async function planTriggers(info: FunctionInfo, ledger: readonly LedgerEntry[], into: {remove: PlanItem[]}, deps: PlanDeps): Promise<void> {
+  const {signal} = deps
+  for (const qualifier of new Set(ledger.map((e) => e.qualifier))) {
+    const sids = new Set(ledger.filter((e) => e.qualifier === qualifier).flatMap((e) => [statementId(e.id), statementId(e.id, 'invoke')]))
+    for (const s of await deps.lambda.getPolicy(info.name, {qualifier, signal})) {
+      if (s.Sid && sids.has(s.Sid)) into.remove.push({kind: 'permission', name: s.Sid, detail: describeStatement(s), qualifier})
     }
   }
+  for (const entry of ledger) {
+    const item = await triggerItem(info, entry, deps)
+    if (item) into.remove.push(item)
+  }
+}
+
+/** The plan item of one ledger entry; none when what it names is gone already (mappings are planned from Lambda's list). */
+async function triggerItem(info: FunctionInfo, entry: LedgerEntry, {lambda, s3, signal}: PlanDeps): Promise<PlanItem | undefined> {
+  const qualifier = entry.qualifier
+  switch (entry.kind) {
+    case 'esm':
+      return undefined
+    case 's3': {
+      const id = notificationId(info.name, entry.id)
+      const configuration = await s3.getBucketNotifications(entry.resource, {signal}).catch(() => undefined) // a bucket that's gone took its notifications
+      const mine = configuration?.LambdaFunctionConfigurations?.find((c) => c.Id === id)
+      return mine && {kind: 'notification', name: id, detail: `on bucket ${entry.resource} (${(mine.Events ?? []).join(', ')})`, bucket: entry.resource, qualifier}
+    }
+    case 'url': {
+      const url = await lambda.getUrlConfig(info.name, {qualifier, signal})
+      return url && {kind: 'url', name: url.FunctionUrl ?? '', detail: `auth ${url.AuthType ?? ''}`, qualifier}
+    }
+    case 'rule':
+      return {kind: 'rule', name: entry.resource, detail: 'EventBridge rule sling created, with its target', qualifier}
+    case 'schedule':
+      return {kind: 'schedule', name: entry.resource, detail: 'EventBridge Scheduler schedule sling created (group default)', qualifier}
+    case 'sns':
+      return {kind: 'subscription', name: entry.resource, detail: 'SNS subscription sling created', qualifier}
+  }
+}
+
+function describeStatement(statement: PolicyStatementInfo): string {
+  const {principal, sourceArn} = summarizeStatement(statement)
+  return `${principal}${sourceArn ? ` from ${sourceArn}` : ''}`
 }
 
 /** The execution role goes too when sling created it and no function outside those being removed uses it. */
@@ -127,10 +158,10 @@ export function describePlan(plan: RemovalPlan): string[] {
 }
 
 const KIND_LABELS: Readonly<Record<PlanItem['kind'], string>> = {
-  function: 'function', mapping: 'event source mapping', notification: 'S3 notification', permission: 'permission', url: 'function URL',
-  artifacts: 'artifacts', 'log-group': 'log group', role: 'role', trigger: 'trigger',
+  function: 'function', mapping: 'event source mapping', permission: 'permission', notification: 'S3 notification', url: 'function URL',
+  rule: 'EventBridge rule', schedule: 'schedule', subscription: 'SNS subscription', artifacts: 'artifacts', 'log-group': 'log group', role: 'role',
 }
 
 function label(item: PlanItem): string {
-  return `${KIND_LABELS[item.kind]} ${item.name}`
+  return `${KIND_LABELS[item.kind]} ${item.name}${item.qualifier ? ` (on ${item.qualifier})` : ''}`
 }

@@ -1,15 +1,19 @@
 /**
  * `sling remove FUNCTION...`: deletes each function and what sling created for it, nothing else. Every
  * function is read and planned before anything is deleted, the plan is shown, and a terminal is asked (or
- * --yes given) before the first delete.
+ * --yes given) before the first delete. The event sources and triggers go through the events library
+ * (`detachAll`), the one place that knows how each was made.
  */
 import type {IamApi} from '../aws/iam.js'
 import type {LambdaApi} from '../aws/lambda.js'
 import type {LogsApi} from '../aws/logs.js'
 import type {OpsApi} from '../aws/ops.js'
+import type {EventBridgeApi, SchedulerApi, SnsApi} from '../aws/push-sources.js'
+import type {S3Api} from '../aws/s3.js'
 import type {FunctionInfo} from '../aws/types.js'
 import type {CallOptions} from '../clock.js'
 import {ExitCode, UserError} from '../errors.js'
+import {detachAll} from '../events/cleanup.js'
 import type {Output} from '../output.js'
 import type {Target} from '../targets.js'
 import {explainMissing} from '../targets.js'
@@ -35,8 +39,13 @@ export interface RemoveResult {
 }
 
 export interface RemoveDeps {
-  readonly lambda: Pick<LambdaApi, 'getFunction' | 'deleteFunction' | 'listVersions' | 'listAliases' | 'listEventSourceMappings'>
-  readonly ops: OpsApi
+  /** All of it: detaching a source uses the mapping, permission, URL and tag calls. */
+  readonly lambda: LambdaApi
+  readonly s3: Pick<S3Api, 'getBucketNotifications' | 'putBucketNotifications'>
+  readonly eventBridge: EventBridgeApi
+  readonly scheduler: SchedulerApi
+  readonly sns: SnsApi
+  readonly ops: Pick<OpsApi, 'listKeys' | 'deleteKeys' | 'listFunctions'>
   readonly iam: Pick<IamApi, 'getRole' | 'deleteRole'>
   readonly logs: Pick<LogsApi, 'deleteLogGroup'>
   readonly output: Output
@@ -52,9 +61,6 @@ export async function remove(options: RemoveOptions, deps: RemoveDeps): Promise<
   let everyFunction: ReturnType<OpsApi['listFunctions']> | undefined
   const ops = deps.ops
   const planOps: PlanDeps['ops'] = {
-    getPolicy: (name, o) => ops.getPolicy(name, o),
-    getUrlConfig: (name, o) => ops.getUrlConfig(name, o),
-    getBucketNotifications: (bucket, o) => ops.getBucketNotifications(bucket, o),
     listKeys: (bucket, prefix, o) => ops.listKeys(bucket, prefix, o),
     listFunctions: (o?: CallOptions) => (everyFunction ??= ops.listFunctions(o)),
   }
@@ -67,9 +73,9 @@ export async function remove(options: RemoveOptions, deps: RemoveDeps): Promise<
   const what = plans.length === 1 ? `Removing ${plans[0]?.functionName ?? ''}` : `Removing ${plans.length} functions`
   if (!(await output.confirm(what, {assumeYes: options.yes ?? false}))) return {status: 'cancelled', functions: plans}
 
-  for (const plan of plans) {
-    const steps = plan.remove.filter((i) => i.kind !== 'role').sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind))
-    for (const item of steps) await apply(plan, item, deps)
+  for (const [i, plan] of plans.entries()) {
+    await detachEverything(found[i]?.info, plan, deps)
+    for (const item of plan.remove.filter((it) => AFTER_DETACH.includes(it.kind))) await apply(plan, item, deps)
     output.info(`Removed ${plan.functionName}.`)
   }
   // A role shared by functions removed together goes once, after all of them.
@@ -83,9 +89,24 @@ export async function remove(options: RemoveOptions, deps: RemoveDeps): Promise<
 
 /**
  * Sling's pieces outside the function go first (once it is gone, nothing names them any more, and a mapping
- * would poll for nothing); then the function; then what only it used.
+ * would poll for nothing); then the function; then what only it used. The role goes last, once for all.
  */
-const ORDER: readonly PlanItem['kind'][] = ['mapping', 'notification', 'permission', 'url', 'function', 'artifacts', 'log-group']
+const AFTER_DETACH: readonly PlanItem['kind'][] = ['function', 'artifacts', 'log-group']
+
+/**
+ * Every event source and trigger in the function's ledger, through the events library. If any can't be removed
+ * the function stays, so its ledger still names what is left and running remove again finishes the job.
+ */
+async function detachEverything(info: FunctionInfo | undefined, plan: RemovalPlan, deps: RemoveDeps): Promise<void> {
+  if (!info) return
+  const {failed} = await detachAll(info, deps)
+  if (failed.length === 0) return
+  const what = failed.map(({entry, error}) => `${entry.kind} ${entry.resource}${entry.qualifier ? ` (on ${entry.qualifier})` : ''}: ${error instanceof Error ? error.message : String(error)}`)
+  throw new UserError('RemoveIncomplete', `${plan.functionName} wasn't deleted: sling couldn't remove ${failed.length === 1 ? 'one source it attached' : `${failed.length} sources it attached`}:\n  ${what.join('\n  ')}`, {
+    cause: failed[0]?.error,
+    hints: [`Fix what is named above, then run "sling remove ${plan.key ?? plan.functionName}" again: what was removed is gone from the ledger, the rest is tried again.`],
+  })
+}
 
 async function read(target: Target, deps: RemoveDeps): Promise<FunctionInfo> {
   try {
@@ -100,38 +121,10 @@ async function read(target: Target, deps: RemoveDeps): Promise<FunctionInfo> {
   }), target)
 }
 
-/** One deletion; what is already gone counts as done, so a second run finishes what an interrupted one started. */
+/** One deletion after the detach; what is already gone counts as done, so a second run finishes what an interrupted one started. */
 async function apply(plan: RemovalPlan, item: PlanItem, deps: RemoveDeps): Promise<void> {
   const signal = deps.signal
-  switch (item.kind) {
-    case 'mapping':
-      await deps.ops.deleteMapping(item.name, {signal})
-      return
-    case 'notification': {
-      const bucket = item.bucket ?? ''
-      // S3 replaces the configuration whole: read it again just before, and put back everything but sling's entry.
-      const current = await deps.ops.getBucketNotifications(bucket, {signal})
-      if (!current?.LambdaFunctionConfigurations?.some((c) => c.Id === item.name)) return
-      await deps.ops.putBucketNotifications(bucket, {...current, LambdaFunctionConfigurations: current.LambdaFunctionConfigurations.filter((c) => c.Id !== item.name)}, {signal})
-      return
-    }
-    case 'permission':
-      await deps.ops.removePermission(plan.functionName, item.name, {signal, qualifier: item.qualifier})
-      return
-    case 'url':
-      await deps.ops.deleteUrlConfig(plan.functionName, {signal, qualifier: item.qualifier})
-      return
-    case 'function':
-      await deps.lambda.deleteFunction(plan.functionName, {signal})
-      return
-    case 'artifacts':
-      await deps.ops.deleteKeys(item.bucket ?? '', item.keys ?? [], {signal})
-      return
-    case 'log-group':
-      await deps.logs.deleteLogGroup(item.name, {signal})
-      return
-    case 'role':
-    case 'trigger':
-      return
-  }
+  if (item.kind === 'function') await deps.lambda.deleteFunction(plan.functionName, {signal})
+  if (item.kind === 'artifacts') await deps.ops.deleteKeys(item.bucket ?? '', item.keys ?? [], {signal})
+  if (item.kind === 'log-group') await deps.logs.deleteLogGroup(item.name, {signal})
 }

@@ -1,3 +1,4 @@
+import {describeSourceRow} from '../events/render.js'
 import {formatBytes} from '../format.js'
 import type {Output} from '../output.js'
 import {formatTime, onTerminal, versionLabel} from '../release/render.js'
@@ -30,11 +31,9 @@ export function renderInfo(details: FunctionDetails, output: Output): void {
   ])
   section('Versions', details.versions.slice(0, 10).map((v) => `${versionLabel(v.version).padStart(5)}  ${formatTime(v.lastModified, {terminal})}  ${v.description ?? ''}`.trimEnd()).concat(details.versions.length > 10 ? [`… and ${details.versions.length - 10} older`] : []))
   section('Aliases', details.aliases.flatMap((a) => a.weights.map((w, i) => `${(i === 0 ? a.name : '').padEnd(8)} ${versionLabel(w.version).padEnd(5)} ${weightBar(w.percent)} ${`${w.percent}%`.padStart(4)}`)))
-  section('Event sources', [
-    ...details.mappings.map((m) => `mapping ${m.uuid} ${m.eventSourceArn ?? ''} → ${m.target} (${m.state ?? '?'})${m.sling ? ' [sling]' : ''}`),
-    ...details.triggers.map((t) => `permission ${t.sid}: ${t.principal} may ${t.action}${t.sourceArn ? ` from ${t.sourceArn}` : ''}${t.sling ? ' [sling]' : ''}`),
-  ])
-  section('Function URL', details.url ? [`${details.url.url} (auth ${details.url.authType})`] : [])
+  section('Event sources', details.eventSources.filter((r) => r.kind !== 'url').map(describeSourceRow))
+  section('Permissions', details.permissions.map((t) => `${t.sid}: ${t.principal} may ${t.action}${t.sourceArn ? ` from ${t.sourceArn}` : ''}${t.sling ? ' [sling]' : ''}`))
+  section('Function URL', details.eventSources.filter((r) => r.kind === 'url').map(describeSourceRow))
   section('Layers', details.layers.map((l) => `${l.arn}${l.codeSize === undefined ? '' : ` (${formatBytes(l.codeSize)})`}`))
   section('Concurrency', [
     `reserved      ${details.concurrency.reserved ?? 'none (uses the account\'s unreserved pool)'}`,

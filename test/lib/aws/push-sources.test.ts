@@ -10,7 +10,7 @@ import type {FunctionInfo} from '../../../src/lib/aws/types.js'
 import {parseLedger} from '../../../src/lib/events/marks.js'
 import type {PushDeps} from '../../../src/lib/events/push.js'
 import {attachRule, attachSchedule, attachSns, detachPush} from '../../../src/lib/events/push.js'
-import {eventFunctionOf} from '../../../src/lib/events/reconcile.js'
+import {eventFunctionOf} from '../../../src/lib/events/target.js'
 import {silentOutput} from '../../../src/lib/output.js'
 import {fakeEventOps, fakeEventState} from '../../helpers/fake-events.js'
 

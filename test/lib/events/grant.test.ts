@@ -3,7 +3,7 @@ import {expect, test, vi} from 'vitest'
 import type {IamApi} from '../../../src/lib/aws/iam.js'
 import type {FunctionInfo, RoleInfo} from '../../../src/lib/aws/types.js'
 import {grantPolicyName, grantSourceRead} from '../../../src/lib/events/grant.js'
-import {eventFunctionOf} from '../../../src/lib/events/reconcile.js'
+import {eventFunctionOf} from '../../../src/lib/events/target.js'
 import {silentOutput} from '../../../src/lib/output.js'
 
 const QUEUE = 'arn:aws:sqs:eu-west-1:123456789012:jobs'
