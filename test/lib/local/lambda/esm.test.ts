@@ -83,7 +83,8 @@ async function send(bodies: readonly string[], queueUrl = `${h.cloud.endpoint}/0
 describe('the API', () => {
   test('create (Creating → Enabled), get, update (Disabling → Disabled), list and delete (Deleting, then gone)', async () => {
     await h.close()
-    h = await startLambda({sqsPollMs: 20, stateDelayMs: 150})
+    // Transitions last 1 s so the transient states (Creating, Disabling, Deleting) are still there when read under load.
+    h = await startLambda({sqsPollMs: 20, stateDelayMs: 1000})
     lambda = h.lambda()
     sqs.destroy()
     sqs = new SQSClient({region: 'us-east-1', endpoint: h.cloud.endpoint, credentials: {accessKeyId: 'x', secretAccessKey: 'x'}, maxAttempts: 1})
