@@ -139,3 +139,43 @@ test('a declared schedule and topic are created once, unchanged on the next depl
   expect(calls.slice(2).sort()).toEqual([expect.stringMatching(/^deleteRule sling-ingest-/), 'unsubscribe arn:aws:sns:eu-west-1:123456789012:alerts:0b7c2f8e-1111-2222-3333-444455556666'])
   expect(parseLedger(w.state.tags.get('ingest'))).toEqual([])
 })
+
+/** A Lambda API that, like the SDK, refuses every call made with an aborted signal. */
+function abortable(lambda: LambdaApi): LambdaApi {
+  return new Proxy(lambda, {
+    get(target, key) {
+      const value = (target as unknown as Record<string | symbol, unknown>)[key]
+      if (typeof value !== 'function') return value
+      return (...args: unknown[]) => {
+        const signal = args.map((a) => (a as {signal?: AbortSignal} | undefined)?.signal).find((s) => s !== undefined)
+        if (signal?.aborted) return Promise.reject(new DOMException('Interrupted by SIGINT', 'AbortError'))
+        return (value as (...a: unknown[]) => unknown).apply(target, args)
+      }
+    },
+  })
+}
+
+test('Ctrl-C while S3 writes the notification still takes back the permission and ledger entry attach added', async () => {
+  const w = world()
+  w.state.notifications.set('uploads', {})
+  const controller = new AbortController()
+  const s3 = {...w.deps.s3, putBucketNotifications: () => {
+    controller.abort(new DOMException('Interrupted by SIGINT', 'AbortError'))
+    return Promise.reject(new DOMException('Interrupted by SIGINT', 'AbortError'))
+  }}
+  const deps = {...w.deps, lambda: abortable(w.deps.lambda), s3, signal: controller.signal}
+  await expect(attachS3(w.fn(), 'uploads', {origin: 'cli'}, deps)).rejects.toThrow('Interrupted')
+  expect(w.state.policies.get('ingest:')).toEqual([])
+  expect(parseLedger(w.state.tags.get('ingest'))).toEqual([])
+})
+
+test('Ctrl-C while the new mapping is being recorded deletes the mapping instead of leaving one sling can\'t tell apart', async () => {
+  const w = world()
+  const controller = new AbortController()
+  const lambda = abortable({...w.deps.lambda, tagResource: () => {
+    controller.abort(new DOMException('Interrupted by SIGINT', 'AbortError'))
+    return Promise.reject(new DOMException('Interrupted by SIGINT', 'AbortError'))
+  }})
+  await expect(attachMapping(w.fn(), QUEUE, {origin: 'cli'}, {...w.deps, lambda, signal: controller.signal})).rejects.toThrow('Interrupted')
+  expect(w.state.mappings.size).toBe(0)
+})
