@@ -77,8 +77,19 @@ export async function attachRule(fn: EventFunction, rule: {readonly scheduleExpr
   const ruleArn = await eventBridge.putRule({name, scheduleExpression: rule.scheduleExpression, eventPattern: rule.eventPattern, eventBusName: rule.eventBusName, description: `sling: invokes ${fn.name}`, tags: {[RULE_TAG.key]: RULE_TAG.value}}, {signal})
   await lambda.addPermission(fn.name, statementId(id), {Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', SourceArn: ruleArn, Qualifier: fn.qualifier}, {signal})
   await eventBridge.putTarget(name, {id: statementId(id), arn: fn.invokedArn}, {signal, eventBusName: rule.eventBusName})
-  await record(fn, {id, origin: rule.origin, kind: 'rule', resource: name, qualifier: fn.qualifier}, deps)
+  await record(fn, {id, origin: rule.origin, kind: 'rule', resource: ruleResource(name, rule.eventBusName), qualifier: fn.qualifier}, deps)
   return {status: 'created', functionName: fn.name, trigger}
+}
+
+/** A rule's ledger resource: its name, after its event bus and a slash when that isn't the default bus (rule names have no slash). */
+export function ruleResource(name: string, eventBusName: string | undefined): string {
+  return eventBusName && eventBusName !== 'default' ? `${eventBusName}/${name}` : name
+}
+
+/** The rule name and event bus a ledger resource records. */
+export function parseRuleResource(resource: string): {readonly name: string; readonly eventBusName?: string | undefined} {
+  const slash = resource.lastIndexOf('/')
+  return slash < 0 ? {name: resource} : {name: resource.slice(slash + 1), eventBusName: resource.slice(0, slash)}
 }
 
 /** Subscribes the function to an SNS topic (with a filter policy if given), after the permission SNS needs. */
@@ -99,7 +110,10 @@ export async function attachSns(fn: EventFunction, topicArn: string, options: {r
 export async function detachPush(fn: EventFunction, entry: LedgerEntry, deps: PushDeps): Promise<PushResult> {
   const {lambda, signal} = deps
   deps.output.info(`Removing ${entry.kind === 'sns' ? 'the subscription' : entry.kind === 'rule' ? 'the EventBridge rule' : 'the schedule'} ${entry.resource}…`)
-  if (entry.kind === 'rule') await deps.eventBridge.deleteRule(entry.resource, statementId(entry.id), {signal})
+  if (entry.kind === 'rule') {
+    const rule = parseRuleResource(entry.resource)
+    await deps.eventBridge.deleteRule(rule.name, statementId(entry.id), {signal, eventBusName: rule.eventBusName})
+  }
   if (entry.kind === 'schedule') await deps.scheduler.deleteSchedule(entry.resource, {signal})
   if (entry.kind === 'sns') await deps.sns.unsubscribe(entry.resource, {signal})
   if (entry.kind !== 'schedule') await lambda.removePermission(fn.name, statementId(entry.id), {qualifier: entry.qualifier, signal})

@@ -8,6 +8,7 @@ import {attachMapping, mappingSettings} from '../../../src/lib/events/mappings.j
 import {parseLedger} from '../../../src/lib/events/marks.js'
 import {applyEvents, eventFunctionOf, needsEventsPlan, planEvents} from '../../../src/lib/events/reconcile.js'
 import {attachS3, detachS3} from '../../../src/lib/events/s3-trigger.js'
+import {attachRule, detachPush} from '../../../src/lib/events/push.js'
 import {silentOutput} from '../../../src/lib/output.js'
 import {fakeEventOps, fakeEventState, fakeNotificationOps} from '../../helpers/fake-events.js'
 import type {FakeEventState} from '../../helpers/fake-events.js'
@@ -178,4 +179,37 @@ test('Ctrl-C while the new mapping is being recorded deletes the mapping instead
   }})
   await expect(attachMapping(w.fn(), QUEUE, {origin: 'cli'}, {...w.deps, lambda, signal: controller.signal})).rejects.toThrow('Interrupted')
   expect(w.state.mappings.size).toBe(0)
+})
+
+/** EventBridge with buses: a rule is found only on the bus it was put on, as in AWS. */
+function fakeBuses() {
+  const rules = new Map<string, string[]>()
+  const key = (name: string, bus: string | undefined): string => `${bus ?? 'default'}/${name}`
+  return {
+    rules,
+    eventBridge: {
+      putRule: (rule: {name: string; eventBusName?: string | undefined}) => (rules.set(key(rule.name, rule.eventBusName), []), Promise.resolve(`arn:aws:events:eu-west-1:123456789012:rule/${rule.eventBusName ? `${rule.eventBusName}/` : ''}${rule.name}`)),
+      putTarget: (name: string, target: {id: string}, {eventBusName}: {eventBusName?: string | undefined} = {}) => {
+        const targets = rules.get(key(name, eventBusName))
+        if (!targets) return Promise.reject(new UserError('ResourceNotFoundException', `Rule ${name} does not exist on EventBus ${eventBusName ?? 'default'}.`))
+        targets.push(target.id)
+        return Promise.resolve()
+      },
+      deleteRule: (name: string, _target: string, {eventBusName}: {eventBusName?: string | undefined} = {}) => Promise.resolve(rules.delete(key(name, eventBusName)) ? ('deleted' as const) : ('absent' as const)),
+    },
+    scheduler: {createSchedule: () => Promise.reject(new Error('not used')), deleteSchedule: () => Promise.reject(new Error('not used'))},
+    sns: {subscribe: () => Promise.reject(new Error('not used')), unsubscribe: () => Promise.reject(new Error('not used'))},
+  }
+}
+
+test('detaching an event-pattern rule on a custom event bus deletes the rule on that bus, not a missing one on the default bus', async () => {
+  const w = world()
+  const buses = fakeBuses()
+  const deps = {...w.deps, ...buses}
+  await attachRule(w.fn(), {eventPattern: '{"source": ["shop.orders"]}', eventBusName: 'orders', origin: 'cli'}, deps)
+  expect([...buses.rules.keys()]).toEqual([expect.stringMatching(/^orders\/sling-ingest-[0-9a-f]{12}$/)])
+  const [entry] = parseLedger(w.state.tags.get('ingest'))
+  await detachPush(w.fn(), entry ?? expect.fail('no ledger entry'), deps)
+  expect([...buses.rules.keys()]).toEqual([])
+  expect(parseLedger(w.state.tags.get('ingest'))).toEqual([])
 })
