@@ -8,7 +8,7 @@ import {attachMapping, mappingSettings} from '../../../src/lib/events/mappings.j
 import {parseLedger} from '../../../src/lib/events/marks.js'
 import {applyEvents, eventFunctionOf, needsEventsPlan, planEvents} from '../../../src/lib/events/reconcile.js'
 import {attachS3, detachS3} from '../../../src/lib/events/s3-trigger.js'
-import {attachRule, detachPush} from '../../../src/lib/events/push.js'
+import {attachRule, attachSns, detachPush} from '../../../src/lib/events/push.js'
 import {silentOutput} from '../../../src/lib/output.js'
 import {fakeEventOps, fakeEventState, fakeNotificationOps} from '../../helpers/fake-events.js'
 import type {FakeEventState} from '../../helpers/fake-events.js'
@@ -212,4 +212,27 @@ test('detaching an event-pattern rule on a custom event bus deletes the rule on 
   await detachPush(w.fn(), entry ?? expect.fail('no ledger entry'), deps)
   expect([...buses.rules.keys()]).toEqual([])
   expect(parseLedger(w.state.tags.get('ingest'))).toEqual([])
+})
+
+test('a rule whose target EventBridge refuses is taken back whole: no rule, no permission, no ledger entry', async () => {
+  const w = world()
+  const buses = fakeBuses()
+  const eventBridge = {...buses.eventBridge, putTarget: () => Promise.reject(new UserError('LimitExceededException', 'The requested resource exceeds the maximum number allowed.'))}
+  await expect(attachRule(w.fn(), {eventPattern: '{"source": ["shop.orders"]}', origin: 'cli'}, {...w.deps, ...buses, eventBridge})).rejects.toThrow('maximum number')
+  expect([...buses.rules.keys()]).toEqual([])
+  expect(w.state.policies.get('ingest:')).toEqual([])
+  expect(parseLedger(w.state.tags.get('ingest'))).toEqual([])
+})
+
+test('a subscription sling can\'t record in the ledger is unsubscribed, and its permission removed', async () => {
+  const w = world()
+  const subscriptions = new Set<string>()
+  const sns = {
+    subscribe: (topic: string) => (subscriptions.add(`${topic}:1`), Promise.resolve(`${topic}:1`)),
+    unsubscribe: (arn: string) => Promise.resolve(subscriptions.delete(arn) ? ('deleted' as const) : ('absent' as const)),
+  }
+  const lambda = {...w.deps.lambda, tagResource: () => Promise.reject(new UserError('TooManyRequestsException', 'Rate exceeded'))} as LambdaApi
+  await expect(attachSns(w.fn(), 'arn:aws:sns:eu-west-1:123456789012:alerts', {origin: 'cli'}, {...w.deps, ...fakeBuses(), sns, lambda})).rejects.toThrow('Rate exceeded')
+  expect([...subscriptions]).toEqual([])
+  expect(w.state.policies.get('ingest:')).toEqual([])
 })
