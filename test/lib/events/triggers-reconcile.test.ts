@@ -9,6 +9,7 @@ import {parseLedger} from '../../../src/lib/events/marks.js'
 import {applyEvents, eventFunctionOf, needsEventsPlan, planEvents} from '../../../src/lib/events/reconcile.js'
 import {attachS3, detachS3} from '../../../src/lib/events/s3-trigger.js'
 import {attachRule, attachSns, detachPush} from '../../../src/lib/events/push.js'
+import {putUrl} from '../../../src/lib/events/url.js'
 import {silentOutput} from '../../../src/lib/output.js'
 import {fakeEventOps, fakeEventState, fakeNotificationOps} from '../../helpers/fake-events.js'
 import type {FakeEventState} from '../../helpers/fake-events.js'
@@ -234,5 +235,13 @@ test('a subscription sling can\'t record in the ledger is unsubscribed, and its 
   const lambda = {...w.deps.lambda, tagResource: () => Promise.reject(new UserError('TooManyRequestsException', 'Rate exceeded'))} as LambdaApi
   await expect(attachSns(w.fn(), 'arn:aws:sns:eu-west-1:123456789012:alerts', {origin: 'cli'}, {...w.deps, ...fakeBuses(), sns, lambda})).rejects.toThrow('Rate exceeded')
   expect([...subscriptions]).toEqual([])
+  expect(w.state.policies.get('ingest:')).toEqual([])
+})
+
+test('a new function URL that sling can\'t record is deleted again, with its public permissions: a later deploy would call it someone else\'s', async () => {
+  const w = world()
+  const lambda = {...w.deps.lambda, tagResource: () => Promise.reject(new UserError('TooManyRequestsException', 'Rate exceeded'))} as LambdaApi
+  await expect(putUrl(w.fn(), {authType: 'NONE', origin: 'config'}, {...w.deps, lambda})).rejects.toThrow('Rate exceeded')
+  expect(w.state.urls.size).toBe(0)
   expect(w.state.policies.get('ingest:')).toEqual([])
 })
