@@ -91,3 +91,24 @@ test('Ctrl-C during an S3 attach: the permission it added is taken back before s
   expect(state.policies.get('worker:')).toEqual([])
   expect(policiesAtExit ?? []).toEqual([]) // never exits with the permission still there
 })
+
+test('Ctrl-C while sling url records a new URL: the URL is deleted again before sling exits 130', async () => {
+  const state = fakeEventState()
+  const proc = fakeProcess()
+  let urlsAtExit = -1
+  proc.exit.mockImplementation(() => void (urlsAtExit = state.urls.size))
+  const ops = fakeEventOps(state)
+  const tagResource = (): Promise<void> => {
+    proc.signals.emit('SIGINT') // Ctrl-C while the ledger entry is written
+    return Promise.reject(new DOMException('Interrupted by SIGINT', 'AbortError'))
+  }
+  // A real DeleteFunctionUrlConfig is an HTTP round trip: slower than the few ticks an exit takes.
+  const deleteUrlConfig: typeof ops.deleteUrlConfig = async (...args) => {
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    return ops.deleteUrlConfig(...args)
+  }
+  const run = await runIn(withFakes(Url, state, {proc, lambda: {tagResource, deleteUrlConfig}}), ['worker'])
+  expect(run.code).toBe(130)
+  expect(state.urls.size).toBe(0)
+  expect(urlsAtExit === -1 || urlsAtExit === 0).toBe(true) // never exits with the URL still there
+})
