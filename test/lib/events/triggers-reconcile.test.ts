@@ -11,7 +11,7 @@ import {attachS3, detachS3} from '../../../src/lib/events/s3-trigger.js'
 import {attachRule, attachSns, detachPush} from '../../../src/lib/events/push.js'
 import {putUrl} from '../../../src/lib/events/url.js'
 import {silentOutput} from '../../../src/lib/output.js'
-import {fakeEventOps, fakeEventState, fakeNotificationOps} from '../../helpers/fake-events.js'
+import {fakeBuses, fakeEventOps, fakeEventState, fakeNotificationOps} from '../../helpers/fake-events.js'
 import type {FakeEventState} from '../../helpers/fake-events.js'
 
 const ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:ingest'
@@ -124,7 +124,7 @@ test('a declared schedule and topic are created once, unchanged on the next depl
   const w = world()
   const calls: string[] = []
   const push = {
-    eventBridge: {putRule: (rule: {name: string}) => (calls.push(`putRule ${rule.name}`), Promise.resolve(`arn:aws:events:eu-west-1:123456789012:rule/${rule.name}`)), putTarget: () => Promise.resolve(), deleteRule: (name: string) => (calls.push(`deleteRule ${name}`), Promise.resolve('deleted' as const))},
+    eventBridge: {putRule: (rule: {name: string}) => (calls.push(`putRule ${rule.name}`), Promise.resolve(`arn:aws:events:eu-west-1:123456789012:rule/${rule.name}`)), putTarget: () => Promise.resolve(), describeRule: () => Promise.resolve(undefined), deleteRule: (name: string) => (calls.push(`deleteRule ${name}`), Promise.resolve('deleted' as const))},
     scheduler: {createSchedule: () => Promise.reject(new Error('not used')), deleteSchedule: () => Promise.reject(new Error('not used'))},
     sns: {subscribe: (topic: string) => (calls.push(`subscribe ${topic}`), Promise.resolve(`${topic}:0b7c2f8e-1111-2222-3333-444455556666`)), unsubscribe: (arn: string) => (calls.push(`unsubscribe ${arn}`), Promise.resolve('deleted' as const))},
   }
@@ -181,27 +181,6 @@ test('Ctrl-C while the new mapping is being recorded deletes the mapping instead
   await expect(attachMapping(w.fn(), QUEUE, {origin: 'cli'}, {...w.deps, lambda, signal: controller.signal})).rejects.toThrow('Interrupted')
   expect(w.state.mappings.size).toBe(0)
 })
-
-/** EventBridge with buses: a rule is found only on the bus it was put on, as in AWS. */
-function fakeBuses() {
-  const rules = new Map<string, string[]>()
-  const key = (name: string, bus: string | undefined): string => `${bus ?? 'default'}/${name}`
-  return {
-    rules,
-    eventBridge: {
-      putRule: (rule: {name: string; eventBusName?: string | undefined}) => (rules.set(key(rule.name, rule.eventBusName), []), Promise.resolve(`arn:aws:events:eu-west-1:123456789012:rule/${rule.eventBusName ? `${rule.eventBusName}/` : ''}${rule.name}`)),
-      putTarget: (name: string, target: {id: string}, {eventBusName}: {eventBusName?: string | undefined} = {}) => {
-        const targets = rules.get(key(name, eventBusName))
-        if (!targets) return Promise.reject(new UserError('ResourceNotFoundException', `Rule ${name} does not exist on EventBus ${eventBusName ?? 'default'}.`))
-        targets.push(target.id)
-        return Promise.resolve()
-      },
-      deleteRule: (name: string, _target: string, {eventBusName}: {eventBusName?: string | undefined} = {}) => Promise.resolve(rules.delete(key(name, eventBusName)) ? ('deleted' as const) : ('absent' as const)),
-    },
-    scheduler: {createSchedule: () => Promise.reject(new Error('not used')), deleteSchedule: () => Promise.reject(new Error('not used'))},
-    sns: {subscribe: () => Promise.reject(new Error('not used')), unsubscribe: () => Promise.reject(new Error('not used'))},
-  }
-}
 
 test('detaching an event-pattern rule on a custom event bus deletes the rule on that bus, not a missing one on the default bus', async () => {
   const w = world()
