@@ -29,6 +29,9 @@ export default class Url extends AwsCommand<UrlResult> {
     delete: Flags.boolean({summary: "Delete the function's URL (and the public permission sling added for it)."}),
   }
 
+  // Graceful: on Ctrl-C the URL sling just created (and couldn't record) is deleted again before the process exits.
+  protected override readonly interruptMode = 'graceful'
+
   async run(): Promise<UrlResult> {
     const {args, flags, metadata} = await this.parse(Url)
     const {target, config, region} = await resolveCommandTarget(args.function, {configFile: flags.config, configExplicit: !metadata.flags.config?.setFromDefault, stage: flags.stage, regionFlag: flags.region})

@@ -4,6 +4,7 @@
  * policies, URL configs, tags and bucket notification configurations, each call recorded as "op subject".
  */
 import type {LambdaEventOps, MappingInfo, PolicyStatementInfo} from '../../src/lib/aws/lambda-events.js'
+import type {EventBridgeApi, SchedulerApi, SnsApi} from '../../src/lib/aws/push-sources.js'
 import type {BucketNotifications, S3NotificationOps} from '../../src/lib/aws/s3-notifications.js'
 import {UserError} from '../../src/lib/errors.js'
 
@@ -122,4 +123,35 @@ export function fakeNotificationOps(state: FakeEventState = fakeEventState()): S
       state.notifications.set(bucket, structuredClone(configuration))
     },
   }
+}
+
+/**
+ * EventBridge with buses (a rule is found only on the bus it was put on, as in AWS), plus Scheduler and SNS that
+ * refuse every call: `rules` maps `<bus>/<name>` to the rule's settings and target ids.
+ */
+export function fakeBuses() {
+  const rules = new Map<string, {scheduleExpression?: string | undefined; eventPattern?: string | undefined; targets: string[]}>()
+  const key = (name: string, bus: string | undefined): string => `${bus ?? 'default'}/${name}`
+  const eventBridge: EventBridgeApi = {
+    async putRule(rule) {
+      rules.set(key(rule.name, rule.eventBusName), {scheduleExpression: rule.scheduleExpression, eventPattern: rule.eventPattern, targets: []})
+      return `arn:aws:events:eu-west-1:123456789012:rule/${rule.eventBusName ? `${rule.eventBusName}/` : ''}${rule.name}`
+    },
+    async putTarget(name, target, {eventBusName} = {}) {
+      const rule = rules.get(key(name, eventBusName))
+      if (!rule) throw new UserError('ResourceNotFoundException', `Rule ${name} does not exist on EventBus ${eventBusName ?? 'default'}.`)
+      rule.targets.push(target.id)
+    },
+    async describeRule(name, {eventBusName} = {}) {
+      const rule = rules.get(key(name, eventBusName))
+      return rule && {scheduleExpression: rule.scheduleExpression, eventPattern: rule.eventPattern}
+    },
+    async deleteRule(name, _target, {eventBusName} = {}) {
+      return rules.delete(key(name, eventBusName)) ? 'deleted' : 'absent'
+    },
+  }
+  const refuse = (): Promise<never> => Promise.reject(new Error('not used'))
+  const scheduler: SchedulerApi = {createSchedule: refuse, deleteSchedule: refuse}
+  const sns: SnsApi = {subscribe: refuse, unsubscribe: refuse}
+  return {rules, eventBridge, scheduler, sns}
 }

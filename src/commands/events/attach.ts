@@ -70,6 +70,10 @@ export default class EventsAttach extends AwsCommand<EventsResult> {
     'filter-policy': Flags.string({summary: 'SNS: the subscription filter policy (JSON, or @FILE).'}),
   }
 
+  // Graceful: on Ctrl-C the attach stops its AWS calls but takes back what it half added (a permission
+  // without its notification, a mapping without its ledger entry) before the process exits.
+  protected override readonly interruptMode = 'graceful'
+
   async run(): Promise<EventsResult> {
     const {args, flags, metadata} = await this.parse(EventsAttach)
     const {target, config, region} = await resolveCommandTarget(args.function, {configFile: flags.config, configExplicit: !metadata.flags.config?.setFromDefault, stage: flags.stage, regionFlag: flags.region})

@@ -2,7 +2,7 @@
  * EventBridge (rules), EventBridge Scheduler and SNS: the calls behind schedule, event-pattern and topic
  * triggers. None is emulated by the local cloud; their exact requests are pinned by mock tests.
  */
-import {DeleteRuleCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand} from '@aws-sdk/client-eventbridge'
+import {DeleteRuleCommand, DescribeRuleCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand} from '@aws-sdk/client-eventbridge'
 import type {EventBridgeClient} from '@aws-sdk/client-eventbridge'
 import {CreateScheduleCommand, DeleteScheduleCommand} from '@aws-sdk/client-scheduler'
 import type {SchedulerClient} from '@aws-sdk/client-scheduler'
@@ -28,6 +28,8 @@ export interface EventBridgeApi {
   /** Creates or updates the rule; returns its ARN. */
   putRule(rule: NewRule, options?: CallOptions): Promise<string>
   putTarget(rule: string, target: {readonly id: string; readonly arn: string}, options?: CallOptions & {readonly eventBusName?: string | undefined}): Promise<void>
+  /** Whether the rule runs on a schedule or matches an event pattern; undefined when it doesn't exist. */
+  describeRule(rule: string, options?: CallOptions & {readonly eventBusName?: string | undefined}): Promise<{readonly scheduleExpression?: string | undefined; readonly eventPattern?: string | undefined} | undefined>
   /** Removes the target, then the rule (EventBridge refuses to delete a rule that has targets). */
   deleteRule(rule: string, targetId: string, options?: CallOptions & {readonly eventBusName?: string | undefined}): Promise<'deleted' | 'absent'>
 }
@@ -74,9 +76,13 @@ async function absentIfMissing(run: () => Promise<unknown>): Promise<'deleted' |
     await run()
     return 'deleted'
   } catch (error) {
-    if (NOT_FOUND.has(errorName((error as {cause?: unknown}).cause) ?? errorName(error) ?? '')) return 'absent'
+    if (isNotFound(error)) return 'absent'
     throw error
   }
+}
+
+function isNotFound(error: unknown): boolean {
+  return NOT_FOUND.has(errorName((error as {cause?: unknown}).cause) ?? errorName(error) ?? '')
 }
 
 export function createEventBridgeApi(client: EventBridgeClient, context: AwsErrorContext = {}): EventBridgeApi {
@@ -93,6 +99,15 @@ export function createEventBridgeApi(client: EventBridgeClient, context: AwsErro
       const out = await send((abortSignal) => client.send(new PutTargetsCommand({Rule: rule, EventBusName: eventBusName, Targets: [{Id: target.id, Arn: target.arn}]}), {abortSignal}), signal)
       const failed = out.FailedEntries?.[0]
       if (failed) throw toUserError(Object.assign(new Error(failed.ErrorMessage ?? 'PutTargets failed'), {name: failed.ErrorCode ?? 'PutTargetsFailed', $metadata: {}}), context)
+    },
+    async describeRule(rule, {signal, eventBusName} = {}) {
+      try {
+        const out = await send((abortSignal) => client.send(new DescribeRuleCommand({Name: rule, EventBusName: eventBusName}), {abortSignal}), signal)
+        return {scheduleExpression: out.ScheduleExpression, eventPattern: out.EventPattern}
+      } catch (error) {
+        if (isNotFound(error)) return undefined
+        throw error
+      }
     },
     deleteRule: (rule, targetId, {signal, eventBusName} = {}) =>
       absentIfMissing(async () => {

@@ -12,7 +12,7 @@ import {attachMapping, detachMapping, findMapping, resolvePullArn, updateMapping
 import type {S3TriggerOptions, TriggerDeps, TriggerResult} from './s3-trigger.js'
 import {attachS3, detachS3} from './s3-trigger.js'
 import type {PushDeps, PushResult} from './push.js'
-import {attachRule, attachSchedule, attachSns, detachPush} from './push.js'
+import {attachRule, attachSchedule, attachSns, detachPush, parseRuleResource} from './push.js'
 import type {SourceRef} from './source.js'
 import {parseSource, shortName} from './source.js'
 import type {LedgerEntry} from './marks.js'
@@ -135,12 +135,28 @@ export async function detachSource(options: ChangeOptions, deps: EventsDeps): Pr
     }
     case 'schedule':
     case 'rule': {
-      // Without the id, every schedule (or rule) sling made for this function and qualifier.
-      const kinds = ref.type === 'schedule' ? ['rule', 'schedule'] : ['rule']
-      const entries = fn.ledger.filter((e) => kinds.includes(e.kind) && e.qualifier === fn.qualifier)
+      // Without the id, every schedule (or pattern rule) sling made for this function and qualifier.
+      const entries = await rulesOfType(fn, ref.type, deps)
       return entries.length === 0 ? absent(fn, options.source, deps) : detachEntries(fn, entries, deps)
     }
   }
+}
+
+/**
+ * sling's schedules (Scheduler schedules, and rules with a schedule expression) or its event-pattern rules. The
+ * ledger records both kinds of rule as `rule`, so EventBridge says which one each is.
+ */
+async function rulesOfType(fn: EventFunction, type: 'schedule' | 'rule', deps: EventsDeps): Promise<LedgerEntry[]> {
+  const picked: LedgerEntry[] = []
+  for (const entry of fn.ledger.filter((e) => e.qualifier === fn.qualifier)) {
+    if (entry.kind === 'schedule' && type === 'schedule') picked.push(entry)
+    if (entry.kind !== 'rule') continue
+    const {name, eventBusName} = parseRuleResource(entry.resource)
+    const rule = await deps.eventBridge.describeRule(name, {eventBusName, signal: deps.signal})
+    // A rule that is gone either way: detaching it clears its permission and its record.
+    if (!rule || (rule.scheduleExpression !== undefined) === (type === 'schedule')) picked.push(entry)
+  }
+  return picked
 }
 
 async function detachEntries(fn: EventFunction, entries: readonly LedgerEntry[], deps: EventsDeps): Promise<EventsResult> {

@@ -208,7 +208,8 @@ export async function attachMapping(fn: EventFunction, eventSourceArn: string, o
     await recordMapping(fn, created.UUID, eventSourceArn, options.origin, deps)
   } catch (error) {
     // No half-done state: a mapping sling can't record would be one it can never tell apart from others'.
-    await lambda.deleteMapping(created.UUID, {signal}).catch(() => undefined)
+    // Without the signal: after Ctrl-C it is aborted, and the undo must still reach AWS.
+    await lambda.deleteMapping(created.UUID).catch(() => undefined)
     throw error
   }
   const settled = await lambda.waitForMapping(created.UUID, [settings.Enabled === false ? 'Disabled' : 'Enabled'], {signal})

@@ -14,7 +14,7 @@
  *                  sling.config.json and reconciled by `sling deploy`, which removes only `config` entries
  *                  that the config no longer declares; `cli` entries are left to `sling events detach`)
  *        kind      `esm` | `s3` | `url` | `rule` | `schedule` | `sns`
- *        resource  esm: the event source ARN; s3: the bucket name; url: `-`; rule: the EventBridge rule name;
+ *        resource  esm: the event source ARN; s3: the bucket name; url: `-`; rule: the EventBridge rule name (`<bus>/<name>` on a bus other than the default);
  *                  schedule: the Scheduler schedule name (group "default"); sns: the subscription ARN
  *        qualifier the alias or version the source invokes; absent for the unqualified function ($LATEST:
  *                  `$` is not allowed in tag values)

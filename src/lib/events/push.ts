@@ -55,56 +55,103 @@ export async function attachSchedule(fn: EventFunction, options: ScheduleOptions
   if (!SCHEDULE.test(options.expression)) {
     throw new UserError('InvalidOption', `"${options.expression}" isn't a schedule expression.`, {exitCode: ExitCode.Usage, hints: ['Use rate(5 minutes), cron(0 12 * * ? *), or (Scheduler only) at(2026-01-01T09:00:00).']})
   }
-  if (!options.schedulerRole) return attachRule(fn, {scheduleExpression: options.expression, origin: options.origin}, deps)
+  const roleArn = options.schedulerRole
+  if (!roleArn) return attachRule(fn, {scheduleExpression: options.expression, origin: options.origin}, deps)
   const id = scheduleId(fn, options.expression, options.timezone)
   const name = ruleName(fn.name, id)
   if (fn.ledger.some((e) => e.id === id)) return {status: 'unchanged', functionName: fn.name, trigger: {kind: 'schedule', id, resource: name, qualifier: fn.qualifier}}
   deps.output.info(`Creating the EventBridge Scheduler schedule ${name} (${options.expression}) for ${fn.name}…`)
-  await deps.scheduler.createSchedule({name, scheduleExpression: options.expression, targetArn: fn.invokedArn, roleArn: options.schedulerRole, timezone: options.timezone, description: `sling: invokes ${fn.name}`}, {signal: deps.signal})
-  await record(fn, {id, origin: options.origin, kind: 'schedule', resource: name, qualifier: fn.qualifier}, deps)
-  return {status: 'created', functionName: fn.name, trigger: {kind: 'schedule', id, resource: name, qualifier: fn.qualifier}}
+  return allOrNothing<PushResult>(async (undo) => {
+    await deps.scheduler.createSchedule({name, scheduleExpression: options.expression, targetArn: fn.invokedArn, roleArn, timezone: options.timezone, description: `sling: invokes ${fn.name}`}, {signal: deps.signal})
+    undo(() => deps.scheduler.deleteSchedule(name))
+    await record(fn, {id, origin: options.origin, kind: 'schedule', resource: name, qualifier: fn.qualifier}, deps)
+    return {status: 'created', functionName: fn.name, trigger: {kind: 'schedule', id, resource: name, qualifier: fn.qualifier}}
+  })
 }
 
 /** An EventBridge rule (a schedule or an event pattern) targeting the function, with the permission it needs. */
 export async function attachRule(fn: EventFunction, rule: {readonly scheduleExpression?: string | undefined; readonly eventPattern?: string | undefined; readonly eventBusName?: string | undefined; readonly origin: Origin}, deps: PushDeps): Promise<PushResult> {
-  const {lambda, eventBridge, output, signal} = deps
+  const {eventBridge, output, signal} = deps
   if (rule.eventPattern !== undefined) checkJson(rule.eventPattern, '--pattern')
   const id = ruleId(fn, rule)
   const name = ruleName(fn.name, id)
   const trigger = {kind: 'rule' as const, id, resource: name, qualifier: fn.qualifier}
   if (fn.ledger.some((e) => e.id === id)) return {status: 'unchanged', functionName: fn.name, trigger}
   output.info(`Creating the EventBridge rule ${name} for ${fn.name}…`)
-  const ruleArn = await eventBridge.putRule({name, scheduleExpression: rule.scheduleExpression, eventPattern: rule.eventPattern, eventBusName: rule.eventBusName, description: `sling: invokes ${fn.name}`, tags: {[RULE_TAG.key]: RULE_TAG.value}}, {signal})
-  await lambda.addPermission(fn.name, statementId(id), {Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', SourceArn: ruleArn, Qualifier: fn.qualifier}, {signal})
-  await eventBridge.putTarget(name, {id: statementId(id), arn: fn.invokedArn}, {signal, eventBusName: rule.eventBusName})
-  await record(fn, {id, origin: rule.origin, kind: 'rule', resource: name, qualifier: fn.qualifier}, deps)
-  return {status: 'created', functionName: fn.name, trigger}
+  return allOrNothing<PushResult>(async (undo) => {
+    const ruleArn = await eventBridge.putRule({name, scheduleExpression: rule.scheduleExpression, eventPattern: rule.eventPattern, eventBusName: rule.eventBusName, description: `sling: invokes ${fn.name}`, tags: {[RULE_TAG.key]: RULE_TAG.value}}, {signal})
+    undo(() => eventBridge.deleteRule(name, statementId(id), {eventBusName: rule.eventBusName}))
+    await permit(fn, id, {Principal: 'events.amazonaws.com', SourceArn: ruleArn}, undo, deps)
+    await eventBridge.putTarget(name, {id: statementId(id), arn: fn.invokedArn}, {signal, eventBusName: rule.eventBusName})
+    await record(fn, {id, origin: rule.origin, kind: 'rule', resource: ruleResource(name, rule.eventBusName), qualifier: fn.qualifier}, deps)
+    return {status: 'created', functionName: fn.name, trigger}
+  })
+}
+
+/** A rule's ledger resource: its name, after its event bus and a slash when that isn't the default bus (rule names have no slash). */
+export function ruleResource(name: string, eventBusName: string | undefined): string {
+  return eventBusName && eventBusName !== 'default' ? `${eventBusName}/${name}` : name
+}
+
+/** The rule name and event bus a ledger resource records. */
+export function parseRuleResource(resource: string): {readonly name: string; readonly eventBusName?: string | undefined} {
+  const slash = resource.lastIndexOf('/')
+  return slash < 0 ? {name: resource} : {name: resource.slice(slash + 1), eventBusName: resource.slice(0, slash)}
 }
 
 /** Subscribes the function to an SNS topic (with a filter policy if given), after the permission SNS needs. */
 export async function attachSns(fn: EventFunction, topicArn: string, options: {readonly filterPolicy?: string | undefined; readonly origin: Origin}, deps: PushDeps): Promise<PushResult> {
-  const {lambda, sns, output, signal} = deps
+  const {sns, output, signal} = deps
   if (options.filterPolicy !== undefined) checkJson(options.filterPolicy, '--filter-policy')
   const id = snsId(fn, topicArn, options.filterPolicy)
   const existing = fn.ledger.find((e) => e.id === id)
   if (existing) return {status: 'unchanged', functionName: fn.name, trigger: {kind: 'sns', id, resource: existing.resource, qualifier: fn.qualifier}}
   output.info(`Subscribing ${fn.name} to ${topicArn}…`)
-  await lambda.addPermission(fn.name, statementId(id), {Action: 'lambda:InvokeFunction', Principal: 'sns.amazonaws.com', SourceArn: topicArn, Qualifier: fn.qualifier}, {signal})
-  const subscription = await sns.subscribe(topicArn, fn.invokedArn, {filterPolicy: options.filterPolicy, signal})
-  await record(fn, {id, origin: options.origin, kind: 'sns', resource: subscription, qualifier: fn.qualifier}, deps)
-  return {status: 'created', functionName: fn.name, trigger: {kind: 'sns', id, resource: subscription, qualifier: fn.qualifier}}
+  return allOrNothing<PushResult>(async (undo) => {
+    await permit(fn, id, {Principal: 'sns.amazonaws.com', SourceArn: topicArn}, undo, deps)
+    const subscription = await sns.subscribe(topicArn, fn.invokedArn, {filterPolicy: options.filterPolicy, signal})
+    undo(() => sns.unsubscribe(subscription))
+    await record(fn, {id, origin: options.origin, kind: 'sns', resource: subscription, qualifier: fn.qualifier}, deps)
+    return {status: 'created', functionName: fn.name, trigger: {kind: 'sns', id, resource: subscription, qualifier: fn.qualifier}}
+  })
 }
 
 /** Removes exactly what sling added for a rule, schedule or subscription: it, its permission, its ledger entry. */
 export async function detachPush(fn: EventFunction, entry: LedgerEntry, deps: PushDeps): Promise<PushResult> {
   const {lambda, signal} = deps
   deps.output.info(`Removing ${entry.kind === 'sns' ? 'the subscription' : entry.kind === 'rule' ? 'the EventBridge rule' : 'the schedule'} ${entry.resource}…`)
-  if (entry.kind === 'rule') await deps.eventBridge.deleteRule(entry.resource, statementId(entry.id), {signal})
+  if (entry.kind === 'rule') {
+    const rule = parseRuleResource(entry.resource)
+    await deps.eventBridge.deleteRule(rule.name, statementId(entry.id), {signal, eventBusName: rule.eventBusName})
+  }
   if (entry.kind === 'schedule') await deps.scheduler.deleteSchedule(entry.resource, {signal})
   if (entry.kind === 'sns') await deps.sns.unsubscribe(entry.resource, {signal})
   if (entry.kind !== 'schedule') await lambda.removePermission(fn.name, statementId(entry.id), {qualifier: entry.qualifier, signal})
   await lambda.untagResource(fn.arn, [`sling:ev:${entry.id}`], {signal})
   return {status: 'deleted', functionName: fn.name, trigger: {kind: entry.kind as 'rule' | 'schedule' | 'sns', id: entry.id, resource: entry.resource, qualifier: entry.qualifier}}
+}
+
+type Undo = (step: () => Promise<unknown>) => void
+
+/**
+ * No half-done state: when a step fails (or Ctrl-C aborts it), the steps already done are taken back, newest
+ * first, so no rule, schedule, subscription or permission is left that the ledger doesn't record. The undo runs
+ * without the signal: after Ctrl-C it is aborted, and the undo must still reach AWS.
+ */
+async function allOrNothing<T>(run: (undo: Undo) => Promise<T>): Promise<T> {
+  const undos: (() => Promise<unknown>)[] = []
+  try {
+    return await run((step) => undos.unshift(step))
+  } catch (error) {
+    for (const step of undos) await step().catch(() => undefined)
+    throw error
+  }
+}
+
+/** The permission a service needs to invoke the function; taken back on failure only when this attach added it. */
+async function permit(fn: EventFunction, id: string, input: {readonly Principal: string; readonly SourceArn: string}, undo: Undo, {lambda, signal}: PushDeps): Promise<void> {
+  const added = await lambda.addPermission(fn.name, statementId(id), {Action: 'lambda:InvokeFunction', ...input, Qualifier: fn.qualifier}, {signal})
+  if (added === 'added') undo(() => lambda.removePermission(fn.name, statementId(id), {qualifier: fn.qualifier}))
 }
 
 async function record(fn: EventFunction, entry: LedgerEntry, {lambda, signal}: PushDeps): Promise<void> {

@@ -68,9 +68,10 @@ export async function attachS3(fn: EventFunction, bucket: string, options: S3Tri
     const entry = {Id: nid, LambdaFunctionArn: fn.invokedArn, Events: events as never[], ...(rules.length > 0 ? {Filter: {Key: {FilterRules: rules}}} : {})}
     await s3.putBucketNotifications(bucket, {...current, LambdaFunctionConfigurations: [...(current.LambdaFunctionConfigurations ?? []), entry]}, {signal})
   } catch (error) {
-    // No half-done state: take back what this attach added before the notification failed.
-    if (permission === 'added') await lambda.removePermission(fn.name, statementId(id), {qualifier: fn.qualifier, signal}).catch(() => undefined)
-    await lambda.untagResource(fn.arn, [tag.key], {signal}).catch(() => undefined)
+    // No half-done state: take back what this attach added before the notification failed. Without the
+    // signal: after Ctrl-C it is aborted, and the undo must still reach AWS.
+    if (permission === 'added') await lambda.removePermission(fn.name, statementId(id), {qualifier: fn.qualifier}).catch(() => undefined)
+    await lambda.untagResource(fn.arn, [tag.key]).catch(() => undefined)
     throw error
   }
   return {status: 'created', functionName: fn.name, trigger}

@@ -1,4 +1,4 @@
-import {DeleteRuleCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand} from '@aws-sdk/client-eventbridge'
+import {DeleteRuleCommand, DescribeRuleCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand, ResourceNotFoundException as RuleNotFound} from '@aws-sdk/client-eventbridge'
 import {CreateScheduleCommand, DeleteScheduleCommand, ResourceNotFoundException, SchedulerClient} from '@aws-sdk/client-scheduler'
 import {SNSClient, SubscribeCommand, UnsubscribeCommand} from '@aws-sdk/client-sns'
 import {mockClient} from 'aws-sdk-client-mock'
@@ -97,4 +97,13 @@ test('detaching a rule removes its target before the rule (EventBridge refuses a
   ])
   scheduler.on(DeleteScheduleCommand).rejects(new ResourceNotFoundException({Message: 'Schedule not found', message: 'Schedule not found', $metadata: {httpStatusCode: 404}}))
   expect(await createSchedulerApi(new SchedulerClient({region: 'eu-west-1'})).deleteSchedule('gone')).toBe('absent')
+})
+
+test('describeRule asks the rule\'s bus whether it is a schedule or a pattern; a missing rule is undefined', async () => {
+  events.on(DescribeRuleCommand, {Name: 'sling-report-a', EventBusName: 'orders'}).resolves({Name: 'sling-report-a', EventPattern: '{"source":["shop"]}'})
+  events.on(DescribeRuleCommand, {Name: 'sling-report-b'}).rejects(new RuleNotFound({message: 'Rule sling-report-b does not exist on EventBus default.', $metadata: {httpStatusCode: 400}}))
+  const api = deps().eventBridge
+  expect(await api.describeRule('sling-report-a', {eventBusName: 'orders'})).toEqual({scheduleExpression: undefined, eventPattern: '{"source":["shop"]}'})
+  expect(await api.describeRule('sling-report-b')).toBeUndefined()
+  expect(events).toHaveReceivedCommandWith(DescribeRuleCommand, {Name: 'sling-report-a', EventBusName: 'orders'})
 })

@@ -9,8 +9,10 @@ import {parseLedger} from '../../../src/lib/events/marks.js'
 import {applyEvents, needsEventsPlan, planEvents} from '../../../src/lib/events/reconcile.js'
 import {eventFunctionOf} from '../../../src/lib/events/target.js'
 import {attachS3, detachS3} from '../../../src/lib/events/s3-trigger.js'
+import {attachRule, attachSns, detachPush} from '../../../src/lib/events/push.js'
+import {putUrl} from '../../../src/lib/events/url.js'
 import {silentOutput} from '../../../src/lib/output.js'
-import {fakeEventOps, fakeEventState, fakeNotificationOps} from '../../helpers/fake-events.js'
+import {fakeBuses, fakeEventOps, fakeEventState, fakeNotificationOps} from '../../helpers/fake-events.js'
 import type {FakeEventState} from '../../helpers/fake-events.js'
 
 const ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:ingest'
@@ -123,7 +125,7 @@ test('a declared schedule and topic are created once, unchanged on the next depl
   const w = world()
   const calls: string[] = []
   const push = {
-    eventBridge: {putRule: (rule: {name: string}) => (calls.push(`putRule ${rule.name}`), Promise.resolve(`arn:aws:events:eu-west-1:123456789012:rule/${rule.name}`)), putTarget: () => Promise.resolve(), deleteRule: (name: string) => (calls.push(`deleteRule ${name}`), Promise.resolve('deleted' as const))},
+    eventBridge: {putRule: (rule: {name: string}) => (calls.push(`putRule ${rule.name}`), Promise.resolve(`arn:aws:events:eu-west-1:123456789012:rule/${rule.name}`)), putTarget: () => Promise.resolve(), describeRule: () => Promise.resolve(undefined), deleteRule: (name: string) => (calls.push(`deleteRule ${name}`), Promise.resolve('deleted' as const))},
     scheduler: {createSchedule: () => Promise.reject(new Error('not used')), deleteSchedule: () => Promise.reject(new Error('not used'))},
     sns: {subscribe: (topic: string) => (calls.push(`subscribe ${topic}`), Promise.resolve(`${topic}:0b7c2f8e-1111-2222-3333-444455556666`)), unsubscribe: (arn: string) => (calls.push(`unsubscribe ${arn}`), Promise.resolve('deleted' as const))},
   }
@@ -139,4 +141,87 @@ test('a declared schedule and topic are created once, unchanged on the next depl
   await applyEvents(removed, 'ingest', deps)
   expect(calls.slice(2).sort()).toEqual([expect.stringMatching(/^deleteRule sling-ingest-/), 'unsubscribe arn:aws:sns:eu-west-1:123456789012:alerts:0b7c2f8e-1111-2222-3333-444455556666'])
   expect(parseLedger(w.state.tags.get('ingest'))).toEqual([])
+})
+
+/** A Lambda API that, like the SDK, refuses every call made with an aborted signal. */
+function abortable(lambda: LambdaApi): LambdaApi {
+  return new Proxy(lambda, {
+    get(target, key) {
+      const value = (target as unknown as Record<string | symbol, unknown>)[key]
+      if (typeof value !== 'function') return value
+      return (...args: unknown[]) => {
+        const signal = args.map((a) => (a as {signal?: AbortSignal} | undefined)?.signal).find((s) => s !== undefined)
+        if (signal?.aborted) return Promise.reject(new DOMException('Interrupted by SIGINT', 'AbortError'))
+        return (value as (...a: unknown[]) => unknown).apply(target, args)
+      }
+    },
+  })
+}
+
+test('Ctrl-C while S3 writes the notification still takes back the permission and ledger entry attach added', async () => {
+  const w = world()
+  w.state.notifications.set('uploads', {})
+  const controller = new AbortController()
+  const s3 = {...w.deps.s3, putBucketNotifications: () => {
+    controller.abort(new DOMException('Interrupted by SIGINT', 'AbortError'))
+    return Promise.reject(new DOMException('Interrupted by SIGINT', 'AbortError'))
+  }}
+  const deps = {...w.deps, lambda: abortable(w.deps.lambda), s3, signal: controller.signal}
+  await expect(attachS3(w.fn(), 'uploads', {origin: 'cli'}, deps)).rejects.toThrow('Interrupted')
+  expect(w.state.policies.get('ingest:')).toEqual([])
+  expect(parseLedger(w.state.tags.get('ingest'))).toEqual([])
+})
+
+test('Ctrl-C while the new mapping is being recorded deletes the mapping instead of leaving one sling can\'t tell apart', async () => {
+  const w = world()
+  const controller = new AbortController()
+  const lambda = abortable({...w.deps.lambda, tagResource: () => {
+    controller.abort(new DOMException('Interrupted by SIGINT', 'AbortError'))
+    return Promise.reject(new DOMException('Interrupted by SIGINT', 'AbortError'))
+  }})
+  await expect(attachMapping(w.fn(), QUEUE, {origin: 'cli'}, {...w.deps, lambda, signal: controller.signal})).rejects.toThrow('Interrupted')
+  expect(w.state.mappings.size).toBe(0)
+})
+
+test('detaching an event-pattern rule on a custom event bus deletes the rule on that bus, not a missing one on the default bus', async () => {
+  const w = world()
+  const buses = fakeBuses()
+  const deps = {...w.deps, ...buses}
+  await attachRule(w.fn(), {eventPattern: '{"source": ["shop.orders"]}', eventBusName: 'orders', origin: 'cli'}, deps)
+  expect([...buses.rules.keys()]).toEqual([expect.stringMatching(/^orders\/sling-ingest-[0-9a-f]{12}$/)])
+  const [entry] = parseLedger(w.state.tags.get('ingest'))
+  await detachPush(w.fn(), entry ?? expect.fail('no ledger entry'), deps)
+  expect([...buses.rules.keys()]).toEqual([])
+  expect(parseLedger(w.state.tags.get('ingest'))).toEqual([])
+})
+
+test('a rule whose target EventBridge refuses is taken back whole: no rule, no permission, no ledger entry', async () => {
+  const w = world()
+  const buses = fakeBuses()
+  const eventBridge = {...buses.eventBridge, putTarget: () => Promise.reject(new UserError('LimitExceededException', 'The requested resource exceeds the maximum number allowed.'))}
+  await expect(attachRule(w.fn(), {eventPattern: '{"source": ["shop.orders"]}', origin: 'cli'}, {...w.deps, ...buses, eventBridge})).rejects.toThrow('maximum number')
+  expect([...buses.rules.keys()]).toEqual([])
+  expect(w.state.policies.get('ingest:')).toEqual([])
+  expect(parseLedger(w.state.tags.get('ingest'))).toEqual([])
+})
+
+test('a subscription sling can\'t record in the ledger is unsubscribed, and its permission removed', async () => {
+  const w = world()
+  const subscriptions = new Set<string>()
+  const sns = {
+    subscribe: (topic: string) => (subscriptions.add(`${topic}:1`), Promise.resolve(`${topic}:1`)),
+    unsubscribe: (arn: string) => Promise.resolve(subscriptions.delete(arn) ? ('deleted' as const) : ('absent' as const)),
+  }
+  const lambda = {...w.deps.lambda, tagResource: () => Promise.reject(new UserError('TooManyRequestsException', 'Rate exceeded'))} as LambdaApi
+  await expect(attachSns(w.fn(), 'arn:aws:sns:eu-west-1:123456789012:alerts', {origin: 'cli'}, {...w.deps, ...fakeBuses(), sns, lambda})).rejects.toThrow('Rate exceeded')
+  expect([...subscriptions]).toEqual([])
+  expect(w.state.policies.get('ingest:')).toEqual([])
+})
+
+test('a new function URL that sling can\'t record is deleted again, with its public permissions: a later deploy would call it someone else\'s', async () => {
+  const w = world()
+  const lambda = {...w.deps.lambda, tagResource: () => Promise.reject(new UserError('TooManyRequestsException', 'Rate exceeded'))} as LambdaApi
+  await expect(putUrl(w.fn(), {authType: 'NONE', origin: 'config'}, {...w.deps, lambda})).rejects.toThrow('Rate exceeded')
+  expect(w.state.urls.size).toBe(0)
+  expect(w.state.policies.get('ingest:')).toEqual([])
 })
