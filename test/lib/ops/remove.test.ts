@@ -33,7 +33,7 @@ function fakes(functions: FunctionInfo[], others: {name: string; role: string}[]
       listEventSourceMappings: vi.fn(() => Promise.resolve([])),
     } as unknown as LambdaApi,
     s3: fakeNotificationOps(state),
-    eventBridge: {putRule: refuse, putTarget: refuse, deleteRule: record('rule')},
+    eventBridge: {putRule: refuse, putTarget: refuse, describeRule: refuse, deleteRule: record('rule')},
     scheduler: {createSchedule: refuse, deleteSchedule: record('schedule')},
     sns: {subscribe: refuse, unsubscribe: record('subscription')},
     ops: {
