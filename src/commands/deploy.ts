@@ -25,6 +25,7 @@ export default class Deploy extends AwsCommand<DeployOutput> {
     alias: Flags.string({summary: 'Point this alias at the new version, creating it; implies --publish.', env: 'SLING_ALIAS'}),
     'dry-run': Flags.boolean({summary: "Show the plan, as sling diff does; don't change anything.", env: 'SLING_DRY_RUN'}),
     concurrency: Flags.integer({summary: 'How many functions to deploy at once.', default: 4, min: 1, max: 32, env: 'SLING_CONCURRENCY'}),
+    cache: Flags.boolean({summary: 'Reuse the zip of a function whose inputs haven\'t changed since the last build; --no-cache rebuilds every one.', allowNo: true, default: true, env: 'SLING_CACHE'}),
     'create-role': Flags.boolean({summary: 'Create the execution role for functions with no "role" without asking (needed without a terminal).', env: 'SLING_CREATE_ROLE'}),
   }
 
@@ -35,7 +36,7 @@ export default class Deploy extends AwsCommand<DeployOutput> {
     const {argv, flags} = await this.parse(Deploy)
     const config = await loadConfig({file: flags.config, stage: flags.stage})
     const deps = this.deps(flags, config)
-    const options = {config, functions: argv as string[], publish: flags.publish, alias: flags.alias, concurrency: flags.concurrency}
+    const options = {config, functions: argv as string[], publish: flags.publish, alias: flags.alias, concurrency: flags.concurrency, useCache: flags.cache}
     const workflowDeps = {...deps, signal: this.interrupts.signal}
     this.printCalls = () => this.output(flags).debug(formatCallTally(deps.calls()))
     const result: DeployOutput = await (flags['dry-run']

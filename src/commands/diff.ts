@@ -23,6 +23,7 @@ export default class Diff extends AwsCommand<DiffOutput> {
     'exit-code': Flags.boolean({summary: 'Exit 1 when there are differences, 0 when there are none (like git diff --exit-code).', env: 'SLING_EXIT_CODE'}),
     publish: Flags.boolean({summary: 'Plan as "deploy --publish" would.', allowNo: true, env: 'SLING_PUBLISH'}),
     alias: Flags.string({summary: 'Plan as "deploy --alias NAME" would.', env: 'SLING_ALIAS'}),
+    cache: Flags.boolean({summary: 'Reuse the zip of a function whose inputs haven\'t changed since the last build; --no-cache rebuilds every one.', allowNo: true, default: true, env: 'SLING_CACHE'}),
   }
 
   private exitOnDifference = false
@@ -33,7 +34,7 @@ export default class Diff extends AwsCommand<DiffOutput> {
     const config = await loadConfig({file: flags.config, stage: flags.stage})
     const deps = this.deps(flags, config)
     this.printCalls = () => this.output(flags).debug(formatCallTally(deps.calls()))
-    const planned = await diff({config, functions: argv as string[], publish: flags.publish, alias: flags.alias, showValues: flags['show-values']}, {...deps, signal: this.interrupts.signal}).catch((error: unknown) => {
+    const planned = await diff({config, functions: argv as string[], publish: flags.publish, alias: flags.alias, showValues: flags['show-values'], useCache: flags.cache}, {...deps, signal: this.interrupts.signal}).catch((error: unknown) => {
       this.printCalls()
       throw error
     })

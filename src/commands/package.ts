@@ -26,6 +26,7 @@ export default class Package extends BaseCommand<PackageResult> {
     'out-dir': Flags.string({summary: 'Directory for the zips and manifest.json (default: .sling/build beside the config).', env: 'SLING_OUT_DIR'}),
     analyze: Flags.boolean({summary: 'Show the largest modules of each bundle as a bar chart.', env: 'SLING_ANALYZE'}),
     concurrency: Flags.integer({summary: 'How many functions to package at once (default: CPUs, 2–8).', min: 1, max: 64, env: 'SLING_CONCURRENCY'}),
+    cache: Flags.boolean({summary: 'Reuse the zip of a function whose inputs haven\'t changed since the last build; --no-cache rebuilds every one.', allowNo: true, default: true, env: 'SLING_CACHE'}),
   }
 
   private analyze = false
@@ -42,6 +43,7 @@ export default class Package extends BaseCommand<PackageResult> {
         outDir: flags['out-dir'] === undefined ? undefined : path.resolve(flags['out-dir']), // a flag is relative to the working directory
         analyze: flags.analyze,
         concurrency: flags.concurrency,
+        useCache: flags.cache,
       },
       {output: this.output(flags), signal: this.interrupts.signal, onInterrupt: this.interrupts.onInterrupt},
     )

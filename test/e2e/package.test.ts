@@ -1,4 +1,4 @@
-import {cp, readFile, readdir} from 'node:fs/promises'
+import {appendFile, cp, readFile, readdir, utimes} from 'node:fs/promises'
 import {createHash} from 'node:crypto'
 import path from 'node:path'
 import {afterEach, expect, test} from 'vitest'
@@ -96,4 +96,35 @@ test('an unknown function name exits 2 and lists the declared ones', async () =>
   expect(code).toBe(2)
   expect(stderr).toContain('declares no function "nope"')
   expect(stderr).toContain('Declared: api, worker.')
+})
+
+/** Dates the project's files a minute back: the build cache keeps no record of a build whose inputs were modified while it ran. */
+async function settle(dir: string): Promise<void> {
+  const past = new Date(Date.now() - 60_000)
+  for (const entry of await readdir(dir, {withFileTypes: true, recursive: true})) await utimes(path.join(entry.parentPath, entry.name), past, past)
+  await utimes(dir, past, past)
+}
+
+test('sling package reuses the zips of unchanged functions (cached: true), rebuilds an edited one, and --no-cache or SLING_CACHE=false rebuilds all, to the same bytes', async () => {
+  const dir = await copyOf(EXAMPLE)
+  const config = path.join(dir, 'sling.config.json')
+  const run = async (args: string[] = [], env: Record<string, string> = {}) => {
+    await settle(dir)
+    const {code, stdout} = await runCli(['package', '--json', '--config', config, ...args], {env})
+    expect(code).toBe(0)
+    return Object.fromEntries((JSON.parse(stdout) as {functions: {key: string; cached: boolean; codeSha256: string}[]}).functions.map((f) => [f.key, f]))
+  }
+
+  const first = await run()
+  const second = await run()
+  await appendFile(path.join(dir, 'src', 'worker.ts'), '\n// edited\n')
+  const edited = await run()
+  const noCache = await run(['--no-cache'])
+  const envNoCache = await run([], {SLING_CACHE: 'false'})
+
+  expect([first.api?.cached, first.worker?.cached]).toEqual([false, false])
+  expect(second).toEqual({api: {...first.api, cached: true}, worker: {...first.worker, cached: true}})
+  expect([edited.api?.cached, edited.worker?.cached]).toEqual([true, false])
+  expect([noCache.api?.cached, noCache.worker?.cached, envNoCache.api?.cached, envNoCache.worker?.cached]).toEqual([false, false, false, false])
+  expect([noCache.api?.codeSha256, noCache.worker?.codeSha256]).toEqual([first.api?.codeSha256, edited.worker?.codeSha256])
 })

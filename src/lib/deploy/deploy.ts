@@ -50,6 +50,8 @@ export interface DeployOptions {
   readonly createRole?: boolean | undefined
   /** Where the zips are built. @default "<project>/.sling/build" */
   readonly outDir?: string | undefined
+  /** Reuse the zips of unchanged functions from the last build (--no-cache: false). @default true */
+  readonly useCache?: boolean | undefined
 }
 
 export interface DeployDeps {

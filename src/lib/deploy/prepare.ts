@@ -35,6 +35,8 @@ export interface PrepareOptions {
   readonly alias?: string | undefined
   readonly concurrency: number
   readonly outDir?: string | undefined
+  /** Reuse the zips of unchanged functions from the last build. @default true */
+  readonly useCache?: boolean | undefined
 }
 
 export interface PrepareDeps {
@@ -68,7 +70,7 @@ export async function prepare(options: PrepareOptions, deps: PrepareDeps): Promi
   const zipKeys = chosen.filter((fn) => fn.image === undefined).map((fn) => fn.key)
   // stdout is for deploy's result: the package's own table stays off it (its progress and warnings still show).
   const packageOutput: Output = {...deps.output, table: () => undefined, result: () => undefined}
-  const packaged = zipKeys.length === 0 ? undefined : await deps.packageFunctions({config: options.config, functions: zipKeys, outDir: options.outDir}, {output: packageOutput, ...(deps.signal ? {signal: deps.signal} : {})})
+  const packaged = zipKeys.length === 0 ? undefined : await deps.packageFunctions({config: options.config, functions: zipKeys, outDir: options.outDir, ...(options.useCache === undefined ? {} : {useCache: options.useCache})}, {output: packageOutput, ...(deps.signal ? {signal: deps.signal} : {})})
   const layerArtifacts = packaged?.layers ?? []
   const what = `${countOf(chosen.length, 'function')}${layerArtifacts.length > 0 ? ` and ${countOf(layerArtifacts.length, 'layer')}` : ''}`
   return deps.output.spin(`Reading ${what} from Lambda`, async () => {

@@ -1,5 +1,5 @@
+// esbuild is loaded when something is bundled: a build whose functions all come from the cache never needs it.
 import type {BuildFailure, BuildOptions, Message, Metafile} from 'esbuild'
-import {build} from 'esbuild'
 import {access} from 'node:fs/promises'
 import path from 'node:path'
 
@@ -81,6 +81,7 @@ export async function bundleFunction(options: BundleOptions): Promise<BundleOutp
       hints: ['Check "entry" in sling.config.json (it is relative to the config file).'],
     })
   })
+  const {build} = await import('esbuild')
   let result
   try {
     result = await build(esbuildOptions(options))
@@ -101,6 +102,7 @@ export async function bundleFunction(options: BundleOptions): Promise<BundleOutp
  * module.exports at run time, so its exports aren't knowable without running it.
  */
 export async function entryExports(entry: string, workingDir: string, runtime: Runtime): Promise<string[] | undefined> {
+  const {build} = await import('esbuild')
   const probe = await build({
     entryPoints: [{in: entry, out: 'index'}],
     outdir: path.join(workingDir, '.sling', 'probe'),

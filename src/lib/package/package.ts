@@ -8,14 +8,17 @@ import type {Output} from '../output.js'
 import {bundleModules} from './analyze.js'
 import {bundleFunction, entryExports} from './bundle.js'
 import {mapLimit} from '../async.js'
+import type {CacheRecord, DirSnapshot} from './cache.js'
+import {cacheKey, createOutDir, fingerprint, inputsUnchanged, readBuildCache, resolutionDirs, toolVersions, writeBuildCache} from './cache.js'
 import {toPosix} from '../paths.js'
+import type {CollectedFiles} from './files.js'
 import {collectFiles} from './files.js'
 import {collectLayerFiles} from './layer.js'
 import {reportLeftOut} from './left-out.js'
 import type {Contributor, LimitReport} from './limits.js'
 import {checkConfigLimits, checkUnzipped, groupByPackage, limitReport, zippedWarning} from './limits.js'
-import type {ManifestFunction, ManifestLayer} from './manifest.js'
-import {MANIFEST_FILE} from './manifest.js'
+import type {BuildManifest, ManifestFunction, ManifestLayer} from './manifest.js'
+import {MANIFEST_FILE, readManifest} from './manifest.js'
 import {removeStaleTemps, Staging} from './staging.js'
 import type {ZipEntry} from './zip.js'
 import {entrySize} from './zip.js'
@@ -34,6 +37,8 @@ export interface PackageOptions {
   readonly analyze?: boolean
   /** Functions packaged at once. @default the number of CPUs, 2 to 8 */
   readonly concurrency?: number
+  /** Reuse the artifact of a function whose inputs haven't changed since the last build (cache.ts). @default true */
+  readonly useCache?: boolean
 }
 
 export interface PackageDeps {
@@ -71,6 +76,8 @@ export interface FunctionArtifact extends ArtifactBase {
   readonly runtime: string
   readonly architecture: string
   readonly bundled: boolean
+  /** True when the zip of the last build was reused: nothing it is built from has changed. */
+  readonly cached: boolean
   /** Layer keys and ARNs the function uses, in order. */
   readonly layers: readonly string[]
   /** Unzipped function plus the layers sling built (ARN layers can't be measured here). */
@@ -111,7 +118,11 @@ export async function packageFunctions(options: PackageOptions, deps: PackageDep
   const staging = new Staging({outDir, signal, onInterrupt: deps.onInterrupt ?? (() => () => undefined), checkpoint: deps.checkpoint})
   const manifestLayers: Record<string, ManifestLayer | undefined> = {}
   const manifestFunctions: Record<string, ManifestFunction | undefined> = {}
-  const context: Context = {config, outDir, output, warn, analyze: options.analyze ?? false, staging}
+  const ownChange = await createOutDir(outDir)
+  const useCache = options.useCache ?? true
+  const [cache, manifest] = useCache ? await Promise.all([readBuildCache(outDir), readManifest(outDir)]) : [{}, undefined]
+  const cacheUpdates: Record<string, CacheRecord | undefined> = {}
+  const context: Context = {config, outDir, output, warn, analyze: options.analyze ?? false, staging, cache, manifest, cacheUpdates, tools: toolVersions(), ownChange}
   let built
   try {
     built = await output.spin(`Packaging ${describeCount(functions.length, 'function')}${layers.length > 0 ? ` and ${describeCount(layers.length, 'layer')}` : ''}`, async () => {
@@ -122,10 +133,15 @@ export async function packageFunctions(options: PackageOptions, deps: PackageDep
     })
   } catch (error) {
     if (signal.aborted) await staging.discard()
-    else await staging.commit({functions: manifestFunctions, layers: manifestLayers}).catch((commitError: unknown) => output.debug(`The artifacts that did build weren't committed: ${String(commitError)}`))
+    else {
+      await staging.commit({functions: manifestFunctions, layers: manifestLayers}).catch((commitError: unknown) => output.debug(`The artifacts that did build weren't committed: ${String(commitError)}`))
+      await writeBuildCache(outDir, cacheUpdates).catch(() => undefined)
+    }
     throw error
   }
   await staging.commit({functions: manifestFunctions, layers: manifestLayers})
+  // After the commit: a record never names a zip that isn't in place. A failed write only costs a rebuild.
+  await writeBuildCache(outDir, cacheUpdates).catch((error: unknown) => output.debug(`The build cache wasn't updated: ${String(error)}`))
   return {status: 'packaged', outDir, manifest: path.join(outDir, MANIFEST_FILE), functions: built.functions, layers: built.layers, warnings}
 }
 
@@ -136,6 +152,14 @@ interface Context {
   readonly warn: (message: string) => void
   readonly analyze: boolean
   readonly staging: Staging
+  /** The last builds' records (empty with --no-cache) and manifest (undefined with --no-cache). */
+  readonly cache: Readonly<Record<string, CacheRecord>>
+  readonly manifest: BuildManifest | undefined
+  /** Records to write once the build is committed; undefined removes one. */
+  readonly cacheUpdates: Record<string, CacheRecord | undefined>
+  readonly tools: unknown
+  /** The directory that creating the output directory changed, if this run created it. */
+  readonly ownChange: DirSnapshot | undefined
 }
 
 /** Records a built artifact for the manifest; a failed one is recorded as removed, so deploy can't pick up its stale code. */
@@ -198,51 +222,88 @@ async function packageLayer(layer: LayerConfig, context: Context): Promise<Layer
 async function packageFunction(fn: FunctionConfig, layerSizes: ReadonlyMap<string, number>, context: Context): Promise<FunctionArtifact> {
   const where = `Function ${fn.key}`
   checkConfigLimits(where, fn.layers.length, fn.environment)
-  const code = fn.bundle ? await bundledCode(fn, context) : await directoryCode(fn, context)
   const layers = fn.layers.filter((ref) => layerSizes.has(ref)).map((ref) => ({name: ref, bytes: layerSizes.get(ref) ?? 0}))
   if (fn.layers.some((ref) => ref.startsWith('arn:'))) context.output.debug(`${where}: layers given by ARN aren't counted in the 250 MB check (their size is only known to Lambda).`)
+  context.cacheUpdates[fn.key] = undefined // until this build has a record of its own
+  const startedAt = Date.now()
+  const collected = await collectCode(fn, context)
+  const key = cacheKey({tools: context.tools, dir: context.config.dir, outDir: context.outDir, fn, files: collected.entries.map((e) => ('file' in e ? [e.name, e.file, e.stats.mode & 0o111] : [e.name]))})
+  const reused = await reuseArtifact(fn, key, context)
+  if (reused) {
+    context.cacheUpdates[fn.key] = reused.record
+    return artifactOf(fn, reused.zip, reused.record.artifact, layers, collected.sensitive, true, context)
+  }
+  const code = fn.bundle ? await bundledCode(fn, collected, context) : await directoryCode(fn, collected, context)
   const unzipped = code.entries.reduce((sum, entry) => sum + entrySize(entry), 0)
-  const total = checkUnzipped(where, unzipped, layers, code.contributors)
+  checkUnzipped(where, unzipped, layers, code.contributors)
   const zip = await context.staging.write('functions', fn.key, code.entries)
-  const warning = zippedWarning(where, zip.zippedSize, code.contributors)
+  const facts = {relative: zip.relative, sha256Hex: zip.sha256Hex, zippedSize: zip.zippedSize, unzippedSize: zip.unzippedSize, entries: zip.entries, handler: code.handler, largest: code.contributors.slice(0, 20)}
+  const inputs = await fingerprint(code.inputs, fn.bundle ? resolutionDirs(code.inputs, context.config.dir) : [], startedAt, context.ownChange)
+  if (inputs) context.cacheUpdates[fn.key] = {key, ...inputs, artifact: facts}
+  else context.output.debug(`${where}: an input changed while it was built (or can't be read), so the next build won't reuse this one.`)
+  return artifactOf(fn, zip, facts, layers, collected.sensitive, false, context)
+}
+
+/** The zip of the last build, staged again, when nothing it was built from has changed. */
+async function reuseArtifact(fn: FunctionConfig, key: string, context: Context): Promise<{zip: {artifact: string; sha256: string}; record: CacheRecord} | undefined> {
+  const record = context.cache[fn.key]
+  const committed = context.manifest?.functions[fn.key]
+  if (!record || record.key !== key || committed?.artifact !== record.artifact.relative) return undefined
+  if (Buffer.from(committed.codeSha256, 'base64').toString('hex') !== record.artifact.sha256Hex || !(await inputsUnchanged(record))) return undefined
+  const zip = await context.staging.reuse('functions', fn.key, record.artifact.relative, record.artifact.sha256Hex)
+  if (zip) context.output.debug(`Function ${fn.key}: unchanged since the last build, reusing ${zip.relative}.`)
+  return zip && {zip, record}
+}
+
+function artifactOf(fn: FunctionConfig, zip: {artifact: string; sha256: string}, facts: CacheRecord['artifact'], layers: readonly Contributor[], sensitive: readonly string[], cached: boolean, context: Context): FunctionArtifact {
+  const where = `Function ${fn.key}`
+  const total = checkUnzipped(where, facts.unzippedSize, layers, facts.largest)
+  const warning = zippedWarning(where, facts.zippedSize, facts.largest)
   if (warning) context.warn(warning)
-  context.output.debug(`${where}: ${zip.entries} files, handler ${code.handler}, sha256 ${zip.sha256}`)
+  context.output.debug(`${where}: ${facts.entries} files, handler ${facts.handler}, sha256 ${zip.sha256}`)
   return {
-    key: fn.key, name: fn.name, artifact: zip.artifact, handler: code.handler, runtime: fn.runtime, architecture: fn.architecture, bundled: fn.bundle, layers: fn.layers,
-    codeSha256: zip.sha256, zippedSize: zip.zippedSize, unzippedSize: zip.unzippedSize, totalUnzippedSize: total,
-    limits: limitReport(zip.zippedSize, total, fn.layers.length, fn.environment), excludedSensitive: code.sensitive, largest: code.contributors.slice(0, 20),
+    key: fn.key, name: fn.name, artifact: zip.artifact, handler: facts.handler, runtime: fn.runtime, architecture: fn.architecture, bundled: fn.bundle, cached, layers: fn.layers,
+    codeSha256: zip.sha256, zippedSize: facts.zippedSize, unzippedSize: facts.unzippedSize, totalUnzippedSize: total,
+    limits: limitReport(facts.zippedSize, total, fn.layers.length, fn.environment), excludedSensitive: [...sensitive], largest: [...facts.largest],
   }
 }
 
 interface FunctionCode {
   readonly entries: ZipEntry[]
   readonly handler: string
-  readonly sensitive: string[]
   /** Largest first: modules of the bundle, or files/packages of the directory. */
   readonly contributors: Contributor[]
+  /** Absolute paths of the files the zip was built from (the cache's fingerprint). */
+  readonly inputs: string[]
 }
 
-async function bundledCode(fn: FunctionConfig, context: Context): Promise<FunctionCode> {
+const NO_FILES: CollectedFiles = {entries: [], sensitive: [], unmatched: [], skippedLinks: []}
+
+/** The files taken from disk as they are: "source" unbundled, "include" beside a bundle. Runs on every build (a new file changes the cache key). */
+async function collectCode(fn: FunctionConfig, context: Context): Promise<CollectedFiles> {
+  const dir = fn.bundle ? context.config.dir : fn.source
+  const files = !fn.bundle || fn.include.length > 0 ? await collectFiles({cwd: dir, include: fn.include, exclude: fn.exclude, skipDirs: [context.outDir]}) : NO_FILES
+  warnUnmatched(fn, dir, files.unmatched, context)
+  reportLeftOut(`function ${fn.key}`, dir, files, context, `functions.${fn.key}.include`)
+  if (!fn.bundle && files.entries.length === 0) {
+    throw new UserError('NothingToPackage', `Function ${fn.key}: no files to zip in ${displayPath(fn.source)}.`, {hints: ['Check "source", "include" and "exclude" in sling.config.json.']})
+  }
+  return files
+}
+
+async function bundledCode(fn: FunctionConfig, extra: CollectedFiles, context: Context): Promise<FunctionCode> {
   const entry = fn.entry as string // loadConfig requires it when bundling
   const bundle = await bundleFunction({entry, workingDir: context.config.dir, runtime: fn.runtime, format: fn.format, minify: fn.minify, sourcemap: fn.sourcemap, external: fn.external, bundleAwsSdk: fn.bundleAwsSdk})
   const handler = `${bundle.module}.${fn.handler}`
   if (bundle.exports === undefined) context.output.debug(`Function ${fn.key}: the entry is CommonJS, so its exports can't be checked without running it; "${fn.handler}" is assumed.`)
   else checkHandler(fn, handler, bundle.exports)
-  const extra = fn.include.length > 0 ? await collectFiles({cwd: context.config.dir, include: fn.include, exclude: fn.exclude, skipDirs: [context.outDir]}) : {entries: [], sensitive: [], unmatched: [], skippedLinks: []}
-  warnUnmatched(fn, context.config.dir, extra.unmatched, context)
-  reportLeftOut(`function ${fn.key}`, context.config.dir, extra, context, `functions.${fn.key}.include`)
   const entries: ZipEntry[] = [...bundle.files.map((file) => ({name: file.name, data: file.data})), ...extra.entries]
   const contributors = [...bundleModules(bundle.metafile), ...extra.entries.map((e) => ({name: e.name, bytes: entrySize(e)}))].sort((a, b) => b.bytes - a.bytes)
-  return {entries, handler, sensitive: extra.sensitive, contributors}
+  const inputs = [...Object.keys(bundle.metafile.inputs).map((input) => path.resolve(context.config.dir, input)), ...fileInputs(extra.entries)]
+  return {entries, handler, contributors, inputs}
 }
 
-async function directoryCode(fn: FunctionConfig, context: Context): Promise<FunctionCode> {
-  const files = await collectFiles({cwd: fn.source, include: fn.include, exclude: fn.exclude, skipDirs: [context.outDir]})
-  warnUnmatched(fn, fn.source, files.unmatched, context)
-  reportLeftOut(`function ${fn.key}`, fn.source, files, context, `functions.${fn.key}.include`)
-  if (files.entries.length === 0) {
-    throw new UserError('NothingToPackage', `Function ${fn.key}: no files to zip in ${displayPath(fn.source)}.`, {hints: ['Check "source", "include" and "exclude" in sling.config.json.']})
-  }
+async function directoryCode(fn: FunctionConfig, files: CollectedFiles, context: Context): Promise<FunctionCode> {
   const module = fn.entry === undefined ? 'index' : toPosix(path.relative(fn.source, fn.entry)).replace(/\.[^./]+$/, '')
   const handler = `${module}.${fn.handler}`
   if (fn.entry !== undefined && fn.runtime.startsWith('nodejs')) {
@@ -252,7 +313,12 @@ async function directoryCode(fn: FunctionConfig, context: Context): Promise<Func
     if (exports !== undefined) checkHandler(fn, handler, exports)
   }
   const contributors = groupByPackage(files.entries.map((e) => ({name: e.name, bytes: entrySize(e)})))
-  return {entries: files.entries, handler, sensitive: files.sensitive, contributors}
+  context.output.debug(`Function ${fn.key}: ${files.entries.length} files from ${displayPath(fn.source)}`)
+  return {entries: [...files.entries], handler, contributors, inputs: fileInputs(files.entries)}
+}
+
+function fileInputs(entries: readonly ZipEntry[]): string[] {
+  return entries.flatMap((e) => ('file' in e ? [e.file] : []))
 }
 
 function checkHandler(fn: FunctionConfig, handler: string, exports: readonly string[]): void {

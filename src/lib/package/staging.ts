@@ -1,5 +1,5 @@
-import {randomBytes} from 'node:crypto'
-import {mkdir, readdir, rename, rm, stat} from 'node:fs/promises'
+import {createHash, randomBytes} from 'node:crypto'
+import {copyFile, link, mkdir, readdir, readFile, rename, rm, stat} from 'node:fs/promises'
 import path from 'node:path'
 
 import {displayPath} from '../paths.js'
@@ -90,6 +90,30 @@ export class Staging {
   }
 
   /**
+   * Stages a zip of an earlier build again (the build cache): a hard link to it (a copy where links
+   * aren't possible) under a temporary name, committed like a new zip, so a concurrent run that
+   * removes the old file can't leave the manifest naming a missing one. Undefined when the file is
+   * gone or its bytes don't hash to `sha256Hex`.
+   */
+  async reuse(kind: ArtifactKind, key: string, relative: string, sha256Hex: string): Promise<{readonly artifact: string; readonly relative: string; readonly sha256: string} | undefined> {
+    if (this.options.signal.aborted || this.committing) throw interruptedError()
+    const temp = tempName(path.join(this.options.outDir, kind, `${key}.zip`))
+    const source = path.join(this.options.outDir, relative)
+    this.temps.set(temp, '')
+    try {
+      await link(source, temp).catch(async () => copyFile(source, temp))
+      const digest = createHash('sha256').update(await readFile(temp)).digest()
+      if (digest.toString('hex') !== sha256Hex) throw new Error('changed')
+      this.temps.set(temp, relative)
+      return {artifact: source, relative, sha256: digest.toString('base64')}
+    } catch {
+      this.temps.delete(temp)
+      await rm(temp, {force: true})
+      return undefined
+    }
+  }
+
+  /**
    * Puts the staged zips in place and applies `update` to manifest.json, all or nothing (see the
    * top of this file). Throws Interrupted, leaving the previous build as it was, when the signal
    * aborts before the commit has started.
@@ -135,6 +159,9 @@ export class Staging {
     for (const [temp, relative] of this.temps) {
       if (relative === '') continue // not finished: never put a partial zip in place
       await rename(temp, path.join(outDir, relative))
+      // A reused zip's temporary name is a hard link to the final one, and rename() between two links
+      // to one file leaves both in place.
+      await rm(temp, {force: true})
       this.temps.delete(temp)
       await checkpoint(`renamed ${relative}`)
     }

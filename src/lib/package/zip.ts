@@ -1,4 +1,3 @@
-import archiver from 'archiver'
 import {createHash} from 'node:crypto'
 import type {Stats} from 'node:fs'
 import {createWriteStream} from 'node:fs'
@@ -65,6 +64,8 @@ export async function writeZip(entries: readonly ZipEntry[], file: string, optio
       callback(null, chunk)
     },
   })
+  // Loaded on first use: a build whose zips all come from the cache doesn't load archiver.
+  const {archiver} = await import('./archiver.js')
   const archive = archiver('zip', {zlib: {level: ZIP_LEVEL}})
   let unzippedSize = 0
   try {

@@ -12,7 +12,7 @@ import {silentOutput} from '../../../src/lib/output.js'
 import {rejectionOf} from '../../helpers/aws.js'
 import {REGION, sha256} from './fakes.js'
 import type {TestDeps} from './helpers.js'
-import {aProject, ROLE, testDeps} from './helpers.js'
+import {aBuild, aProject, fakePackage, ROLE, testDeps} from './helpers.js'
 
 const cleanups: (() => Promise<void>)[] = []
 afterEach(async () => {
@@ -496,4 +496,18 @@ test('deploy packages with the real `sling package` core, and keeps its table of
   const spec = deps.lambda.log.calls.find((c) => c.op === 'createFunction')?.args[0] as NewFunction
   expect(spec.handler).toBe('index.handler')
   expect(result.functions[0]).toMatchObject({action: 'created', codeSha256: sha256((spec.code as {zipFile: Uint8Array}).zipFile)})
+})
+
+test('deploy and diff hand --no-cache to the packaging, and by default leave the cache on', async () => {
+  const asked: (boolean | undefined)[] = []
+  const build = aBuild()
+  const deps = testDeps({build, packageFunctions: async (options) => (asked.push(options.useCache), fakePackage(build)(options))})
+
+  await run({functions: {api: API}}, deps)
+  await run({functions: {api: API}}, deps, {useCache: false})
+  const project = await aProject({functions: {api: API}})
+  cleanups.push(project.cleanup)
+  await diff({config: project.config, useCache: false}, deps)
+
+  expect(asked).toEqual([undefined, false, false])
 })

@@ -51,7 +51,7 @@ export function fakePackage(build: FakeBuild): (options: PackageOptions) => Prom
     const layers = await Promise.all(layerKeys.map(async (key) => ({key, name: config.layers.find((l) => l.key === key)?.name ?? key, ...(await write(`layer-${key}`, build.layerCode[key] ?? `layer ${key}`)), unzippedSize: 10, excludedSensitive: [], source: 'directory' as const, largest: []})))
     const built = await Promise.all(fns.map(async (fn) => ({
       key: fn.key, name: fn.name, ...(await write(fn.key, build.code[fn.key] ?? `code of ${fn.key}`)), unzippedSize: 100, excludedSensitive: [], handler: `index.${fn.handler}`, runtime: fn.runtime,
-      architecture: fn.architecture, bundled: true, layers: fn.layers, totalUnzippedSize: 100, limits: {} as PackageResult['functions'][number]['limits'], largest: [],
+      architecture: fn.architecture, bundled: true, cached: false, layers: fn.layers, totalUnzippedSize: 100, limits: {} as PackageResult['functions'][number]['limits'], largest: [],
     })))
     return {status: 'packaged', outDir, manifest: path.join(outDir, 'manifest.json'), functions: built, layers, warnings: []}
   }

@@ -1,0 +1,207 @@
+import {createHash} from 'node:crypto'
+import {readFileSync} from 'node:fs'
+import {mkdir, readdir, readFile, stat} from 'node:fs/promises'
+import {createRequire} from 'node:module'
+import path from 'node:path'
+
+import {writeAtomic} from '../fs.js'
+
+/*
+ * The incremental build cache: `.sling/build/cache.json` remembers, per function key, what its last
+ * artifact was built from. A later run reuses the artifact (no esbuild, no zip) only when all of
+ * these are unchanged, and rebuilds on any doubt:
+ *
+ * - the key: the resolved function config (every field: bundling options, runtime, format, externals,
+ *   sourcemap, include/exclude, environment…), the project directory, sling's and esbuild's versions,
+ *   and the list of files collected from disk (for "bundle": false and "include": names, paths, modes);
+ * - the content (SHA-256) of every input file: what esbuild read (its metafile), the files zipped from
+ *   disk, and any package.json / tsconfig.json / jsconfig.json in the directories below;
+ * - the listing (names and types) of every directory holding an input, and of its parents up to the
+ *   project directory (or up to the directory it shares with the project): a file added that esbuild
+ *   would now resolve instead (./util.ts beside ./util.js, a nearer node_modules/pkg, a new index
+ *   file) changes a listing, and so does any new file there, which rebuilds needlessly but safely;
+ * - the artifact: the zip the manifest names still exists and its bytes hash to the recorded SHA-256.
+ *
+ * A record is only written for a build that nothing touched while it ran: when an input file or
+ * directory was modified after the build started (or within MTIME_SLACK_MS before, since file systems
+ * stamp times with a coarse clock), the run keeps no record and the next one rebuilds.
+ */
+
+export const CACHE_FILE = 'cache.json'
+const CACHE_VERSION = 1
+const MTIME_SLACK_MS = 20
+/** Read for their content wherever a listed directory has them: they steer how esbuild resolves. */
+const RESOLUTION_FILES = new Set(['package.json', 'tsconfig.json', 'jsconfig.json'])
+
+/** What a function's artifact was built from, and the artifact's facts that a reuse reports. */
+export interface CacheRecord {
+  readonly key: string
+  /** Absolute path → SHA-256 (hex) of its content. */
+  readonly files: Readonly<Record<string, string>>
+  /** Absolute directory → SHA-256 (hex) of its sorted listing. */
+  readonly dirs: Readonly<Record<string, string>>
+  readonly artifact: CachedArtifact
+}
+
+export interface CachedArtifact {
+  /** The zip, relative to the output directory (as in the manifest). */
+  readonly relative: string
+  readonly sha256Hex: string
+  readonly zippedSize: number
+  readonly unzippedSize: number
+  readonly entries: number
+  readonly handler: string
+  readonly largest: readonly {readonly name: string; readonly bytes: number}[]
+}
+
+interface CacheFile {
+  readonly version: typeof CACHE_VERSION
+  readonly functions: Record<string, CacheRecord>
+}
+
+/** The records of the last builds in `outDir`; none when the file is missing, unreadable or of another version. */
+export async function readBuildCache(outDir: string): Promise<Record<string, CacheRecord>> {
+  try {
+    const parsed = JSON.parse(await readFile(path.join(outDir, CACHE_FILE), 'utf8')) as Partial<CacheFile>
+    if (parsed.version === CACHE_VERSION && typeof parsed.functions === 'object') return parsed.functions
+  } catch {
+    // no cache: everything is built
+  }
+  return {}
+}
+
+/**
+ * Applies `updates` (undefined removes a record) to the cache file. Not under the build's lock: two
+ * runs racing here lose a record at worst, and a lost record only means a rebuild.
+ */
+export async function writeBuildCache(outDir: string, updates: Readonly<Record<string, CacheRecord | undefined>>): Promise<void> {
+  if (Object.keys(updates).length === 0) return
+  const functions = {...(await readBuildCache(outDir))}
+  for (const [key, record] of Object.entries(updates)) {
+    if (record === undefined) delete functions[key]
+    else functions[key] = record
+  }
+  const sorted = Object.fromEntries(Object.entries(functions).sort(([a], [b]) => (a < b ? -1 : 1)))
+  await writeAtomic(path.join(outDir, CACHE_FILE), `${JSON.stringify({version: CACHE_VERSION, functions: sorted})}\n`)
+}
+
+/** SHA-256 (hex) of `parts` (with toolVersions() among them): the part of the key that isn't on disk. */
+export function cacheKey(parts: unknown): string {
+  return sha256(stableJson(parts))
+}
+
+/** True when every recorded file and directory is as it was. */
+export async function inputsUnchanged(record: CacheRecord): Promise<boolean> {
+  try {
+    for (const [file, hash] of Object.entries(record.files)) if ((await hashFile(file)) !== hash) return false
+    for (const [dir, hash] of Object.entries(record.dirs)) if ((await hashListing(dir)).hash !== hash) return false
+    return true
+  } catch {
+    return false // something is gone or unreadable: rebuild
+  }
+}
+
+/**
+ * The fingerprint of `files` and of `dirs` (with their resolution files), or undefined when one can't
+ * be read or was modified since `startedAt` (its content may not be what the build saw).
+ */
+export async function fingerprint(files: Iterable<string>, dirs: Iterable<string>, startedAt: number, ownChange?: DirSnapshot): Promise<Pick<CacheRecord, 'files' | 'dirs'> | undefined> {
+  const modified = async (target: string): Promise<number> => (await stat(target)).mtimeMs
+  const fresh = (mtimeMs: number): boolean => mtimeMs >= startedAt - MTIME_SLACK_MS
+  try {
+    const fileHashes: Record<string, string> = {}
+    const dirHashes: Record<string, string> = {}
+    const toHash = new Set(files)
+    for (const dir of new Set(dirs)) {
+      const mtimeMs = await modified(dir)
+      const listing = await hashListing(dir)
+      // Creating the output directory touched this one: that alone doesn't make it fresh.
+      const ours = ownChange?.dir === dir && ownChange.mtimeMs === mtimeMs && ownChange.hash === listing.hash
+      if (fresh(mtimeMs) && !ours) return undefined
+      dirHashes[dir] = listing.hash
+      for (const name of listing.resolutionFiles) toHash.add(path.join(dir, name))
+    }
+    for (const file of toHash) {
+      if (fresh(await modified(file))) return undefined
+      fileHashes[file] = await hashFile(file)
+    }
+    return {files: fileHashes, dirs: dirHashes}
+  } catch {
+    return undefined
+  }
+}
+
+/** A directory as sling left it after changing it (creating the output directory in it). */
+export interface DirSnapshot {
+  readonly dir: string
+  readonly mtimeMs: number
+  readonly hash: string
+}
+
+/**
+ * Creates `outDir` before anything is built, and returns the directory that creating it changed (as it
+ * is right after): a first build into a new `.sling` changes the project directory, which holds inputs.
+ */
+export async function createOutDir(outDir: string): Promise<DirSnapshot | undefined> {
+  const created = await mkdir(outDir, {recursive: true})
+  if (created === undefined) return undefined
+  const dir = path.dirname(created)
+  // Listed after the stat: a change in between shows in the listing, or in a later mtime.
+  const {mtimeMs} = await stat(dir)
+  return {dir, mtimeMs, hash: (await hashListing(dir)).hash}
+}
+
+/**
+ * The directories whose listing decides how esbuild resolved `inputs` (absolute files): each one's
+ * directory and its parents, up to the directory it shares with `projectDir`.
+ */
+export function resolutionDirs(inputs: Iterable<string>, projectDir: string): Set<string> {
+  const dirs = new Set<string>()
+  for (const input of inputs) {
+    let dir = path.dirname(input)
+    const stop = commonAncestor(dir, projectDir)
+    while (!dirs.has(dir)) {
+      dirs.add(dir)
+      if (dir === stop || path.dirname(dir) === dir) break
+      dir = path.dirname(dir)
+    }
+  }
+  return dirs
+}
+
+function commonAncestor(a: string, b: string): string {
+  let dir = b
+  while (dir !== path.dirname(dir) && path.relative(dir, a).startsWith('..')) dir = path.dirname(dir)
+  return dir
+}
+
+async function hashFile(file: string): Promise<string> {
+  return sha256(await readFile(file))
+}
+
+async function hashListing(dir: string): Promise<{hash: string; resolutionFiles: string[]}> {
+  const entries = (await readdir(dir, {withFileTypes: true})).map((e) => `${e.isDirectory() ? 'd' : e.isSymbolicLink() ? 'l' : 'f'} ${e.name}`).sort()
+  const resolutionFiles = entries.filter((e) => e.startsWith('f ') && RESOLUTION_FILES.has(e.slice(2))).map((e) => e.slice(2))
+  return {hash: sha256(entries.join('\n')), resolutionFiles}
+}
+
+/** SHA-256 (hex) of a file's bytes: the artifact check. */
+export async function artifactHash(file: string): Promise<string | undefined> {
+  return hashFile(file).catch(() => undefined)
+}
+
+/** sling's and esbuild's versions: a new one may build other bytes from the same inputs. */
+export function toolVersions(): {sling: string; esbuild: string} {
+  // The same file from src/ (tests) and dist/ (the CLI): three levels below the package root.
+  const read = (file: string | URL): string => (JSON.parse(readFileSync(file, 'utf8')) as {version: string}).version
+  return {sling: read(new URL('../../../package.json', import.meta.url)), esbuild: read(createRequire(import.meta.url).resolve('esbuild/package.json'))}
+}
+
+function sha256(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex')
+}
+
+/** JSON with object keys sorted, so equal values always give equal text. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1))) : v))
+}

@@ -1,0 +1,172 @@
+import {mkdtemp, readdir, readFile, rm, utimes, writeFile} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import {afterEach, expect, test} from 'vitest'
+
+import type {ProjectConfig} from '../../../src/lib/config/load.js'
+import {silentOutput} from '../../../src/lib/output.js'
+import type {PackageOptions} from '../../../src/lib/package/package.js'
+import {packageFunctions} from '../../../src/lib/package/package.js'
+import {aProject, readZip, writeFiles} from './helpers.js'
+
+const cleanups: (() => Promise<void>)[] = []
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()))
+})
+
+async function project(files: Record<string, string>, config: Record<string, unknown>) {
+  const created = await aProject(files, config)
+  cleanups.push(created.cleanup)
+  return created
+}
+
+/**
+ * Dates every file and directory under `dir` a minute back. The cache keeps no record of a build whose
+ * inputs were modified while it ran (or just before, the file system's clock being coarse), and a
+ * test writes its files milliseconds before it packages.
+ */
+async function settle(dir: string): Promise<void> {
+  const past = new Date(Date.now() - 60_000)
+  for (const entry of await readdir(dir, {withFileTypes: true, recursive: true})) await utimes(path.join(entry.parentPath, entry.name), past, past)
+  await utimes(dir, past, past)
+}
+
+/** Packages, and returns the one function's artifact with its bytes; the project is settled before. */
+async function build(dir: string, config: ProjectConfig, options: Partial<PackageOptions> = {}) {
+  await settle(dir)
+  const result = await packageFunctions({config, ...options}, {output: silentOutput()})
+  const fn = result.functions[0]!
+  return {...fn, bytes: await readFile(fn.artifact)}
+}
+
+/** The same function built afresh outside the project, without the cache: what the artifact must be byte for byte. */
+async function fresh(dir: string, config: ProjectConfig): Promise<Buffer> {
+  const outDir = await mkdtemp(path.join(os.tmpdir(), 'sling-fresh-'))
+  cleanups.push(async () => rm(outDir, {recursive: true, force: true}))
+  return (await build(dir, config, {useCache: false, outDir})).bytes
+}
+
+const HANDLER = "import {message} from './message'\nexport const handler = async () => message\n"
+
+test('an unchanged project reuses its zip, byte for byte, and --no-cache builds it again', async () => {
+  const {dir, load} = await project({'src/index.ts': HANDLER, 'src/message.js': "export const message = 'one'\n"}, {functions: {api: {entry: 'src/index.ts'}}})
+  const config = await load()
+
+  const first = await build(dir, config)
+  const second = await build(dir, config)
+  const forced = await build(dir, config, {useCache: false})
+
+  expect(first.cached).toBe(false)
+  expect(second).toMatchObject({cached: true, artifact: first.artifact, codeSha256: first.codeSha256, handler: 'index.handler', unzippedSize: first.unzippedSize, largest: first.largest})
+  expect(second.bytes).toEqual(first.bytes)
+  expect(forced.cached).toBe(false)
+  expect(forced.bytes).toEqual(first.bytes)
+  expect((await build(dir, config)).cached).toBe(true) // --no-cache left a record too
+})
+
+test.each([
+  ['a source edit', {'src/message.js': "export const message = 'two'\n"}, 'two'],
+  ['a new import', {'src/index.ts': `import {extra} from './extra'\n${HANDLER.replace('message\n', 'message + extra\n')}`, 'src/extra.ts': "export const extra = 'EXTRA'\n"}, 'EXTRA'],
+  // './message' resolved to message.js; esbuild now prefers the new message.ts, which the bundle never read.
+  ['a new file that an import now resolves to', {'src/message.ts': "export const message = 'from ts'\n"}, 'from ts'],
+  ['a dependency upgraded', {'node_modules/dep/package.json': '{"name": "dep", "version": "2.0.0", "main": "index.js"}', 'node_modules/dep/index.js': "exports.dep = 'DEP2'\n"}, 'DEP2'],
+  // The same code under another version number: the dependency's package.json is an input too.
+  ['a dependency whose package.json alone changed', {'node_modules/dep/package.json': '{"name": "dep", "version": "1.0.1", "main": "index.js"}'}, 'DEP1'],
+  // A nearer node_modules wins over the project's own.
+  ['a nearer copy of a dependency', {'src/node_modules/dep/package.json': '{"name": "dep", "version": "3.0.0", "main": "index.js"}', 'src/node_modules/dep/index.js': "exports.dep = 'NEARER'\n"}, 'NEARER'],
+])('%s rebuilds the function, as a fresh build would', async (_what, change, expected) => {
+  const files = {
+    'src/index.ts': "import {message} from './message'\nimport {dep} from 'dep'\nexport const handler = async () => message + dep\n",
+    'src/message.js': "export const message = 'one'\n",
+    'node_modules/dep/package.json': '{"name": "dep", "version": "1.0.0", "main": "index.js"}',
+    'node_modules/dep/index.js': "exports.dep = 'DEP1'\n",
+  }
+  const {dir, load} = await project(files, {functions: {api: {entry: 'src/index.ts', format: 'cjs'}}})
+  const config = await load()
+  await build(dir, config)
+  await writeFiles(dir, change)
+
+  const rebuilt = await build(dir, config)
+
+  expect(rebuilt.cached).toBe(false)
+  expect(rebuilt.bytes.equals(await fresh(dir, config))).toBe(true)
+  expect((await readZipText(rebuilt.artifact))).toContain(expected)
+  expect((await build(dir, config)).cached).toBe(true)
+})
+
+test.each([
+  ['minify', {minify: true}],
+  ['environment', {environment: {STAGE: 'prod'}}],
+  ['runtime', {runtime: 'nodejs22.x'}],
+  ['external', {external: ['left-out']}],
+])('a change of %s in the config rebuilds the function', async (_what, settings) => {
+  const {dir, load} = await project({'src/index.ts': HANDLER, 'src/message.js': "export const message = 'one'\n"}, {functions: {api: {entry: 'src/index.ts'}}})
+  await build(dir, await load())
+  await writeFile(path.join(dir, 'sling.config.json'), JSON.stringify({service: 'demo', functions: {api: {entry: 'src/index.ts', ...settings}}}))
+  const config = await load()
+
+  const rebuilt = await build(dir, config)
+
+  expect(rebuilt.cached).toBe(false)
+  expect(rebuilt.bytes.equals(await fresh(dir, config))).toBe(true)
+})
+
+test('a deleted or altered zip is built again', async () => {
+  const {dir, load} = await project({'src/index.ts': HANDLER, 'src/message.js': "export const message = 'one'\n"}, {functions: {api: {entry: 'src/index.ts'}}})
+  const config = await load()
+  const first = await build(dir, config)
+
+  await rm(first.artifact)
+  const afterDelete = await build(dir, config)
+  await writeFile(afterDelete.artifact, 'not the zip any more')
+  const afterAltering = await build(dir, config)
+
+  expect(afterDelete).toMatchObject({cached: false, codeSha256: first.codeSha256})
+  expect(afterDelete.bytes).toEqual(first.bytes)
+  expect(afterAltering).toMatchObject({cached: false, codeSha256: first.codeSha256})
+  expect(afterAltering.bytes).toEqual(first.bytes)
+})
+
+test('a build whose input was modified while it ran keeps no record, so the next one rebuilds', async () => {
+  const {dir, load} = await project({'src/index.ts': HANDLER, 'src/message.js': "export const message = 'one'\n"}, {functions: {api: {entry: 'src/index.ts'}}})
+  const config = await load()
+  await settle(dir)
+  const later = new Date(Date.now() + 60_000) // as if saved after the build had read it
+  await utimes(path.join(dir, 'src', 'message.js'), later, later)
+
+  await packageFunctions({config}, {output: silentOutput()})
+  const next = await packageFunctions({config}, {output: silentOutput()})
+
+  expect(next.functions[0]?.cached).toBe(false)
+})
+
+test('an unbundled function reuses its zip until a file is added, changed or made executable', async () => {
+  const {dir, load} = await project({'fn/index.js': 'exports.handler = async () => 1\n', 'fn/lib/a.js': 'module.exports = 1\n'}, {functions: {worker: {bundle: false, source: 'fn', runtime: 'nodejs22.x'}}})
+  const config = await load()
+  const first = await build(dir, config)
+  const unchanged = await build(dir, config)
+  await writeFiles(dir, {'fn/lib/deep/b.js': 'module.exports = 2\n'})
+  const added = await build(dir, config)
+  await writeFiles(dir, {'fn/lib/a.js': 'module.exports = 3\n'})
+  const changed = await build(dir, config)
+
+  expect([first.cached, unchanged.cached, added.cached, changed.cached]).toEqual([false, true, false, false])
+  expect(unchanged.bytes).toEqual(first.bytes)
+  expect(changed.bytes.equals(await fresh(dir, config))).toBe(true)
+})
+
+test('a new file matching "include" rebuilds a bundled function', async () => {
+  const {dir, load} = await project({'src/index.ts': HANDLER, 'src/message.js': "export const message = 'one'\n", 'assets/a.txt': 'A'}, {functions: {api: {entry: 'src/index.ts', include: ['assets/**']}}})
+  const config = await load()
+  await build(dir, config)
+  await writeFiles(dir, {'assets/b.txt': 'B'})
+
+  const rebuilt = await build(dir, config)
+
+  expect(rebuilt.cached).toBe(false)
+  expect(rebuilt.bytes.equals(await fresh(dir, config))).toBe(true)
+})
+
+async function readZipText(file: string): Promise<string> {
+  return (await readZip(file)).map((e) => e.data.toString()).join('\n')
+}
