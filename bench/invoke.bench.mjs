@@ -11,12 +11,12 @@ import {Agent, request} from 'node:http'
 import {mkdtempSync, rmSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {PassThrough} from 'node:stream'
 
 import {CreateFunctionCommand, InvokeCommand, LambdaClient, waitUntilFunctionActiveV2} from '@aws-sdk/client-lambda'
-import archiver from 'archiver'
 
 import {startLocalCloud} from '../dist/lib/local/server.js'
+
+import {zip} from './lib/zip.mjs'
 
 const COLD = Number(process.env.BENCH_COLD ?? 5)
 const WARM = Number(process.env.BENCH_WARM ?? 300)
@@ -25,20 +25,6 @@ const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,4,16').split(',').map(N
 const PAYLOAD = JSON.stringify({hello: 'world', items: Array.from({length: 20}, (_, i) => ({id: i, name: `item-${i}`}))})
 const HANDLER = 'exports.handler = async (event) => ({statusCode: 200, body: JSON.stringify(event)})\n'
 const credentials = {accessKeyId: 'bench', secretAccessKey: 'bench'}
-
-function zip(files) {
-  return new Promise((resolve, reject) => {
-    const archive = archiver('zip')
-    const sink = new PassThrough()
-    const chunks = []
-    sink.on('data', (chunk) => chunks.push(chunk))
-    sink.on('end', () => resolve(Buffer.concat(chunks)))
-    archive.on('error', reject)
-    archive.pipe(sink)
-    for (const [name, content] of Object.entries(files)) archive.append(content, {name})
-    void archive.finalize()
-  })
-}
 
 function stats(samples) {
   const sorted = [...samples].sort((a, b) => a - b)

@@ -10,13 +10,13 @@ import {spawn} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {PassThrough} from 'node:stream'
 import {createInterface} from 'node:readline'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {CloudWatchLogsClient, FilterLogEventsCommand, StartLiveTailCommand} from '@aws-sdk/client-cloudwatch-logs'
 import {CreateFunctionCommand, InvokeCommand, LambdaClient, waitUntilFunctionActiveV2} from '@aws-sdk/client-lambda'
-import archiver from 'archiver'
+
+import {zip} from './lib/zip.mjs'
 
 const N = Number(process.env.BENCH_FOLLOW_N ?? 20)
 const BIN = path.join(import.meta.dirname, '..', 'bin', 'run.js')
@@ -25,20 +25,6 @@ const GROUP = `/aws/lambda/${NAME}`
 const HANDLER = "exports.handler = async (event) => { console.log('mark', event.n, Date.now()); return event.n }\n"
 const credentials = {accessKeyId: 'bench', secretAccessKey: 'bench'}
 const MARK = /mark (\d+) (\d+)/
-
-function zip(files) {
-  return new Promise((resolve, reject) => {
-    const archive = archiver('zip')
-    const sink = new PassThrough()
-    const chunks = []
-    sink.on('data', (chunk) => chunks.push(chunk))
-    sink.on('end', () => resolve(Buffer.concat(chunks)))
-    archive.on('error', reject)
-    archive.pipe(sink)
-    for (const [name, content] of Object.entries(files)) archive.append(content, {name})
-    void archive.finalize()
-  })
-}
 
 /** Latencies by invocation number, for one follower. */
 function observer(label) {
@@ -132,7 +118,7 @@ async function main() {
   const controller = new AbortController()
   const children = []
   try {
-    await lambda.send(new CreateFunctionCommand({FunctionName: NAME, Runtime: 'nodejs20.x', Role: 'arn:aws:iam::000000000000:role/bench', Handler: 'index.handler', Code: {ZipFile: await zip({'index.js': HANDLER})}}))
+    await lambda.send(new CreateFunctionCommand({FunctionName: NAME, Runtime: 'nodejs20.x', Role: 'arn:aws:iam::123456789012:role/bench', Handler: 'index.handler', Code: {ZipFile: await zip({'index.js': HANDLER})}}))
     await waitUntilFunctionActiveV2({client: lambda, maxWaitTime: 30, minDelay: 1}, {FunctionName: NAME})
     await lambda.send(new InvokeCommand({FunctionName: NAME, Payload: JSON.stringify({n: 0})})) // a warm environment, and the log group
     const observers = {live: observer('sling logs --follow (Live Tail)'), poll: observer('sling logs --follow --poll'), liveFloor: observer('floor: SDK StartLiveTail'), pollFloor: observer('floor: FilterLogEvents every 1 s')}
