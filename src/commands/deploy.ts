@@ -34,7 +34,7 @@ export default class Deploy extends AwsCommand<DeployOutput> {
 
   async run(): Promise<DeployOutput> {
     const {argv, flags} = await this.parse(Deploy)
-    const config = await loadConfig({file: flags.config, stage: flags.stage})
+    const config = await loadConfig({file: flags.config, stage: flags.stage, memo: flags.cache})
     const deps = this.deps(flags, config)
     const options = {config, functions: argv as string[], publish: flags.publish, alias: flags.alias, concurrency: flags.concurrency, useCache: flags.cache}
     const workflowDeps = {...deps, signal: this.interrupts.signal}

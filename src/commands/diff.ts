@@ -31,7 +31,7 @@ export default class Diff extends AwsCommand<DiffOutput> {
   async run(): Promise<DiffOutput> {
     const {argv, flags} = await this.parse(Diff)
     this.exitOnDifference = flags['exit-code']
-    const config = await loadConfig({file: flags.config, stage: flags.stage})
+    const config = await loadConfig({file: flags.config, stage: flags.stage, memo: flags.cache})
     const deps = this.deps(flags, config)
     this.printCalls = () => this.output(flags).debug(formatCallTally(deps.calls()))
     const planned = await diff({config, functions: argv as string[], publish: flags.publish, alias: flags.alias, showValues: flags['show-values'], useCache: flags.cache}, {...deps, signal: this.interrupts.signal}).catch((error: unknown) => {

@@ -34,7 +34,7 @@ export default class Package extends BaseCommand<PackageResult> {
   async run(): Promise<PackageResult> {
     const {argv, flags} = await this.parse(Package)
     this.analyze = flags.analyze
-    const config = await loadConfig({file: flags.config, stage: flags.stage})
+    const config = await loadConfig({file: flags.config, stage: flags.stage, memo: flags.cache})
     return packageFunctions(
       {
         config,

@@ -7,7 +7,6 @@
 import type {LambdaApi} from '../aws/lambda.js'
 import type {AliasChange, FunctionInfo, FunctionSettings, NewFunction} from '../aws/types.js'
 import type {Output} from '../output.js'
-import {moveDeployAlias} from './alias.js'
 import type {ArtifactStore} from './artifacts.js'
 import type {FunctionPlan} from './plan.js'
 
@@ -66,7 +65,7 @@ export async function applyPlan(plan: FunctionPlan, deps: ApplyDeps, options: {r
       version = published.version
       const aliasName = plan.publish.alias?.name
       if (aliasName !== undefined) {
-        const change: AliasChange = await step('alias', `pointing alias ${aliasName} at version ${published.version}`, () => moveDeployAlias(desired.name, aliasName, published.version, deps))
+        const change: AliasChange = await step('alias', `pointing alias ${aliasName} at version ${published.version}`, async () => (await import('./alias.js')).moveDeployAlias(desired.name, aliasName, published.version, deps)) // loaded with --alias only (it loads zod)
         alias = {name: aliasName, from: change.previous?.version, to: change.alias.version}
       }
     }

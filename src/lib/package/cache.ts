@@ -1,4 +1,5 @@
 import {createHash} from 'node:crypto'
+import type {Stats} from 'node:fs'
 import {readFileSync} from 'node:fs'
 import {mkdir, readdir, readFile, stat} from 'node:fs/promises'
 import {createRequire} from 'node:module'
@@ -15,8 +16,12 @@ import {writeAtomic} from '../fs.js'
  * - the key: the resolved function config (every field: bundling options, runtime, format, externals,
  *   sourcemap, include/exclude, environment…), the project directory, sling's and esbuild's versions,
  *   and the list of files collected from disk (for "bundle": false and "include": names, paths, modes);
- * - the content (SHA-256) of every input file: what esbuild read (its metafile), the files zipped from
- *   disk, and any package.json / tsconfig.json / jsconfig.json in the directories below;
+ * - every input file as the file system describes it (size, inode, modification and change times, as git's
+ *   index does): what esbuild read (its metafile), the files zipped from disk, and any package.json /
+ *   tsconfig.json / jsconfig.json in the directories below. Nothing is read for this: a cold build pays a
+ *   stat per input, not a read and a hash. Any write changes the change time, which no tool can set back,
+ *   so an upgrade that keeps a file's size and npm's fixed modification date still shows; a file modified
+ *   within RACY_MS before the build (a coarse clock may not tell its next change apart) is hashed as well;
  * - the listing (names and types) of every directory holding an input, and of its parents up to the
  *   project directory (or up to the directory it shares with the project): a file added that esbuild
  *   would now resolve instead (./util.ts beside ./util.js, a nearer node_modules/pkg, a new index
@@ -29,8 +34,10 @@ import {writeAtomic} from '../fs.js'
  */
 
 export const CACHE_FILE = 'cache.json'
-const CACHE_VERSION = 1
+const CACHE_VERSION = 2
 const MTIME_SLACK_MS = 20
+/** Files modified this recently before a build are hashed too: FAT and some network file systems stamp times to 2 s. */
+const RACY_MS = 3000
 /** Files read and hashed at once (well under the usual limit of open files). */
 const READS_AT_ONCE = 32
 /** Read for their content wherever a listed directory has them: they steer how esbuild resolves. */
@@ -39,7 +46,7 @@ const RESOLUTION_FILES = new Set(['package.json', 'tsconfig.json', 'jsconfig.jso
 /** What a function's artifact was built from, and the artifact's facts that a reuse reports. */
 export interface CacheRecord {
   readonly key: string
-  /** Absolute path → SHA-256 (hex) of its content. */
+  /** Absolute path → its stat signature (statSignature), with "#" and the content's SHA-256 (hex) for a racy file. */
   readonly files: Readonly<Record<string, string>>
   /** Absolute directory → SHA-256 (hex) of its sorted listing. */
   readonly dirs: Readonly<Record<string, string>>
@@ -97,7 +104,10 @@ export function cacheKey(parts: unknown): string {
 export async function inputsUnchanged(record: CacheRecord): Promise<boolean> {
   try {
     // Read in parallel: a function's inputs are often hundreds of small files (its node_modules).
-    const files = await mapLimit(Object.entries(record.files), READS_AT_ONCE, async ([file, hash]) => (await hashFile(file)) === hash)
+    const files = await mapLimit(Object.entries(record.files), READS_AT_ONCE, async ([file, recorded]) => {
+      const [signature, hash] = recorded.split('#')
+      return statSignature(await stat(file)) === signature && (hash === undefined || (await hashFile(file)) === hash)
+    })
     const dirs = await mapLimit(Object.entries(record.dirs), READS_AT_ONCE, async ([dir, hash]) => (await hashListing(dir)).hash === hash)
     return files.every(Boolean) && dirs.every(Boolean)
   } catch {
@@ -113,23 +123,27 @@ export async function fingerprint(files: Iterable<string>, dirs: Iterable<string
   const modified = async (target: string): Promise<number> => (await stat(target)).mtimeMs
   const fresh = (mtimeMs: number): boolean => mtimeMs >= startedAt - MTIME_SLACK_MS
   try {
-    const fileHashes: Record<string, string> = {}
+    const fileSignatures: Record<string, string> = {}
     const dirHashes: Record<string, string> = {}
-    const toHash = new Set(files)
+    const toDescribe = new Set(files)
     const listed = await mapLimit([...new Set(dirs)], READS_AT_ONCE, async (dir) => ({dir, mtimeMs: await modified(dir), listing: await hashListing(dir)}))
     for (const {dir, mtimeMs, listing} of listed) {
       // Creating the output directory touched this one: that alone doesn't make it fresh.
       const ours = ownChange?.dir === dir && ownChange.mtimeMs === mtimeMs && ownChange.hash === listing.hash
       if (fresh(mtimeMs) && !ours) return undefined
       dirHashes[dir] = listing.hash
-      for (const name of listing.resolutionFiles) toHash.add(path.join(dir, name))
+      for (const name of listing.resolutionFiles) toDescribe.add(path.join(dir, name))
     }
-    const hashed = await mapLimit([...toHash], READS_AT_ONCE, async (file) => ({file, mtimeMs: await modified(file), hash: await hashFile(file)}))
-    for (const {file, mtimeMs, hash} of hashed) {
+    const described = await mapLimit([...toDescribe], READS_AT_ONCE, async (file) => {
+      const stats = await stat(file)
+      const racy = stats.mtimeMs >= startedAt - RACY_MS && !fresh(stats.mtimeMs)
+      return {file, mtimeMs: stats.mtimeMs, signature: racy ? `${statSignature(stats)}#${await hashFile(file)}` : statSignature(stats)}
+    })
+    for (const {file, mtimeMs, signature} of described) {
       if (fresh(mtimeMs)) return undefined
-      fileHashes[file] = hash
+      fileSignatures[file] = signature
     }
-    return {files: fileHashes, dirs: dirHashes}
+    return {files: fileSignatures, dirs: dirHashes}
   } catch {
     return undefined
   }
@@ -177,6 +191,11 @@ function commonAncestor(a: string, b: string): string {
   let dir = b
   while (dir !== path.dirname(dir) && path.relative(dir, a).startsWith('..')) dir = path.dirname(dir)
   return dir
+}
+
+/** What the file system says of a file's content without reading it: any write changes the change time (ctime). */
+function statSignature(stats: Stats): string {
+  return `${stats.size}:${stats.ino}:${stats.mtimeMs}:${stats.ctimeMs}`
 }
 
 async function hashFile(file: string): Promise<string> {

@@ -219,3 +219,23 @@ test('editors see the defaults and the reserved environment variable names in th
   expect(allowed('TABLE_NAME')).toBe(true)
   expect(allowed('AWS_REGION')).toBe(false)
 })
+
+test('a resolved config survives the memo (v8 serialization) unchanged: plain data, no classes or functions', async () => {
+  const {serialize, deserialize} = await import('node:v8')
+  const file = await writeConfig({
+    service: 'shop',
+    defaults: {memorySize: 512, environment: {STAGE: 'dev'}},
+    functions: {
+      api: {entry: 'src/api.ts', layers: ['deps'], url: {authType: 'AWS_IAM', qualifier: 'live', cors: {allowOrigins: ['https://example.com']}}, rollout: {strategy: 'Linear10PercentEvery1Minute', maxErrorRate: '1%', smoke: [{payload: {rawPath: '/health'}, expect: {statusCode: 200}}]}},
+      worker: {entry: 'src/worker.ts', alias: 'live', events: [{source: 'sqs:orders', qualifier: 'live', batchSize: 10, filters: [{body: {type: ['order']}}]}, {source: 's3:uploads', events: ['s3:ObjectCreated:*'], prefix: 'in/'}]},
+      files: {bundle: false, source: 'files', runtime: 'python3.13', handler: 'main'},
+    },
+    layers: {deps: {packageJson: 'package.json'}},
+    stages: {prod: {region: 'eu-west-1', functions: {api: {memorySize: 1024}}}},
+    deployment: {rolePrefix: 'app'},
+  })
+  for (const stage of [undefined, 'prod']) {
+    const config = await loadConfig({file, stage})
+    expect(deserialize(serialize(config))).toStrictEqual(config)
+  }
+})

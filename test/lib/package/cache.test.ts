@@ -1,4 +1,4 @@
-import {mkdtemp, readdir, readFile, rm, utimes, writeFile} from 'node:fs/promises'
+import {mkdtemp, readdir, readFile, rm, stat, utimes, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {afterEach, expect, test} from 'vitest'
@@ -21,14 +21,15 @@ async function project(files: Record<string, string>, config: Record<string, unk
 }
 
 /**
- * Dates every file and directory under `dir` a minute back. The cache keeps no record of a build whose
- * inputs were modified while it ran (or just before, the file system's clock being coarse), and a
- * test writes its files milliseconds before it packages.
+ * Dates every file and directory under `dir` modified in the last 30 s a minute back. The cache keeps no
+ * record of a build whose inputs were modified while it ran (or just before, the file system's clock being
+ * coarse), and a test writes its files milliseconds before it packages. Older entries are left alone:
+ * dating a file changes its change time (ctime), which the cache reads as an edit.
  */
 async function settle(dir: string): Promise<void> {
   const past = new Date(Date.now() - 60_000)
-  for (const entry of await readdir(dir, {withFileTypes: true, recursive: true})) await utimes(path.join(entry.parentPath, entry.name), past, past)
-  await utimes(dir, past, past)
+  const entries = (await readdir(dir, {withFileTypes: true, recursive: true})).map((entry) => path.join(entry.parentPath, entry.name))
+  for (const entry of [...entries, dir]) if ((await stat(entry)).mtimeMs > Date.now() - 30_000) await utimes(entry, past, past)
 }
 
 /** Packages, and returns the one function's artifact with its bytes; the project is settled before. */
@@ -109,6 +110,22 @@ test.each([
 
   expect(rebuilt.cached).toBe(false)
   expect(rebuilt.bytes.equals(await fresh(dir, config))).toBe(true)
+})
+
+test('a file rewritten with its size and modification date kept (as npm extracts packages, at a fixed date) rebuilds the function', async () => {
+  const {dir, load} = await project({'src/index.ts': HANDLER, 'src/message.js': "export const message = 'one'\n"}, {functions: {api: {entry: 'src/index.ts'}}})
+  const config = await load()
+  await build(dir, config)
+  const file = path.join(dir, 'src', 'message.js')
+  const before = await stat(file)
+  await writeFile(file, "export const message = 'two'\n") // same length
+  await utimes(file, before.atime, before.mtime)
+
+  const rebuilt = await build(dir, config)
+
+  expect((await stat(file)).mtimeMs).toBe(before.mtimeMs)
+  expect(rebuilt.cached).toBe(false)
+  expect(await readZipText(rebuilt.artifact)).toContain('two')
 })
 
 test('a deleted or altered zip is built again', async () => {
