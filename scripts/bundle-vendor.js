@@ -1,5 +1,5 @@
 // Start-up (README "Performance"): Node.js reads, resolves and compiles every file of a package on import, and
-// @oclif/core (65 files, with semver: 110), zod (95) and archiver (with lodash and readable-stream: 160) cost more
+// @oclif/core (65 files, with semver: 110) and zod (95) cost more
 // in files than in code. This bundles each into one minified file, dist/vendor/<name>.js, exporting exactly
 // the names sling imports, and points dist's imports at it. Sling's own files stay as tsc wrote them (the local
 // cloud finds its models and workers next to them). Runs after `oclif manifest`, on what tsc emitted.
@@ -11,7 +11,7 @@ const ROOT = path.resolve(import.meta.dirname, '..')
 const DIST = path.join(ROOT, 'dist')
 const VENDOR = path.join(DIST, 'vendor')
 /** The packages to bundle, and names to export beyond those dist imports (bin/run.js calls execute). */
-const PACKAGES = {'@oclif/core': ['execute'], zod: [], archiver: []}
+const PACKAGES = {'@oclif/core': ['execute'], zod: []}
 // esbuild turns a bundled CommonJS module's require() of a Node.js built-in into a call of `require`: give it one.
 const BANNER = "import {createRequire as __vendorCreateRequire} from 'node:module';const require = __vendorCreateRequire(import.meta.url);"
 

@@ -11,3 +11,12 @@ register(
     }
   `)}`,
 )
+
+// require() too (sling loads some CommonJS packages, esbuild among them, with require: it starts faster).
+const {default: Module} = await import('node:module')
+const {appendFileSync} = await import('node:fs')
+const load = Module._load
+Module._load = function (request, ...rest) {
+  appendFileSync(process.env.SLING_TRACE_IMPORTS, `${request}\n`)
+  return load.call(this, request, ...rest)
+}

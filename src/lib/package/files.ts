@@ -13,7 +13,7 @@ import type {ZipEntry} from './zip.js'
 
 const STAT_CONCURRENCY = 64
 /**
- * A zip can't carry these faithfully: unzip tools read a backslash as a folder separator (archiver
+ * A zip can't carry these faithfully: unzip tools read a backslash as a folder separator (yazl
  * even rewrites it to "/"), and control characters such as a newline break every tool that lists
  * the names. Such files are refused, never renamed or dropped.
  */

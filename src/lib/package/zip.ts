@@ -1,18 +1,25 @@
 import {createHash} from 'node:crypto'
 import type {Stats} from 'node:fs'
-import {createWriteStream} from 'node:fs'
+import {createReadStream, createWriteStream} from 'node:fs'
 import {mkdir, rm} from 'node:fs/promises'
 import path from 'node:path'
+import type {Readable} from 'node:stream'
 import {Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
 import {ExitCode, UserError} from '../errors.js'
 
 /**
- * Every entry gets this date, so the same files always give the same bytes. 1980-01-01 is the
- * earliest date a zip (DOS) timestamp can hold; archiver writes it in UTC.
+ * Every entry gets this date, so the same files always give the same bytes: 1980-01-01 00:00, the
+ * earliest date a zip (DOS) timestamp can hold. DOS timestamps have no time zone and yazl writes a Date's
+ * local fields, so this is local midnight in the time zone of the moment (the same fields everywhere),
+ * with no Unix timestamp field beside it (forceDosTimestamp).
  */
-export const ZIP_DATE = new Date(Date.UTC(1980, 0, 1, 0, 0, 0))
+export function zipDate(): Date {
+  return new Date(1980, 0, 1, 0, 0, 0)
+}
+/** The file-type bits of a regular file (S_IFREG), above the permission bits in a zip's Unix mode. */
+const REGULAR_FILE = 0o100000
 export const FILE_MODE = 0o644
 export const EXECUTABLE_MODE = 0o755
 /** zlib's default level: the usual size/speed trade-off of `zip -6`. */
@@ -31,6 +38,14 @@ export interface ZipResult {
   readonly zippedSize: number
   readonly unzippedSize: number
   readonly entries: number
+}
+
+/**
+ * Starts loading the zip writer without waiting for it. Called as a build starts esbuild: it loads on this
+ * thread while esbuild works in its own process, instead of after it (README "Performance").
+ */
+export function preloadZipWriter(): void {
+  import('./zip-writer.js').catch(() => undefined) // a failure shows again, and is reported, when writeZip imports it
 }
 
 /** The size an entry takes once unzipped. */
@@ -64,21 +79,25 @@ export async function writeZip(entries: readonly ZipEntry[], file: string, optio
       callback(null, chunk)
     },
   })
-  // Loaded on first use: a build whose zips all come from the cache doesn't load archiver.
-  const {archiver} = await import('./archiver.js')
-  const archive = archiver('zip', {zlib: {level: ZIP_LEVEL}})
+  // Loaded on first use: a build whose zips all come from the cache doesn't load it.
+  const {ZipFile} = await import('./zip-writer.js')
+  const zip = new ZipFile()
   let unzippedSize = 0
+  const mtime = zipDate()
+  for (const entry of sorted) {
+    const options = {mtime, mode: REGULAR_FILE | normalizedMode(entry), compressionLevel: ZIP_LEVEL, forceDosTimestamp: true}
+    unzippedSize += entrySize(entry)
+    // Files are opened one at a time, as the zip reaches them; yazl checks each one still has the size stat gave.
+    if ('data' in entry) zip.addBuffer(entry.data, entry.name, options)
+    else zip.addReadStreamLazy(entry.name, {...options, size: entry.stats.size}, (callback) => callback(null, createReadStream(entry.file).once('error', (error) => zip.emit('error', error))))
+  }
+  const output = zip.outputStream as Readable
+  // yazl reports a file it can't read, or one whose size changed, on the ZipFile: that ends the output too.
+  zip.on('error', (error: unknown) => output.destroy(error as Error))
   try {
-    for (const entry of sorted) {
-      const data = {name: entry.name, date: ZIP_DATE, mode: normalizedMode(entry)}
-      unzippedSize += entrySize(entry)
-      if ('data' in entry) archive.append(entry.data, data)
-      else archive.file(entry.file, {...data, stats: entry.stats})
-    }
-    const done = pipeline(archive, measure, createWriteStream(file), {signal})
-    await Promise.all([archive.finalize(), done])
+    zip.end()
+    await pipeline(output, measure, createWriteStream(file), {signal})
   } catch (error) {
-    archive.abort()
     await rm(file, {force: true})
     throw signal?.aborted ? interruptedError() : readError(error)
   }
@@ -106,6 +125,9 @@ export function sortEntries(entries: readonly ZipEntry[]): ZipEntry[] {
 
 function readError(error: unknown): unknown {
   const e = error as NodeJS.ErrnoException
+  if (e.message === 'file data stream has unexpected number of bytes') {
+    return new UserError('FileChanged', 'A file changed size while it was being zipped; no artifact was written.', {cause: error, hints: ['Run the build again once nothing is writing to the source files.']})
+  }
   if (e.code && ['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'EIO'].includes(e.code)) {
     return new UserError('FileUnreadable', `Can't read ${e.path ?? 'a file'} (${e.code}) while zipping; no artifact was written.`, {
       cause: error,

@@ -115,3 +115,37 @@ async function waitForFile(file: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 5))
   }
 }
+
+test('the bytes do not depend on the time zone of the machine that zips', async () => {
+  const {dir, entries} = await someFiles()
+  const zoned = async (zone: string): Promise<Buffer> => {
+    const before = process.env.TZ
+    process.env.TZ = zone // Node.js reads TZ again when it changes
+    try {
+      await writeZip(entries, path.join(dir, `${zone.replace('/', '-')}.zip`))
+      return await readFile(path.join(dir, `${zone.replace('/', '-')}.zip`))
+    } finally {
+      if (before === undefined) delete process.env.TZ
+      else process.env.TZ = before
+    }
+  }
+
+  const utc = await zoned('UTC')
+  const kiribati = await zoned('Pacific/Kiritimati') // UTC+14
+  const hawaii = await zoned('Pacific/Honolulu') // UTC-10
+
+  expect(kiribati.equals(utc)).toBe(true)
+  expect(hawaii.equals(utc)).toBe(true)
+})
+
+test('a file that changed size since it was listed fails clearly and leaves no artifact', async () => {
+  const {dir, entries} = await someFiles()
+  await writeFile(path.join(dir, 'b.js'), 'exports.b = "now longer than when it was listed"\n')
+  const out = path.join(dir, 'out')
+
+  const error = await writeZip(entries, path.join(out, 'code.zip')).catch((e: unknown) => e)
+
+  expect(error).toBeInstanceOf(UserError)
+  expect((error as UserError).code).toBe('FileChanged')
+  expect(await readdir(out)).toEqual([])
+})
