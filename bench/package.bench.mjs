@@ -4,7 +4,7 @@
 //   medium — AWS SDK v3 clients (bundled), zod, date-fns, lodash-es (npm-installed on first run)
 //   large  — bundle: false over 100+ MB of generated node_modules
 //   many   — 20 functions packaged in parallel
-// The floor is one Node.js process running esbuild's API and a deterministic zip (archiver) on the
+// The floor is one Node.js process running esbuild's API and a deterministic zip (yazl, as sling) on the
 // same input with the same settings (bench/lib/package-floor.mjs). Wall time includes process start
 // for both; peak RSS is each Node process's maxRSS (esbuild's own Go process isn't counted, for either).
 // Only reports; asserts nothing about time. Fixture sources are .mjs so the repo's type-check skips them.

@@ -1,33 +1,36 @@
 #!/usr/bin/env node
-// The floor for `sling package`: one Node.js process that runs esbuild's API and a deterministic zip
-// (archiver: sorted entries, fixed date, 0644/0755) on the same input with the same settings, and
-// nothing else: no CLI, no config, no checks, no manifest.
+// The floor for `sling package`: one Node.js process that runs esbuild's API and a deterministic zip with the
+// zip library sling uses (yazl: sorted entries, local 1980-01-01, 0644/0755 regular files, DOS timestamps only)
+// on the same input with the same settings, and nothing else: no CLI, no config, no checks, no manifest. Its zips
+// are byte-identical to sling's (the package bench checks), so the two do the same work.
 // Usage: node package-floor.mjs SPEC.json   (written by package.bench.mjs)
-import archiver from 'archiver'
 import {build} from 'esbuild'
 import {createHash} from 'node:crypto'
-import {createWriteStream, readFileSync} from 'node:fs'
+import {createReadStream, createWriteStream, readFileSync} from 'node:fs'
 import {mkdir, stat} from 'node:fs/promises'
 import path from 'node:path'
 import {pipeline} from 'node:stream/promises'
 import {Transform} from 'node:stream'
 import {glob} from 'tinyglobby'
+import yazl from 'yazl'
 
-const DATE = new Date(Date.UTC(1980, 0, 1))
 const spec = JSON.parse(readFileSync(process.argv[2], 'utf8'))
 
 async function zip(entries, out) {
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   await mkdir(path.dirname(out), {recursive: true})
-  const archive = archiver('zip', {zlib: {level: spec.level}})
+  const archive = new yazl.ZipFile()
+  const mtime = new Date(1980, 0, 1)
+  for (const e of entries) {
+    const options = {mtime, compressionLevel: spec.level, forceDosTimestamp: true}
+    if (e.data) archive.addBuffer(e.data, e.name, {...options, mode: 0o100644})
+    else archive.addReadStreamLazy(e.name, {...options, mode: e.stats.mode & 0o111 ? 0o100755 : 0o100644, size: e.stats.size}, (cb) => cb(null, createReadStream(e.file)))
+  }
+  archive.end()
   const hash = createHash('sha256')
   let size = 0
   const measure = new Transform({transform(chunk, _e, cb) { hash.update(chunk); size += chunk.length; cb(null, chunk) }})
-  for (const e of entries) {
-    if (e.data) archive.append(e.data, {name: e.name, date: DATE, mode: 0o644})
-    else archive.file(e.file, {name: e.name, date: DATE, mode: e.stats.mode & 0o111 ? 0o755 : 0o644, stats: e.stats})
-  }
-  await Promise.all([archive.finalize(), pipeline(archive, measure, createWriteStream(out))])
+  await pipeline(archive.outputStream, measure, createWriteStream(out))
   return {sha256: hash.digest('base64'), size}
 }
 
