@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // The AWS SDK warns on stderr about Node.js versions it will drop in the future; sling supports Node.js 20+.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
+// @oclif/core checks its own engines range with semver as it is imported (~4 ms): sling declares a narrower one
+// (package.json "engines"), and `sling doctor` checks the Node.js version it runs on.
+process.env.OCLIF_DISABLE_ENGINE_WARNING ??= 'true'
 // Start-up is part of the experience (README "Performance"): Node.js 22.1+ caches compiled modules on disk.
 const {default: nodeModule} = await import('node:module')
 nodeModule.enableCompileCache?.()
