@@ -1,8 +1,13 @@
 // Start-up (README "Performance"): Node.js reads, resolves and compiles every file of a package on import, and
-// @oclif/core (65 files, with semver: 110) and zod (95) cost more
-// in files than in code. This bundles each into one minified file, dist/vendor/<name>.js, exporting exactly
-// the names sling imports, and points dist's imports at it. Sling's own files stay as tsc wrote them (the local
-// cloud finds its models and workers next to them). Runs after `oclif manifest`, on what tsc emitted.
+// @oclif/core (65 files, with semver: 110) and zod (95) cost more in files than in code. This bundles each into one
+// minified file, dist/vendor/<name>.js, exporting exactly the names sling imports, and points dist's imports at it. The AWS SDK (@aws-sdk/*, @smithy/*: about 100 CommonJS
+// files for one client, each parsed again by cjs-module-lexer for its exports) is bundled too, from its ES module
+// builds, in one build with code splitting: one dist/vendor/aws-sdk-<package>.js per package dist imports, and
+// dist/vendor/aws-sdk-chunk-<hash>.js for the code they share (one copy of @smithy/core etc., so shared middleware
+// and classes exist once) and for the SDK's own lazy imports (credential providers load only when asked for).
+// Every vendor file of the SDK has "aws-sdk" in its name: test/e2e/cli.test.ts finds SDK loads by it.
+// Sling's own files stay as tsc wrote them (the local cloud finds its models and workers next to them).
+// Runs after `oclif manifest`, on what tsc emitted.
 import {build} from 'esbuild'
 import {mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
@@ -10,8 +15,14 @@ import path from 'node:path'
 const ROOT = path.resolve(import.meta.dirname, '..')
 const DIST = path.join(ROOT, 'dist')
 const VENDOR = path.join(DIST, 'vendor')
-/** The packages to bundle, and names to export beyond those dist imports (bin/run.js calls execute). */
-const PACKAGES = {'@oclif/core': ['execute'], zod: []}
+/**
+ * The packages to bundle, and names to export beyond those dist imports (bin/run.js calls execute). ansis,
+ * picomatch, fastest-levenshtein and proper-lockfile (with graceful-fs, retry and signal-exit) are small, but
+ * CommonJS, and every deploy loads them: bundled, a no-op deploy loads no CommonJS module at all (about 8 ms).
+ * yazl (CommonJS too) writes every zip.
+ */
+const PACKAGES = {'@oclif/core': ['execute'], zod: [], ansis: [], picomatch: [], 'fastest-levenshtein': [], 'proper-lockfile': [], yazl: []}
+const SDK = /^@(?:aws-sdk|smithy)\//
 // esbuild turns a bundled CommonJS module's require() of a Node.js built-in into a call of `require`: give it one.
 const BANNER = "import {createRequire as __vendorCreateRequire} from 'node:module';const require = __vendorCreateRequire(import.meta.url);"
 
@@ -29,52 +40,79 @@ const englishOnlyZod = {
 
 const files = (dir) => readdirSync(dir, {withFileTypes: true}).flatMap((e) => (e.isDirectory() ? (e.name === 'vendor' ? [] : files(path.join(dir, e.name))) : e.name.endsWith('.js') ? [path.join(dir, e.name)] : []))
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
-const vendorFile = (pkg) => path.join(VENDOR, `${pkg.replace(/^@/, '').replace('/', '-')}.js`)
+/** @aws-sdk/client-s3 → aws-sdk-client-s3, @smithy/core/checksum → aws-sdk-smithy-core-checksum, @oclif/core → oclif-core. */
+const vendorName = (pkg) => (SDK.test(pkg) ? `aws-sdk-${pkg.replace(/^@(aws-sdk\/)?/, '')}` : pkg.replace(/^@/, '')).replaceAll('/', '-')
+const vendorFile = (pkg) => path.join(VENDOR, `${vendorName(pkg)}.js`)
+/** `from 'pkg'`, `import 'pkg'` and `import('pkg')`, with the quote in group q. */
+const specifier = (pkg) => `(?<lead>\\bfrom\\s*|\\bimport\\s*\\(?\\s*)(?<q>['"])${escape(pkg)}\\k<q>`
 
-/** The names dist imports from `pkg`: {a, b as c} → a, b; a default import → default. */
+/**
+ * The names dist imports from `pkg`: {a, b as c} → a, b; a default import → default; `(await import(pkg)).a` and
+ * `const {a} = await import(pkg)` → a. Any other import of the whole package can't name what it uses: refused.
+ */
 function importedNames(sources, pkg) {
   const names = new Set(PACKAGES[pkg])
-  const from = `\\s*from\\s*(?<q>['"])${escape(pkg)}\\k<q>`
+  const quoted = `(?<q>['"])${escape(pkg)}\\k<q>`
+  const add = (list) => list.split(',').map((part) => part.trim().replace(/^type\s+/, '').split(/\s+as\s+|\s*:\s*/)[0]).forEach((name) => name && names.add(name))
   for (const source of sources) {
-    for (const m of source.matchAll(new RegExp(`import\\s+(?:(\\w+)\\s*,?\\s*)?(?:\\{([^}]*)\\})?${from}`, 'g'))) {
-      if (m[1]) names.add('default')
-      for (const part of (m[2] ?? '').split(',')) {
-        const name = part.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]
-        if (name) names.add(name)
-      }
+    for (const m of source.matchAll(new RegExp(`(?:import|export)\\s+(?:(?<default>\\w+)\\s*,?\\s*)?(?:\\{(?<list>[^{}]*)\\})?\\s*from\\s*${quoted}`, 'g'))) {
+      if (m.groups.default) names.add('default')
+      add(m.groups.list ?? '')
     }
-    if (new RegExp(`import\\s*\\*\\s*as\\s+\\w+${from}`).test(source) || new RegExp(`import\\(\\s*(['"])${escape(pkg)}\\1\\s*\\)`).test(source)) {
-      throw new Error(`dist imports all of ${pkg} (import * or import()): name what it uses instead, so it can be bundled.`)
+    const dynamic = [
+      ...source.matchAll(new RegExp(`\\(\\s*await\\s+import\\(\\s*${quoted}\\s*\\)\\s*\\)\\s*\\.\\s*(?<list>\\w+)`, 'g')),
+      ...source.matchAll(new RegExp(`\\{(?<list>[^{}]*)\\}\\s*=\\s*await\\s+import\\(\\s*${quoted}\\s*\\)`, 'g')),
+    ]
+    for (const m of dynamic) add(m.groups.list)
+    const whole = new RegExp(`(?:import|export)\\s*\\*[^;]*?from\\s*${quoted}`).test(source)
+    if (whole || dynamic.length !== [...source.matchAll(new RegExp(`import\\(\\s*${quoted}\\s*\\)`, 'g'))].length) {
+      throw new Error(`dist imports all of ${pkg} (import *, or an import() whose use isn't (await import(…)).name or const {…} = await import(…)): name what it uses instead, so it can be bundled.`)
     }
   }
   return [...names].sort()
 }
 
+/** Bundles a package's exports that dist uses: the entry `vendor-entry:<pkg>` is `export {names} from '<pkg>'`. */
+const entries = (sources) => ({
+  name: 'vendor-entries',
+  setup(build) {
+    build.onResolve({filter: /^vendor-entry:/}, (args) => ({path: args.path.slice('vendor-entry:'.length), namespace: 'vendor-entry'}))
+    build.onLoad({filter: /.*/, namespace: 'vendor-entry'}, (args) => ({contents: `export {${importedNames(sources, args.path).join(', ')}} from '${args.path}'\n`, resolveDir: ROOT, loader: 'js'}))
+  },
+})
+
+const COMMON = {bundle: true, platform: 'node', format: 'esm', target: 'node20', minify: true, keepNames: true, legalComments: 'eof', banner: {js: BANNER}, logLevel: 'warning'}
 const sources = new Map(files(DIST).map((file) => [file, readFileSync(file, 'utf8')]))
 mkdirSync(VENDOR, {recursive: true})
 for (const pkg of Object.keys(PACKAGES)) {
-  const names = importedNames(sources.values(), pkg)
   await build({
-    stdin: {contents: `export {${names.join(', ')}} from '${pkg}'\n`, resolveDir: ROOT, loader: 'js'},
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    minify: true,
-    keepNames: true,
-    legalComments: 'eof',
-    banner: {js: BANNER},
+    ...COMMON,
+    entryPoints: [`vendor-entry:${pkg}`],
     external: ['typescript'], // @oclif/core loads it only to run a TypeScript plugin in development
-    plugins: pkg === 'zod' ? [englishOnlyZod] : [],
+    plugins: [entries([...sources.values()]), ...(pkg === 'zod' ? [englishOnlyZod] : [])],
     outfile: vendorFile(pkg),
-    logLevel: 'warning',
+  })
+}
+// The SDK: every @aws-sdk/* and @smithy/* specifier dist imports (a package or a subpath export), in one build so
+// that the packages share their code (splitting needs ESM output). The SDK's ES module builds (mainFields; the
+// exports maps list `module` first) bundle smaller than its CommonJS ones, and tree-shake to what dist names.
+const sdk = [...new Set([...sources.values()].flatMap((source) => [...source.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)(['"])(@(?:aws-sdk|smithy)\/[^'"]+)\1/g)].map((m) => m[2])))].sort()
+if (sdk.length > 0) {
+  await build({
+    ...COMMON,
+    entryPoints: Object.fromEntries(sdk.map((pkg) => [vendorName(pkg), `vendor-entry:${pkg}`])),
+    splitting: true,
+    mainFields: ['module', 'main'],
+    plugins: [entries([...sources.values()])],
+    outdir: VENDOR,
+    chunkNames: 'aws-sdk-chunk-[hash]',
   })
 }
 for (const [file, source] of sources) {
   let rewritten = source
-  for (const pkg of Object.keys(PACKAGES)) {
+  for (const pkg of [...Object.keys(PACKAGES), ...sdk]) {
     const relative = path.relative(path.dirname(file), vendorFile(pkg)).replaceAll(path.sep, '/')
-    rewritten = rewritten.replace(new RegExp(`(from\\s*)(['"])${escape(pkg)}\\2`, 'g'), `$1$2${relative.startsWith('.') ? relative : `./${relative}`}$2`)
+    rewritten = rewritten.replace(new RegExp(specifier(pkg), 'g'), `$<lead>$<q>${relative.startsWith('.') ? relative : `./${relative}`}$<q>`)
   }
   if (rewritten !== source) writeFileSync(file, rewritten)
 }

@@ -1,3 +1,4 @@
+import {cpSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 import {expect, test} from 'vitest'
@@ -5,12 +6,12 @@ import {expect, test} from 'vitest'
 import {ROOT, runCli, tempDir} from '../helpers/cli.js'
 
 /** The module specifiers a sling invocation resolved, via test/helpers/trace-imports.mjs. */
-async function importsOf(args: string[] | ((dir: string) => string[])): Promise<string[]> {
+async function importsOf(args: string[] | ((dir: string) => string[]), env: (dir: string) => Record<string, string> = () => ({})): Promise<string[]> {
   const {dir, cleanup} = await tempDir()
   try {
     const trace = path.join(dir, 'imports.txt')
     const argv = typeof args === 'function' ? args(dir) : args
-    const result = await runCli(argv, {env: {NODE_OPTIONS: `--import ${path.join(ROOT, 'test/helpers/trace-imports.mjs')}`, SLING_TRACE_IMPORTS: trace}})
+    const result = await runCli(argv, {env: {...env(dir), NODE_OPTIONS: `--import ${path.join(ROOT, 'test/helpers/trace-imports.mjs')}`, SLING_TRACE_IMPORTS: trace}})
     expect(result.code).toBe(0)
     return (await readFile(trace, 'utf8')).split('\n')
   } finally {
@@ -18,16 +19,33 @@ async function importsOf(args: string[] | ((dir: string) => string[])): Promise<
   }
 }
 
+/**
+ * The specifiers that load AWS SDK code: the packages themselves, or the build's bundles of them, which
+ * scripts/bundle-vendor.js names dist/vendor/aws-sdk-*.js (entries and shared chunks alike).
+ */
+const sdkLoads = (imports: string[]): string[] => imports.filter((s) => s.includes('aws-sdk') || s.includes('@smithy/'))
+
+test('a command that calls AWS is seen loading the SDK (so the checks below would catch it), and only the clients it calls', async () => {
+  const project = (dir: string): string => {
+    cpSync(path.join(ROOT, 'examples/hello-api'), path.join(dir, 'project'), {recursive: true, filter: (source) => path.basename(source) !== '.sling'})
+    return path.join(dir, 'project', 'sling.config.json')
+  }
+  const imports = await importsOf((dir) => ['deploy', '--dry-run', '--local', '--json', '--config', project(dir)], (dir) => ({SLING_LOCAL_STORE: path.join(dir, 'store')}))
+  expect(sdkLoads(imports)).toContainEqual(expect.stringMatching(/aws-sdk-client-lambda\.js$/))
+  expect(sdkLoads(imports)).not.toContainEqual(expect.stringMatching(/aws-sdk-client-s3\.js$/)) // a deploy without S3 code never builds an S3 client
+})
+
 test.each([[['--help']], [['package', '--help']], [['local', 'serve', '--help']]])('sling %j starts without loading the AWS SDK or esbuild', async (args) => {
   const imports = await importsOf(args)
   expect(imports.length).toBeGreaterThan(3) // the trace works
-  expect(imports.filter((s) => s.includes('@aws-sdk/') || s === 'esbuild' || s.includes('yazl') || s.includes('zip-writer'))).toEqual([])
+  expect(sdkLoads(imports)).toEqual([])
+  expect(imports.filter((s) => s === 'esbuild' || s.includes('yazl') || s.includes('zip-writer'))).toEqual([])
 })
 
 test('sling package builds without loading the AWS SDK', async () => {
   const imports = await importsOf((dir) => ['package', 'api', '--config', path.join(ROOT, 'examples/hello-api/sling.config.json'), '--out-dir', path.join(dir, 'build')])
   expect(imports).toContain('esbuild') // the trace saw the build
-  expect(imports.filter((s) => s.includes('@aws-sdk/'))).toEqual([])
+  expect(sdkLoads(imports)).toEqual([])
 })
 
 test('help lists the commands and the global flags; commands that make no AWS call take no AWS flags', async () => {

@@ -1,5 +1,7 @@
 // Preloaded with --import: records every module specifier the process resolves into the file named
-// by SLING_TRACE_IMPORTS, so tests can check what a command loads (e.g. that --help skips the AWS SDK).
+// by SLING_TRACE_IMPORTS, so tests can check what a command loads (e.g. that --help skips the AWS SDK). The
+// specifiers are as written in the importing module: dist's imports of the SDK name its bundles
+// (../../vendor/aws-sdk-client-lambda.js), which import their shared chunks (./aws-sdk-chunk-<hash>.js).
 import {register} from 'node:module'
 
 register(
