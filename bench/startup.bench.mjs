@@ -69,7 +69,8 @@ async function packageRows(name, dir) {
   const out = path.join(work, name)
   const spec = await floorSpec(dir, path.join(out, 'floor'))
   const floor = [path.join(import.meta.dirname, 'lib', 'package-floor.mjs'), spec]
-  const sling = [BIN, 'package', '--json', '--config', path.join(dir, 'sling.config.json'), '--out-dir', path.join(out, 'sling')]
+  // The default output directory (.sling/build beside the config), as a developer runs it: the config memo lives there too.
+  const sling = [BIN, 'package', '--json', '--config', path.join(dir, 'sling.config.json')]
   return [compare(`sling package (${name})`, sling, floor, 1.2), compare(`sling package --no-cache (${name})`, [...sling, '--no-cache'], floor, 1.2)]
 }
 
