@@ -7,9 +7,17 @@ process.env.OCLIF_DISABLE_ENGINE_WARNING ??= 'true'
 // Start-up is part of the experience (README "Performance"): Node.js 22.1+ caches compiled modules on disk.
 const {default: nodeModule} = await import('node:module')
 nodeModule.enableCompileCache?.()
-const {answerWithoutOclif} = await import('../dist/lib/startup.js')
+const {answerWithoutOclif, mistypedCommand} = await import('../dist/lib/startup.js')
 const root = new URL('../', import.meta.url)
-if (!answerWithoutOclif({root, argv: process.argv.slice(2), stdout: process.stdout, env: process.env})) {
-  const {execute} = await import('../dist/vendor/oclif-core.js') // @oclif/core, bundled at build time (scripts/bundle-vendor.js)
-  await execute({dir: import.meta.url})
+const argv = process.argv.slice(2)
+if (!answerWithoutOclif({root, argv, stdout: process.stdout, env: process.env})) {
+  // A mistyped command with no terminal to ask "did you mean" on: named with its nearest command, without oclif.
+  const mistyped = await mistypedCommand({root, argv, interactive: process.stdin.isTTY === true})
+  if (mistyped === undefined) {
+    const {execute} = await import('../dist/vendor/oclif-core.js') // @oclif/core, bundled at build time (scripts/bundle-vendor.js)
+    await execute({dir: import.meta.url})
+  } else {
+    process.stderr.write(mistyped)
+    process.exitCode = 127
+  }
 }

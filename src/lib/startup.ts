@@ -9,6 +9,8 @@ import os from 'node:os'
 
 /** Where the built help lives, and the placeholder the build put in place of the user agent (it names this machine's Node.js). */
 export const ROOT_HELP_FILE = 'dist/root-help.txt'
+/** Every command id (with ":"), alias and topic of sling and its plugins, written by the build with oclif's Config. */
+export const COMMAND_IDS_FILE = 'dist/command-ids.json'
 export const USER_AGENT_PLACEHOLDER = '<%= userAgent %>'
 
 export interface FastPathOptions {
@@ -53,4 +55,51 @@ function platform(): string {
   } catch {
     return 'linux'
   }
+}
+
+export interface CommandIds {
+  /** Visible commands and their aliases, e.g. "deploy", "events:attach". */
+  readonly commands: readonly string[]
+  /** Topics, e.g. "events", "local". */
+  readonly topics: readonly string[]
+}
+
+/**
+ * A mistyped command when nobody can answer oclif's "did you mean" prompt (stdin isn't a terminal: a pipe, CI):
+ * oclif's not-found plugin then only says the word isn't a command. This names the nearest command too, and
+ * returns the lines for stderr (the plugin's own wording), or undefined when argv names a command or a topic,
+ * starts with a flag, or stdin is a terminal (the plugin asks there).
+ */
+export async function mistypedCommand({root, argv, interactive}: {readonly root: URL; readonly argv: readonly string[]; readonly interactive: boolean}): Promise<string | undefined> {
+  const words = leadingWords(argv)
+  if (interactive || words.length === 0) return undefined
+  let ids: CommandIds
+  try {
+    ids = JSON.parse(readFileSync(new URL(COMMAND_IDS_FILE, root), 'utf8')) as CommandIds
+  } catch {
+    return undefined // not built: oclif answers
+  }
+  const commands = new Set(ids.commands)
+  const topics = new Set(ids.topics)
+  // oclif takes the longest run of words that is a command; the rest are its arguments.
+  for (let i = words.length; i > 0; i--) if (commands.has(words.slice(0, i).join(':'))) return undefined
+  // The words that name topics, and the first one that names nothing: "events atach" → topic "events", "atach".
+  let depth = 0
+  while (depth < words.length && topics.has(words.slice(0, depth + 1).join(':'))) depth++
+  if (depth === words.length) return undefined // a topic alone: oclif lists its commands
+  const typed = words.slice(0, depth + 1).join(':')
+  const prefix = depth === 0 ? '' : `${words.slice(0, depth).join(':')}:`
+  const candidates = ids.commands.filter((id) => id.startsWith(prefix))
+  const {closest} = await import('fastest-levenshtein')
+  const nearest = candidates.length > 0 ? closest(typed, candidates) : undefined
+  const bin = (JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {oclif: {bin: string}}).oclif.bin
+  const spaced = (id: string): string => id.replaceAll(':', ' ')
+  const help = `${bin} help${depth > 0 ? ` ${spaced(prefix.slice(0, -1))}` : ''}`
+  return ` ›   Warning: ${spaced(typed)} is not a ${bin} command.\n ›   Error: ${nearest === undefined ? '' : `Did you mean "${bin} ${spaced(nearest)}"? `}Run ${help} for a list of available commands.\n`
+}
+
+/** The arguments before the first flag: a command's words, and maybe its arguments. */
+function leadingWords(argv: readonly string[]): string[] {
+  const firstFlag = argv.findIndex((arg) => arg.startsWith('-'))
+  return [...(firstFlag === -1 ? argv : argv.slice(0, firstFlag))]
 }

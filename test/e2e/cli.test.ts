@@ -82,12 +82,15 @@ test('an unknown flag under --json is one JSON error document on stdout', async 
   expect(parsed.error.message).toContain('--no-such-flag')
 })
 
-test('an unknown command exits non-zero, says so and where the list of commands is (the not-found plugin)', async () => {
+test('an unknown command exits 127, says so, names the nearest command (no terminal to ask on) and where the list of commands is', async () => {
   const result = await runCli(['deploi'])
   expect(result.code).toBe(127)
   expect(result.stdout).toBe('')
   expect(result.stderr).toContain('deploi is not a sling command.')
-  expect(result.stderr).toContain('Run sling help for a list of available commands.')
+  expect(result.stderr).toContain('Did you mean "sling deploy"? Run sling help for a list of available commands.')
+  const sub = await runCli(['versions', 'prnue', 'api'])
+  expect(sub.code).toBe(127)
+  expect(sub.stderr).toContain('Did you mean "sling versions prune"? Run sling help versions for a list of available commands.')
 })
 
 test('sling autocomplete prints the set-up for each shell, and the completion script lists the commands', async () => {

@@ -4,7 +4,7 @@ import {pathToFileURL} from 'node:url'
 
 import {afterEach, expect, test} from 'vitest'
 
-import {answerWithoutOclif, ROOT_HELP_FILE, USER_AGENT_PLACEHOLDER} from '../../src/lib/startup.js'
+import {answerWithoutOclif, COMMAND_IDS_FILE, mistypedCommand, ROOT_HELP_FILE, USER_AGENT_PLACEHOLDER} from '../../src/lib/startup.js'
 import {tempDir} from '../helpers/cli.js'
 
 const cleanups: (() => Promise<void>)[] = []
@@ -50,4 +50,20 @@ test('the root --help into a pipe is the built text with this machine\'s user ag
 
 test('without a built help (bin/dev.js, a half-done build) oclif renders it', async () => {
   expect(run(await packageRoot(), ['--help'])).toEqual({answered: false, out: ''})
+})
+
+test('a mistyped command, with no terminal to ask on, is named with the nearest command in its topic; commands, topics and flags are left to oclif', async () => {
+  const root = await packageRoot('')
+  await writeFile(new URL(COMMAND_IDS_FILE, root), JSON.stringify({commands: ['deploy', 'diff', 'events:attach', 'events:list', 'help', 'ls', 'list'], topics: ['deploy', 'events', 'events:attach']}))
+  const says = (argv: string[], interactive = false) => mistypedCommand({root, argv, interactive})
+
+  expect(await says(['deplyo', 'api'])).toBe(' ›   Warning: deplyo is not a sling command.\n ›   Error: Did you mean "sling deploy"? Run sling help for a list of available commands.\n')
+  expect(await says(['events', 'atach', 'sqs:jobs', '--json'])).toContain('events atach is not a sling command.\n ›   Error: Did you mean "sling events attach"? Run sling help events for')
+  expect(await says(['deplyo'], true)).toBeUndefined() // oclif's not-found plugin asks on a terminal
+  for (const argv of [['deploy', 'api'], ['events'], ['events', 'list'], ['ls'], ['help', 'nothing'], ['--json', 'deplyo'], []]) expect(await says(argv)).toBeUndefined()
+})
+
+test('without the built command list, a mistyped command is left to oclif', async () => {
+  const root = await packageRoot()
+  expect(await mistypedCommand({root, argv: ['deplyo'], interactive: false})).toBeUndefined()
 })
