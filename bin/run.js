@@ -7,7 +7,7 @@ process.env.OCLIF_DISABLE_ENGINE_WARNING ??= 'true'
 // Start-up is part of the experience (README "Performance"): Node.js 22.1+ caches compiled modules on disk.
 const {default: nodeModule} = await import('node:module')
 nodeModule.enableCompileCache?.()
-const {answerWithoutOclif, mistypedCommand} = await import('../dist/lib/startup.js')
+const {answerWithoutOclif, mistypedCommand, ownCommandLoadOptions} = await import('../dist/lib/startup.js')
 const root = new URL('../', import.meta.url)
 const argv = process.argv.slice(2)
 if (!answerWithoutOclif({root, argv, stdout: process.stdout, env: process.env})) {
@@ -15,7 +15,8 @@ if (!answerWithoutOclif({root, argv, stdout: process.stdout, env: process.env}))
   const mistyped = await mistypedCommand({root, argv, interactive: process.stdin.isTTY === true})
   if (mistyped === undefined) {
     const {execute} = await import('../dist/vendor/oclif-core.js') // @oclif/core, bundled at build time (scripts/bundle-vendor.js)
-    await execute({dir: import.meta.url})
+    const loadOptions = ownCommandLoadOptions({root, argv}) // one of sling's commands: without oclif's plugins
+    await execute(loadOptions === undefined ? {dir: import.meta.url} : {dir: import.meta.url, loadOptions})
   } else {
     process.stderr.write(mistyped)
     process.exitCode = 127

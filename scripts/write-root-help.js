@@ -19,5 +19,10 @@ writeFileSync(new URL(ROOT_HELP_FILE, root), help.replace(agent, USER_AGENT_PLAC
 const {Config} = await import('@oclif/core')
 const config = await Config.load({root: new URL('.', root).pathname})
 const visible = config.commands.filter((command) => !command.hidden)
-const ids = {commands: [...new Set(visible.flatMap((command) => [command.id, ...command.aliases]))].sort(), topics: config.topics.map((topic) => topic.name).sort()}
+const own = config.commands.filter((command) => command.pluginName === config.name)
+const ids = {
+  commands: [...new Set(visible.flatMap((command) => [command.id, ...command.aliases]))].sort(),
+  own: [...new Set(own.flatMap((command) => [command.id, ...command.aliases]))].sort(),
+  topics: config.topics.map((topic) => topic.name).sort(),
+}
 writeFileSync(new URL(COMMAND_IDS_FILE, root), `${JSON.stringify(ids)}\n`)

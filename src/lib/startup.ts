@@ -6,6 +6,7 @@
  */
 import {readFileSync} from 'node:fs'
 import os from 'node:os'
+import {fileURLToPath} from 'node:url'
 
 /** Where the built help lives, and the placeholder the build put in place of the user agent (it names this machine's Node.js). */
 export const ROOT_HELP_FILE = 'dist/root-help.txt'
@@ -60,6 +61,8 @@ function platform(): string {
 export interface CommandIds {
   /** Visible commands and their aliases, e.g. "deploy", "events:attach". */
   readonly commands: readonly string[]
+  /** The commands (and aliases) sling itself defines, hidden ones included; the rest come from oclif's plugins. */
+  readonly own: readonly string[]
   /** Topics, e.g. "events", "local". */
   readonly topics: readonly string[]
 }
@@ -73,12 +76,8 @@ export interface CommandIds {
 export async function mistypedCommand({root, argv, interactive}: {readonly root: URL; readonly argv: readonly string[]; readonly interactive: boolean}): Promise<string | undefined> {
   const words = leadingWords(argv)
   if (interactive || words.length === 0) return undefined
-  let ids: CommandIds
-  try {
-    ids = JSON.parse(readFileSync(new URL(COMMAND_IDS_FILE, root), 'utf8')) as CommandIds
-  } catch {
-    return undefined // not built: oclif answers
-  }
+  const ids = readCommandIds(root)
+  if (ids === undefined) return undefined // not built: oclif answers
   const commands = new Set(ids.commands)
   const topics = new Set(ids.topics)
   // oclif takes the longest run of words that is a command; the rest are its arguments.
@@ -102,4 +101,36 @@ export async function mistypedCommand({root, argv, interactive}: {readonly root:
 function leadingWords(argv: readonly string[]): string[] {
   const firstFlag = argv.findIndex((arg) => arg.startsWith('-'))
   return [...(firstFlag === -1 ? argv : argv.slice(0, firstFlag))]
+}
+
+/**
+ * oclif's load options for running one of sling's own commands: the root plugin only. Loading oclif's plugins
+ * (help, autocomplete, not-found: their package.json, manifest and root lookups, ~8 ms) serves only their
+ * commands, the `help` command and a command that isn't found; none of them hooks a command of sling's. Undefined
+ * (oclif loads everything) for anything else, and whenever help is asked for.
+ */
+export function ownCommandLoadOptions({root, argv}: {readonly root: URL; readonly argv: readonly string[]}): object | undefined {
+  if (argv.some((arg) => arg === '--help' || arg === '-h' || arg === '--')) return undefined
+  const ids = readCommandIds(root)
+  const words = leadingWords(argv)
+  if (ids?.own === undefined || !words.some((_word, i) => ids.own.includes(words.slice(0, i + 1).join(':')))) return undefined
+  const pjson = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {oclif: Record<string, unknown>}
+  // No user plugins either: sling installs none (it has no plugins command), so oclif would only find no file.
+  return {root: fileURLToPath(root), pjson: {...pjson, oclif: {...pjson.oclif, plugins: []}}, userPlugins: false, devPlugins: false}
+}
+
+/** Read once per start (and per package root: the tests use several). */
+const commandIdsByRoot = new Map<string, CommandIds | undefined>()
+
+function readCommandIds(root: URL): CommandIds | undefined {
+  if (!commandIdsByRoot.has(root.href)) {
+    let ids: CommandIds | undefined
+    try {
+      ids = JSON.parse(readFileSync(new URL(COMMAND_IDS_FILE, root), 'utf8')) as CommandIds
+    } catch {
+      ids = undefined
+    }
+    commandIdsByRoot.set(root.href, ids)
+  }
+  return commandIdsByRoot.get(root.href)
 }

@@ -1,10 +1,10 @@
 import {mkdir, writeFile} from 'node:fs/promises'
 import path from 'node:path'
-import {pathToFileURL} from 'node:url'
+import {fileURLToPath, pathToFileURL} from 'node:url'
 
 import {afterEach, expect, test} from 'vitest'
 
-import {answerWithoutOclif, COMMAND_IDS_FILE, mistypedCommand, ROOT_HELP_FILE, USER_AGENT_PLACEHOLDER} from '../../src/lib/startup.js'
+import {answerWithoutOclif, COMMAND_IDS_FILE, mistypedCommand, ownCommandLoadOptions, ROOT_HELP_FILE, USER_AGENT_PLACEHOLDER} from '../../src/lib/startup.js'
 import {tempDir} from '../helpers/cli.js'
 
 const cleanups: (() => Promise<void>)[] = []
@@ -54,7 +54,7 @@ test('without a built help (bin/dev.js, a half-done build) oclif renders it', as
 
 test('a mistyped command, with no terminal to ask on, is named with the nearest command in its topic; commands, topics and flags are left to oclif', async () => {
   const root = await packageRoot('')
-  await writeFile(new URL(COMMAND_IDS_FILE, root), JSON.stringify({commands: ['deploy', 'diff', 'events:attach', 'events:list', 'help', 'ls', 'list'], topics: ['deploy', 'events', 'events:attach']}))
+  await writeFile(new URL(COMMAND_IDS_FILE, root), JSON.stringify({commands: ['deploy', 'diff', 'events:attach', 'events:list', 'help', 'ls', 'list'], own: ['deploy', 'diff', 'events:attach', 'events:list', 'ls', 'list'], topics: ['deploy', 'events', 'events:attach']}))
   const says = (argv: string[], interactive = false) => mistypedCommand({root, argv, interactive})
 
   expect(await says(['deplyo', 'api'])).toBe(' ›   Warning: deplyo is not a sling command.\n ›   Error: Did you mean "sling deploy"? Run sling help for a list of available commands.\n')
@@ -66,4 +66,19 @@ test('a mistyped command, with no terminal to ask on, is named with the nearest 
 test('without the built command list, a mistyped command is left to oclif', async () => {
   const root = await packageRoot()
   expect(await mistypedCommand({root, argv: ['deplyo'], interactive: false})).toBeUndefined()
+})
+
+test('one of sling\'s own commands runs without oclif\'s plugins; help, a plugin\'s command or an unknown word loads them all', async () => {
+  const root = await packageRoot('')
+  await writeFile(new URL('package.json', root), JSON.stringify({name: 'sling', version: '9.8.7', oclif: {bin: 'sling', plugins: ['@oclif/plugin-help', '@oclif/plugin-not-found']}}))
+  await writeFile(new URL(COMMAND_IDS_FILE, root), JSON.stringify({commands: ['autocomplete', 'deploy', 'events:attach', 'help'], own: ['deploy', 'events:attach'], topics: ['events']}))
+
+  expect(ownCommandLoadOptions({root, argv: ['events', 'attach', 'api', 'sqs:jobs', '--json']})).toMatchObject({
+    root: fileURLToPath(root),
+    pjson: {name: 'sling', oclif: {bin: 'sling', plugins: []}},
+    userPlugins: false,
+  })
+  for (const argv of [['deploy', '--help'], ['deploy', '-h'], ['help', 'deploy'], ['autocomplete'], ['deplyo'], ['events'], ['--version'], []]) {
+    expect(ownCommandLoadOptions({root, argv})).toBeUndefined()
+  }
 })
