@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto'
 import type {Stats} from 'node:fs'
-import {readFileSync} from 'node:fs'
+import {readFileSync, statSync} from 'node:fs'
 import {mkdir, readdir, readFile, stat} from 'node:fs/promises'
 import {createRequire} from 'node:module'
 import path from 'node:path'
@@ -103,11 +103,15 @@ export function cacheKey(parts: unknown): string {
 /** True when every recorded file and directory is as it was. */
 export async function inputsUnchanged(record: CacheRecord): Promise<boolean> {
   try {
-    // Read in parallel: a function's inputs are often hundreds of small files (its node_modules).
-    const files = await mapLimit(Object.entries(record.files), READS_AT_ONCE, async ([file, recorded]) => {
+    // A function's inputs are often a thousand or more files (its node_modules): stat them synchronously, a few
+    // µs each, where a promise per file costs several times that in the event loop.
+    const racy: [string, string][] = []
+    for (const [file, recorded] of Object.entries(record.files)) {
       const [signature, hash] = recorded.split('#')
-      return statSignature(await stat(file)) === signature && (hash === undefined || (await hashFile(file)) === hash)
-    })
+      if (statSignature(statSync(file)) !== signature) return false
+      if (hash !== undefined) racy.push([file, hash])
+    }
+    const files = await mapLimit(racy, READS_AT_ONCE, async ([file, hash]) => (await hashFile(file)) === hash)
     const dirs = await mapLimit(Object.entries(record.dirs), READS_AT_ONCE, async ([dir, hash]) => (await hashListing(dir)).hash === hash)
     return files.every(Boolean) && dirs.every(Boolean)
   } catch {
@@ -134,15 +138,15 @@ export async function fingerprint(files: Iterable<string>, dirs: Iterable<string
       dirHashes[dir] = listing.hash
       for (const name of listing.resolutionFiles) toDescribe.add(path.join(dir, name))
     }
-    const described = await mapLimit([...toDescribe], READS_AT_ONCE, async (file) => {
-      const stats = await stat(file)
-      const racy = stats.mtimeMs >= startedAt - RACY_MS && !fresh(stats.mtimeMs)
-      return {file, mtimeMs: stats.mtimeMs, signature: racy ? `${statSignature(stats)}#${await hashFile(file)}` : statSignature(stats)}
-    })
-    for (const {file, mtimeMs, signature} of described) {
-      if (fresh(mtimeMs)) return undefined
-      fileSignatures[file] = signature
+    // Synchronous stats, as in inputsUnchanged; only a file modified just before the build is read.
+    const racy: {file: string; signature: string}[] = []
+    for (const file of toDescribe) {
+      const stats = statSync(file)
+      if (fresh(stats.mtimeMs)) return undefined
+      fileSignatures[file] = statSignature(stats)
+      if (stats.mtimeMs >= startedAt - RACY_MS) racy.push({file, signature: fileSignatures[file]})
     }
+    for (const {file, signature} of racy) fileSignatures[file] = `${signature}#${await hashFile(file)}`
     return {files: fileSignatures, dirs: dirHashes}
   } catch {
     return undefined
@@ -177,6 +181,7 @@ export function resolutionDirs(inputs: Iterable<string>, projectDir: string): Se
   const dirs = new Set<string>()
   for (const input of inputs) {
     let dir = path.dirname(input)
+    if (dirs.has(dir)) continue // listed with its parents already
     const stop = commonAncestor(dir, projectDir)
     while (!dirs.has(dir)) {
       dirs.add(dir)
