@@ -17,6 +17,9 @@ import path from 'node:path'
 
 import {CreateRoleCommand, IAMClient} from '@aws-sdk/client-iam'
 
+// The SDK warns about Node.js versions it will drop; sling silences it too (bin/run.js).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
+
 const ROOT = path.resolve(import.meta.dirname, '..')
 const BIN = path.join(ROOT, 'bin', 'run.js')
 const FLOOR = path.join(import.meta.dirname, 'lib', 'deploy-floor.mjs')

@@ -18,6 +18,9 @@ import {startLocalCloud} from '../dist/lib/local/server.js'
 
 import {zip} from './lib/zip.mjs'
 
+// The SDK warns about Node.js versions it will drop; sling silences it too (bin/run.js).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
+
 const COLD = Number(process.env.BENCH_COLD ?? 5)
 const WARM = Number(process.env.BENCH_WARM ?? 300)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2)

@@ -18,6 +18,9 @@ import {CreateFunctionCommand, InvokeCommand, LambdaClient, waitUntilFunctionAct
 
 import {zip} from './lib/zip.mjs'
 
+// The SDK warns about Node.js versions it will drop; sling silences it too (bin/run.js).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
+
 const N = Number(process.env.BENCH_FOLLOW_N ?? 20)
 const BIN = path.join(import.meta.dirname, '..', 'bin', 'run.js')
 const NAME = 'bench-follow'
