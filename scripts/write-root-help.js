@@ -22,6 +22,7 @@ const visible = config.commands.filter((command) => !command.hidden)
 const own = config.commands.filter((command) => command.pluginName === config.name)
 const ids = {
   commands: [...new Set(visible.flatMap((command) => [command.id, ...command.aliases]))].sort(),
+  all: [...new Set(config.commands.flatMap((command) => [command.id, ...command.aliases]))].sort(),
   own: [...new Set(own.flatMap((command) => [command.id, ...command.aliases]))].sort(),
   topics: config.topics.map((topic) => topic.name).sort(),
 }

@@ -59,8 +59,10 @@ function platform(): string {
 }
 
 export interface CommandIds {
-  /** Visible commands and their aliases, e.g. "deploy", "events:attach". */
+  /** Visible commands and their aliases, e.g. "deploy", "events:attach": what a mistyped command is matched to. */
   readonly commands: readonly string[]
+  /** Every command and alias, hidden ones included ("autocomplete:script"): what argv may name. */
+  readonly all: readonly string[]
   /** The commands (and aliases) sling itself defines, hidden ones included; the rest come from oclif's plugins. */
   readonly own: readonly string[]
   /** Topics, e.g. "events", "local". */
@@ -74,27 +76,33 @@ export interface CommandIds {
  * starts with a flag, or stdin is a terminal (the plugin asks there).
  */
 export async function mistypedCommand({root, argv, interactive}: {readonly root: URL; readonly argv: readonly string[]; readonly interactive: boolean}): Promise<string | undefined> {
-  const words = leadingWords(argv)
+  // "events atach" and "events:atach" alike: oclif takes either form.
+  const words = leadingWords(argv).flatMap((word) => word.split(':')).filter((word) => word !== '')
   if (interactive || words.length === 0) return undefined
   const ids = readCommandIds(root)
   if (ids === undefined) return undefined // not built: oclif answers
-  const commands = new Set(ids.commands)
-  const topics = new Set(ids.topics)
-  // oclif takes the longest run of words that is a command; the rest are its arguments.
-  for (let i = words.length; i > 0; i--) if (commands.has(words.slice(0, i).join(':'))) return undefined
-  // The words that name topics, and the first one that names nothing: "events atach" → topic "events", "atach".
-  let depth = 0
-  while (depth < words.length && topics.has(words.slice(0, depth + 1).join(':'))) depth++
-  if (depth === words.length) return undefined // a topic alone: oclif lists its commands
-  const typed = words.slice(0, depth + 1).join(':')
-  const prefix = depth === 0 ? '' : `${words.slice(0, depth).join(':')}:`
-  const candidates = ids.commands.filter((id) => id.startsWith(prefix))
-  const {closest} = await import('fastest-levenshtein')
-  const nearest = candidates.length > 0 ? closest(typed, candidates) : undefined
+  const all = new Set(ids.all)
+  // oclif takes the longest run of words that is a command (hidden ones too); the rest are its arguments.
+  for (let i = words.length; i > 0; i--) if (all.has(words.slice(0, i).join(':'))) return undefined
+  const topics = ids.topics.filter((topic) => !all.has(topic)) // topics that are only topics: "events", "local"
+  if (topics.includes(words.join(':'))) return undefined // a topic alone: oclif lists its commands
+  // The nearest visible command or topic to the first one, two or three words, whichever is nearest (the most
+  // words on a tie): "deplyo api" → deploy, "event attach" → events attach, "version" → versions.
+  const {closest, distance} = await import('fastest-levenshtein')
+  const candidates = [...ids.commands, ...topics]
+  let best: {typed: string; nearest: string; distance: number} | undefined
+  for (let k = 1; k <= Math.min(words.length, 3); k++) {
+    const typed = words.slice(0, k).join(':')
+    if (topics.includes(typed)) continue // a topic typed right: the typo is in the words after it
+    const nearest = closest(typed, candidates)
+    const d = distance(typed, nearest)
+    if (best === undefined || d <= best.distance) best = {typed, nearest, distance: d}
+  }
+  if (best === undefined) return undefined
   const bin = (JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {oclif: {bin: string}}).oclif.bin
   const spaced = (id: string): string => id.replaceAll(':', ' ')
-  const help = `${bin} help${depth > 0 ? ` ${spaced(prefix.slice(0, -1))}` : ''}`
-  return ` ›   Warning: ${spaced(typed)} is not a ${bin} command.\n ›   Error: ${nearest === undefined ? '' : `Did you mean "${bin} ${spaced(nearest)}"? `}Run ${help} for a list of available commands.\n`
+  const topic = topics.includes(words[0] ?? '') ? ` ${words[0]}` : ''
+  return ` ›   Warning: ${spaced(best.typed)} is not a ${bin} command.\n ›   Error: Did you mean "${bin} ${spaced(best.nearest)}"? Run ${bin} help${topic} for a list of available commands.\n`
 }
 
 /** The arguments before the first flag: a command's words, and maybe its arguments. */

@@ -54,13 +54,21 @@ test('without a built help (bin/dev.js, a half-done build) oclif renders it', as
 
 test('a mistyped command, with no terminal to ask on, is named with the nearest command in its topic; commands, topics and flags are left to oclif', async () => {
   const root = await packageRoot('')
-  await writeFile(new URL(COMMAND_IDS_FILE, root), JSON.stringify({commands: ['deploy', 'diff', 'events:attach', 'events:list', 'help', 'ls', 'list'], own: ['deploy', 'diff', 'events:attach', 'events:list', 'ls', 'list'], topics: ['deploy', 'events', 'events:attach']}))
+  await writeFile(new URL(COMMAND_IDS_FILE, root), JSON.stringify({
+    commands: ['autocomplete', 'deploy', 'diff', 'events:attach', 'events:list', 'help', 'ls', 'list', 'versions:list', 'versions:prune'],
+    all: ['autocomplete', 'autocomplete:script', 'deploy', 'diff', 'events:attach', 'events:list', 'help', 'ls', 'list', 'versions:list', 'versions:prune'],
+    own: ['deploy', 'diff', 'events:attach', 'events:list', 'ls', 'list', 'versions:list', 'versions:prune'],
+    topics: ['autocomplete', 'deploy', 'events', 'events:attach', 'versions'],
+  }))
   const says = (argv: string[], interactive = false) => mistypedCommand({root, argv, interactive})
 
   expect(await says(['deplyo', 'api'])).toBe(' ›   Warning: deplyo is not a sling command.\n ›   Error: Did you mean "sling deploy"? Run sling help for a list of available commands.\n')
   expect(await says(['events', 'atach', 'sqs:jobs', '--json'])).toContain('events atach is not a sling command.\n ›   Error: Did you mean "sling events attach"? Run sling help events for')
+  expect(await says(['events:atach'])).toContain('Did you mean "sling events attach"? Run sling help events for')
+  expect(await says(['event', 'attach', 'api'])).toContain('event attach is not a sling command.\n ›   Error: Did you mean "sling events attach"? Run sling help for')
+  expect(await says(['version'])).toContain('Did you mean "sling versions"?')
   expect(await says(['deplyo'], true)).toBeUndefined() // oclif's not-found plugin asks on a terminal
-  for (const argv of [['deploy', 'api'], ['events'], ['events', 'list'], ['ls'], ['help', 'nothing'], ['--json', 'deplyo'], []]) expect(await says(argv)).toBeUndefined()
+  for (const argv of [['deploy', 'api'], ['events'], ['events', 'list'], ['ls'], ['help', 'nothing'], ['--json', 'deplyo'], [], ['autocomplete:script', 'bash'], ['autocomplete', 'script', 'bash']]) expect(await says(argv)).toBeUndefined()
 })
 
 test('without the built command list, a mistyped command is left to oclif', async () => {
@@ -71,7 +79,7 @@ test('without the built command list, a mistyped command is left to oclif', asyn
 test('one of sling\'s own commands runs without oclif\'s plugins; help, a plugin\'s command or an unknown word loads them all', async () => {
   const root = await packageRoot('')
   await writeFile(new URL('package.json', root), JSON.stringify({name: 'sling', version: '9.8.7', oclif: {bin: 'sling', plugins: ['@oclif/plugin-help', '@oclif/plugin-not-found']}}))
-  await writeFile(new URL(COMMAND_IDS_FILE, root), JSON.stringify({commands: ['autocomplete', 'deploy', 'events:attach', 'help'], own: ['deploy', 'events:attach'], topics: ['events']}))
+  await writeFile(new URL(COMMAND_IDS_FILE, root), JSON.stringify({commands: ['autocomplete', 'deploy', 'events:attach', 'help'], all: ['autocomplete', 'deploy', 'events:attach', 'help'], own: ['deploy', 'events:attach'], topics: ['events']}))
 
   expect(ownCommandLoadOptions({root, argv: ['events', 'attach', 'api', 'sqs:jobs', '--json']})).toMatchObject({
     root: fileURLToPath(root),

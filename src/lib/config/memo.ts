@@ -44,7 +44,12 @@ export async function configMemo(file: string, stage: string | undefined, text: 
     },
     async write(config) {
       const isDir = await stat(stateDir).then((s) => s.isDirectory(), () => false)
-      if (isDir) await writeAtomic(memoFile, serialize({key, config})).catch(() => undefined)
+      if (!isDir) return
+      try {
+        await writeAtomic(memoFile, serialize({key, config}))
+      } catch {
+        // not written (or a value V8 can't serialise): the next run validates again
+      }
     },
   }
 }

@@ -142,9 +142,10 @@ export async function fingerprint(files: Iterable<string>, dirs: Iterable<string
     const racy: {file: string; signature: string}[] = []
     for (const file of toDescribe) {
       const stats = statSync(file)
-      if (fresh(stats.mtimeMs)) return undefined
+      // Rewritten while the build ran, even with its old mtime put back (cp -p, touch -r): its change time says so.
+      if (fresh(stats.mtimeMs) || stats.ctimeMs > startedAt) return undefined
       fileSignatures[file] = statSignature(stats)
-      if (stats.mtimeMs >= startedAt - RACY_MS) racy.push({file, signature: fileSignatures[file]})
+      if (Math.max(stats.mtimeMs, stats.ctimeMs) >= startedAt - RACY_MS) racy.push({file, signature: fileSignatures[file]})
     }
     for (const {file, signature} of racy) fileSignatures[file] = `${signature}#${await hashFile(file)}`
     return {files: fileSignatures, dirs: dirHashes}

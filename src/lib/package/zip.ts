@@ -84,22 +84,28 @@ export async function writeZip(entries: readonly ZipEntry[], file: string, optio
   const zip = new ZipFile()
   let unzippedSize = 0
   const mtime = zipDate()
-  for (const entry of sorted) {
-    const options = {mtime, mode: REGULAR_FILE | normalizedMode(entry), compressionLevel: ZIP_LEVEL, forceDosTimestamp: true}
-    unzippedSize += entrySize(entry)
-    // Files are opened one at a time, as the zip reaches them; yazl checks each one still has the size stat gave.
-    if ('data' in entry) zip.addBuffer(entry.data, entry.name, options)
-    else zip.addReadStreamLazy(entry.name, {...options, size: entry.stats.size}, (callback) => callback(null, createReadStream(entry.file).once('error', (error) => zip.emit('error', error))))
-  }
   const output = zip.outputStream as Readable
   // yazl reports a file it can't read, or one whose size changed, on the ZipFile: that ends the output too.
   zip.on('error', (error: unknown) => output.destroy(error as Error))
+  let reading: string | undefined // the file being zipped, which a size change is reported against
   try {
+    for (const entry of sorted) {
+      const options = {mtime, mode: REGULAR_FILE | normalizedMode(entry), compressionLevel: ZIP_LEVEL, forceDosTimestamp: true}
+      unzippedSize += entrySize(entry)
+      // Files are opened one at a time, as the zip reaches them; yazl checks each one still has the size stat gave.
+      if ('data' in entry) zip.addBuffer(entry.data, entry.name, options)
+      else {
+        zip.addReadStreamLazy(entry.name, {...options, size: entry.stats.size}, (callback) => {
+          reading = entry.file
+          callback(null, createReadStream(entry.file).once('error', (error) => zip.emit('error', error)))
+        })
+      }
+    }
     zip.end()
     await pipeline(output, measure, createWriteStream(file), {signal})
   } catch (error) {
     await rm(file, {force: true})
-    throw signal?.aborted ? interruptedError() : readError(error)
+    throw signal?.aborted ? interruptedError() : readError(error, reading)
   }
   const digest = hash.digest()
   return {sha256: digest.toString('base64'), sha256Hex: digest.toString('hex'), zippedSize, unzippedSize, entries: sorted.length}
@@ -123,10 +129,14 @@ export function sortEntries(entries: readonly ZipEntry[]): ZipEntry[] {
   return sorted
 }
 
-function readError(error: unknown): unknown {
+function readError(error: unknown, reading: string | undefined): unknown {
   const e = error as NodeJS.ErrnoException
   if (e.message === 'file data stream has unexpected number of bytes') {
-    return new UserError('FileChanged', 'A file changed size while it was being zipped; no artifact was written.', {cause: error, hints: ['Run the build again once nothing is writing to the source files.']})
+    return new UserError('FileChanged', `${reading ?? 'A file'} changed size while it was being zipped; no artifact was written.`, {cause: error, hints: ['Run the build again once nothing is writing to the source files.']})
+  }
+  const name = /^(?:absolute path|invalid relative path): (.*)$/.exec(e.message ?? '')?.[1]
+  if (name !== undefined) {
+    return new UserError('UnzippableName', `"${name}" can't be stored in a zip: unzip tools would read it as a drive letter or a path out of the folder.`, {cause: error, hints: ['Rename the file, or leave it out with "exclude".']})
   }
   if (e.code && ['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'EIO'].includes(e.code)) {
     return new UserError('FileUnreadable', `Can't read ${e.path ?? 'a file'} (${e.code}) while zipping; no artifact was written.`, {

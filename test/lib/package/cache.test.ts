@@ -157,6 +157,26 @@ test('a build whose input was modified while it ran keeps no record, so the next
   expect(next.functions[0]?.cached).toBe(false)
 })
 
+test('an input rewritten while the build ran, with its old modification time put back (cp -p), keeps no record', async () => {
+  const {dir, load} = await project({'src/index.ts': HANDLER, 'src/message.js': "export const message = 'one'\n"}, {functions: {api: {entry: 'src/index.ts'}}})
+  const config = await load()
+  await settle(dir)
+  const file = path.join(dir, 'src', 'message.js')
+  const before = await stat(file)
+  // After esbuild has read the file, before the zip is written and the inputs fingerprinted.
+  const checkpoint = async (step: string): Promise<void> => {
+    if (!step.startsWith('zip functions/')) return
+    await writeFile(file, "export const message = 'two'\n") // same size
+    await utimes(file, before.atime, before.mtime)
+  }
+
+  await packageFunctions({config}, {output: silentOutput(), checkpoint})
+  const next = await packageFunctions({config}, {output: silentOutput()})
+
+  expect(next.functions[0]?.cached).toBe(false)
+  expect(await readZipText(next.functions[0]!.artifact)).toContain('two')
+})
+
 test('an unbundled function reuses its zip until a file is added, changed or made executable', async () => {
   const {dir, load} = await project({'fn/index.js': 'exports.handler = async () => 1\n', 'fn/lib/a.js': 'module.exports = 1\n'}, {functions: {worker: {bundle: false, source: 'fn', runtime: 'nodejs22.x'}}})
   const config = await load()

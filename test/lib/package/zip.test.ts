@@ -147,5 +147,18 @@ test('a file that changed size since it was listed fails clearly and leaves no a
 
   expect(error).toBeInstanceOf(UserError)
   expect((error as UserError).code).toBe('FileChanged')
+  expect((error as UserError).message).toContain(path.join(dir, 'b.js'))
   expect(await readdir(out)).toEqual([])
+})
+
+test('a name a zip can\'t carry (a leading drive letter) is refused with the name, and no artifact is left', async () => {
+  const {dir, entries} = await someFiles()
+  const out = path.join(dir, 'out')
+
+  const error = await writeZip([...entries, {name: 'c:boot.ini', data: Buffer.from('x')}], path.join(out, 'code.zip')).catch((e: unknown) => e)
+
+  expect(error).toBeInstanceOf(UserError)
+  expect((error as UserError).code).toBe('UnzippableName')
+  expect((error as UserError).message).toContain('"c:boot.ini"')
+  expect(await readdir(out).catch(() => [])).toEqual([])
 })
