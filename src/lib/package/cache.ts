@@ -143,7 +143,7 @@ export async function fingerprint(files: Iterable<string>, dirs: Iterable<string
     for (const file of toDescribe) {
       const stats = statSync(file)
       // Rewritten while the build ran, even with its old mtime put back (cp -p, touch -r): its change time says so.
-      if (fresh(stats.mtimeMs) || stats.ctimeMs > startedAt) return undefined
+      if (fresh(stats.mtimeMs) || fresh(stats.ctimeMs)) return undefined
       fileSignatures[file] = statSignature(stats)
       if (Math.max(stats.mtimeMs, stats.ctimeMs) >= startedAt - RACY_MS) racy.push({file, signature: fileSignatures[file]})
     }
