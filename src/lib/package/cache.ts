@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto'
 import type {Stats} from 'node:fs'
 import {readFileSync, statSync} from 'node:fs'
-import {mkdir, readdir, readFile, stat} from 'node:fs/promises'
+import {mkdir, readdir, readFile, rm, stat, writeFile} from 'node:fs/promises'
 import {createRequire} from 'node:module'
 import path from 'node:path'
 
@@ -123,9 +123,10 @@ export async function inputsUnchanged(record: CacheRecord): Promise<boolean> {
  * The fingerprint of `files` and of `dirs` (with their resolution files), or undefined when one can't
  * be read or was modified since `startedAt` (its content may not be what the build saw).
  */
-export async function fingerprint(files: Iterable<string>, dirs: Iterable<string>, startedAt: number, ownChange?: DirSnapshot): Promise<Pick<CacheRecord, 'files' | 'dirs'> | undefined> {
+export async function fingerprint(files: Iterable<string>, dirs: Iterable<string>, startedAt: number, ownChange?: DirSnapshot, clock: FileClock = PRECISE_CLOCK): Promise<Pick<CacheRecord, 'files' | 'dirs'> | undefined> {
   const modified = async (target: string): Promise<number> => (await stat(target)).mtimeMs
-  const fresh = (mtimeMs: number): boolean => mtimeMs >= startedAt - MTIME_SLACK_MS
+  // Times as the file system stamps them: behind ours by its lag, and only to its granularity.
+  const fresh = (mtimeMs: number): boolean => mtimeMs >= startedAt - clock.lagMs - clock.slackMs
   try {
     const fileSignatures: Record<string, string> = {}
     const dirHashes: Record<string, string> = {}
@@ -145,12 +146,40 @@ export async function fingerprint(files: Iterable<string>, dirs: Iterable<string
       // Rewritten while the build ran, even with its old mtime put back (cp -p, touch -r): its change time says so.
       if (fresh(stats.mtimeMs) || fresh(stats.ctimeMs)) return undefined
       fileSignatures[file] = statSignature(stats)
-      if (Math.max(stats.mtimeMs, stats.ctimeMs) >= startedAt - RACY_MS) racy.push({file, signature: fileSignatures[file]})
+      if (Math.max(stats.mtimeMs, stats.ctimeMs) >= startedAt - clock.lagMs - RACY_MS) racy.push({file, signature: fileSignatures[file]})
     }
     for (const {file, signature} of racy) fileSignatures[file] = `${signature}#${await hashFile(file)}`
     return {files: fileSignatures, dirs: dirHashes}
   } catch {
     return undefined
+  }
+}
+
+/**
+ * How a file system stamps times, as one probe file written there shows: how far its clock is behind ours (an
+ * NFS server's can be), and how finely it stamps (FAT, HFS+ and ext3 to the second or two). The "modified during
+ * the build" check widens by both; on a fine, local file system the lag is 0 and the slack MTIME_SLACK_MS.
+ */
+export interface FileClock {
+  readonly lagMs: number
+  readonly slackMs: number
+}
+
+const PRECISE_CLOCK: FileClock = {lagMs: 0, slackMs: MTIME_SLACK_MS}
+/** The slack where the probe's time is a whole second: the coarsest clock in use (FAT) stamps to 2 s. */
+const COARSE_SLACK_MS = 2000
+
+/** Writes, reads and removes `probe` (a temporary name in the output directory); a failure means no lag and the coarse slack. */
+export async function measureFileClock(probe: string): Promise<FileClock> {
+  try {
+    const before = Date.now()
+    await writeFile(probe, '')
+    const {mtimeMs} = await stat(probe)
+    return {lagMs: Math.max(0, before - mtimeMs), slackMs: mtimeMs % 1000 === 0 ? COARSE_SLACK_MS : MTIME_SLACK_MS}
+  } catch {
+    return {lagMs: 0, slackMs: COARSE_SLACK_MS}
+  } finally {
+    await rm(probe, {force: true}).catch(() => undefined)
   }
 }
 

@@ -8,8 +8,8 @@ import type {Output} from '../output.js'
 import {bundleModules} from './analyze.js'
 import {bundleFunction, entryExports} from './bundle.js'
 import {mapLimit} from '../async.js'
-import type {CacheRecord, DirSnapshot} from './cache.js'
-import {cacheKey, createOutDir, fingerprint, inputsUnchanged, readBuildCache, resolutionDirs, toolVersions, writeBuildCache} from './cache.js'
+import type {CacheRecord, DirSnapshot, FileClock} from './cache.js'
+import {cacheKey, createOutDir, fingerprint, inputsUnchanged, measureFileClock, readBuildCache, resolutionDirs, toolVersions, writeBuildCache} from './cache.js'
 import {toPosix} from '../paths.js'
 import type {CollectedFiles} from './files.js'
 import {collectFiles} from './files.js'
@@ -19,7 +19,7 @@ import type {Contributor, LimitReport} from './limits.js'
 import {checkConfigLimits, checkUnzipped, groupByPackage, limitReport, zippedWarning} from './limits.js'
 import type {BuildManifest, ManifestFunction, ManifestLayer} from './manifest.js'
 import {MANIFEST_FILE, readManifest} from './manifest.js'
-import {removeStaleTemps, Staging} from './staging.js'
+import {removeStaleTemps, Staging, tempName} from './staging.js'
 import type {ZipEntry} from './zip.js'
 import {entrySize} from './zip.js'
 
@@ -122,7 +122,10 @@ export async function packageFunctions(options: PackageOptions, deps: PackageDep
   const useCache = options.useCache ?? true
   const [cache, manifest] = useCache ? await Promise.all([readBuildCache(outDir), readManifest(outDir)]) : [{}, undefined]
   const cacheUpdates: Record<string, CacheRecord | undefined> = {}
-  const context: Context = {config, outDir, output, warn, analyze: options.analyze ?? false, staging, cache, manifest, cacheUpdates, tools: toolVersions(), ownChange}
+  // Measured once, when the first function is built (a build served from the cache needs no fingerprint).
+  let clock: Promise<FileClock> | undefined
+  const fileClock = async (): Promise<FileClock> => (clock ??= measureFileClock(tempName(path.join(outDir, 'clock'))))
+  const context: Context = {config, outDir, output, warn, analyze: options.analyze ?? false, staging, cache, manifest, cacheUpdates, tools: toolVersions(), ownChange, fileClock}
   let built
   try {
     built = await output.spin(`Packaging ${describeCount(functions.length, 'function')}${layers.length > 0 ? ` and ${describeCount(layers.length, 'layer')}` : ''}`, async () => {
@@ -160,6 +163,8 @@ interface Context {
   readonly tools: unknown
   /** The directory that creating the output directory changed, if this run created it. */
   readonly ownChange: DirSnapshot | undefined
+  /** How the output's file system stamps times (measureFileClock). */
+  readonly fileClock: () => Promise<FileClock>
 }
 
 /** Records a built artifact for the manifest; a failed one is recorded as removed, so deploy can't pick up its stale code. */
@@ -238,7 +243,7 @@ async function packageFunction(fn: FunctionConfig, layerSizes: ReadonlyMap<strin
   checkUnzipped(where, unzipped, layers, code.contributors)
   const zip = await context.staging.write('functions', fn.key, code.entries)
   const facts = {relative: zip.relative, sha256Hex: zip.sha256Hex, zippedSize: zip.zippedSize, unzippedSize: zip.unzippedSize, entries: zip.entries, handler: code.handler, largest: code.contributors.slice(0, 20)}
-  const inputs = await fingerprint(code.inputs, fn.bundle ? resolutionDirs(code.inputs, context.config.dir) : [], startedAt, context.ownChange)
+  const inputs = await fingerprint(code.inputs, fn.bundle ? resolutionDirs(code.inputs, context.config.dir) : [], startedAt, context.ownChange, await context.fileClock())
   if (inputs) context.cacheUpdates[fn.key] = {key, ...inputs, artifact: facts}
   else context.output.debug(`${where}: an input changed while it was built (or can't be read), so the next build won't reuse this one.`)
   return artifactOf(fn, zip, facts, layers, collected.sensitive, false, context)

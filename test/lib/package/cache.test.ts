@@ -6,6 +6,7 @@ import {afterEach, expect, test} from 'vitest'
 import type {ProjectConfig} from '../../../src/lib/config/load.js'
 import {silentOutput} from '../../../src/lib/output.js'
 import type {PackageOptions} from '../../../src/lib/package/package.js'
+import {fingerprint, measureFileClock} from '../../../src/lib/package/cache.js'
 import {packageFunctions} from '../../../src/lib/package/package.js'
 import {aProject, readZip, writeFiles} from './helpers.js'
 
@@ -214,3 +215,32 @@ test('a new file matching "include" rebuilds a bundled function', async () => {
 async function readZipText(file: string): Promise<string> {
   return (await readZip(file)).map((e) => e.data.toString()).join('\n')
 }
+
+test('on a file system that stamps to the second, or whose clock runs behind, a file saved just before the build keeps no record', async () => {
+  const {dir} = await project({'src/index.ts': HANDLER, 'src/message.js': "export const message = 'one'\n"}, {functions: {api: {entry: 'src/index.ts'}}})
+  const file = path.join(dir, 'src', 'message.js')
+  const startedAt = Date.now() + 1000 // the build's start; the file's change time (the dating below) is well before it
+  const stampedAt = async (ms: number): Promise<void> => utimes(file, new Date(ms), new Date(ms))
+
+  await stampedAt(Math.floor((startedAt - 500) / 1000) * 1000) // saved just before the build, stamped to the whole second
+  const precise = await fingerprint([file], [], startedAt)
+  const coarse = await fingerprint([file], [], startedAt, undefined, {lagMs: 0, slackMs: 2000})
+  await stampedAt(startedAt - 4000) // saved just before the build by a server whose clock is 5 s behind ours
+  const ahead = await fingerprint([file], [], startedAt)
+  const behind = await fingerprint([file], [], startedAt, undefined, {lagMs: 5000, slackMs: 20})
+
+  expect(precise).toBeDefined()
+  expect(coarse).toBeUndefined()
+  expect(ahead).toBeDefined()
+  expect(behind).toBeUndefined()
+})
+
+test('the file clock probe measures this file system as precise and leaves nothing behind', async () => {
+  const {dir} = await project({'src/index.ts': HANDLER}, {functions: {api: {entry: 'src/index.ts'}}})
+
+  const clock = await measureFileClock(path.join(dir, 'clock.probe.tmp'))
+
+  expect(clock.slackMs).toBe(20)
+  expect(clock.lagMs).toBeLessThan(1000)
+  expect(await readdir(dir)).not.toContain('clock.probe.tmp')
+})
