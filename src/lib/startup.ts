@@ -42,7 +42,7 @@ export function answerWithoutOclif({root, argv, stdout, env}: FastPathOptions): 
 
 /** "sling/0.1.0 linux-x64 node-v20.20.2", as oclif's config.userAgent says it. */
 export function userAgent(root: URL): string {
-  const pjson = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {version: string; oclif: {bin: string}}
+  const pjson = readPackageJson(root)
   const arch = os.arch() === 'ia32' ? 'x86' : os.arch()
   return `${pjson.oclif.bin}/${pjson.version} ${platform()}-${arch} node-${process.version}`
 }
@@ -99,7 +99,7 @@ export async function mistypedCommand({root, argv, interactive}: {readonly root:
     if (best === undefined || d <= best.distance) best = {typed, nearest, distance: d}
   }
   if (best === undefined) return undefined
-  const bin = (JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {oclif: {bin: string}}).oclif.bin
+  const {bin} = readPackageJson(root).oclif
   const spaced = (id: string): string => id.replaceAll(':', ' ')
   const topic = topics.includes(words[0] ?? '') ? ` ${words[0]}` : ''
   return ` ›   Warning: ${spaced(best.typed)} is not a ${bin} command.\n ›   Error: Did you mean "${bin} ${spaced(best.nearest)}"? Run ${bin} help${topic} for a list of available commands.\n`
@@ -122,7 +122,7 @@ export function ownCommandLoadOptions({root, argv}: {readonly root: URL; readonl
   const ids = readCommandIds(root)
   const words = leadingWords(argv)
   if (ids?.own === undefined || !words.some((_word, i) => ids.own.includes(words.slice(0, i + 1).join(':')))) return undefined
-  const pjson = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {oclif: Record<string, unknown>}
+  const pjson = readPackageJson(root)
   // No user plugins either: sling installs none (it has no plugins command), so oclif would only find no file.
   return {root: fileURLToPath(root), pjson: {...pjson, oclif: {...pjson.oclif, plugins: []}}, userPlugins: false, devPlugins: false}
 }
@@ -141,4 +141,9 @@ function readCommandIds(root: URL): CommandIds | undefined {
     commandIdsByRoot.set(root.href, ids)
   }
   return commandIdsByRoot.get(root.href)
+}
+
+/** sling's package.json: what oclif reads as the root plugin's pjson. */
+function readPackageJson(root: URL): {version: string; oclif: {bin: string} & Record<string, unknown>} {
+  return JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {version: string; oclif: {bin: string} & Record<string, unknown>}
 }
