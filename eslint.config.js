@@ -11,7 +11,7 @@ const NOT_THE_SERVER = {
 }
 
 export default tseslint.config(
-  {ignores: ['dist/**', 'templates/**', 'node_modules/**', '**/*.mjs', 'examples/**', 'test/fixtures/**', 'bench/fixtures/**', '.sling/**', 'coverage/**', '**/*.js', 'bench/**/*.mjs']},
+  {ignores: ['dist/**', 'src/lib/config/compiled.generated.ts', 'templates/**', 'node_modules/**', '**/*.mjs', 'examples/**', 'test/fixtures/**', 'bench/fixtures/**', '.sling/**', 'coverage/**', '**/*.js', 'bench/**/*.mjs']},
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -22,26 +22,22 @@ import {
   SYSTEM_LOG_LEVELS,
   TRACING_MODES,
 } from '../lambda/rules.js'
+import {refinedBy} from './refine.js'
 
 const ARN_RULE = 'an ARN such as arn:aws:sqs:eu-west-1:123456789012:my-queue'
 const ALIAS_RULE = 'letters, digits, hyphens and underscores, not only digits (those name versions)'
 const StringList = z.array(z.string()).max(LAMBDA_LIMITS.imageStringListMax)
 const Alias = z.string().min(1).max(LAMBDA_LIMITS.aliasNameMax).regex(ALIAS_NAME_PATTERN, ALIAS_RULE)
 
-const LoggingConfig = z
-  .strictObject({
+const LoggingConfig = refinedBy(
+  z.strictObject({
     logFormat: z.enum(LOG_FORMATS).optional().describe('Text (the default) or JSON.'),
     applicationLogLevel: z.enum(APPLICATION_LOG_LEVELS).optional().describe('JSON format only. Lambda\'s default: INFO.'),
     systemLogLevel: z.enum(SYSTEM_LOG_LEVELS).optional().describe('JSON format only. Lambda\'s default: INFO.'),
     logGroup: z.string().min(1).max(LAMBDA_LIMITS.logGroupMax).regex(LOG_GROUP_PATTERN).optional().describe('Default: /aws/lambda/<function name>.'),
-  })
-  .superRefine((value, context) => {
-    // Lambda refuses log levels with the Text format ("…log level … only supported with JSON log format").
-    if (value.logFormat === 'JSON') return
-    for (const key of ['applicationLogLevel', 'systemLogLevel'] as const) {
-      if (value[key] !== undefined) context.addIssue({code: 'custom', path: [key], message: 'a log level only with "logFormat": "JSON" (Lambda filters levels of JSON logs only)'})
-    }
-  })
+  }),
+  'logLevels',
+)
 
 /** Function settings that deploy manages. `publish` and `alias` are what deploy does after the change. */
 export const DeployFunctionFields = {

@@ -5,23 +5,16 @@
  */
 import {z} from 'zod'
 
-import {FilterPatternError, parseFilterPattern} from '../lambda/event-filter.js'
+import {refinedBy} from './refine.js'
 
 const Qualifier = z.string().min(1).max(128).regex(/^[a-zA-Z0-9$_-]+$/, 'an alias name or version number').describe('The alias (recommended) or version the source invokes.')
 const SOURCE_RULE = 'sqs:QUEUE, kinesis:STREAM, dynamodb:TABLE/stream/LABEL, s3:BUCKET, sns:TOPIC, kafka:ARN, mq:ARN, schedule, eventbridge, or an SQS, Kinesis, DynamoDB stream, MSK, MQ, S3 or SNS ARN'
 const SOURCE_PATTERN = /^(sqs|kinesis|dynamodb|s3|sns|kafka|mq):.+$|^arn:aws[a-z-]*:(sqs|kinesis|dynamodb|kafka|mq|rds|s3|sns):|^(schedule|eventbridge)$/
 
 /** A filter pattern, written as JSON in the config (or as its text), checked as Lambda checks it. */
-const FilterPattern = z.union([z.record(z.string(), z.unknown()), z.string()]).superRefine((value, context) => {
-  try {
-    parseFilterPattern(typeof value === 'string' ? value : JSON.stringify(value))
-  } catch (error) {
-    if (!(error instanceof FilterPatternError)) throw error
-    context.addIssue({code: 'custom', message: `a filter pattern Lambda accepts (${error.message})`})
-  }
-})
+const FilterPattern = refinedBy(z.union([z.record(z.string(), z.unknown()), z.string()]), 'filterPattern')
 
-export const EventSourceSchema = z.strictObject({
+export const EventSourceSchema = refinedBy(z.strictObject({
   source: z.string().regex(SOURCE_PATTERN, SOURCE_RULE).describe(`The event source: ${SOURCE_RULE}.`),
   qualifier: Qualifier.optional(),
   batchSize: z.number().int().min(1).max(10_000).optional().describe('Records per batch.'),
@@ -44,11 +37,7 @@ export const EventSourceSchema = z.strictObject({
   pattern: z.record(z.string(), z.unknown()).optional().describe('Source "eventbridge": the event pattern.'),
   eventBus: z.string().min(1).optional().describe('Source "eventbridge": the event bus (default: the default bus).'),
   filterPolicy: z.record(z.string(), z.unknown()).optional().describe('SNS: the subscription filter policy.'),
-}).superRefine((entry, context) => {
-  // A schedule needs its expression, a rule its pattern: said at load, not at deploy.
-  if (entry.source === 'schedule' && entry.schedule === undefined) context.addIssue({code: 'custom', path: ['schedule'], message: 'a schedule expression such as "rate(5 minutes)" (a "schedule" source needs one)'})
-  if (entry.source === 'eventbridge' && entry.pattern === undefined) context.addIssue({code: 'custom', path: ['pattern'], message: 'an event pattern (an "eventbridge" source needs one)'})
-})
+}), 'eventSource')
 export type EventSourceConfig = z.infer<typeof EventSourceSchema>
 
 export const UrlSchema = z.strictObject({

@@ -63,9 +63,10 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Proje
   const memo = options.memo === false ? undefined : await configMemo(file, options.stage, text)
   const remembered = await memo?.read()
   if (remembered) return remembered
-  // zod and the schema load only here: a config validated before by this build of sling needs neither.
-  const {validateConfig} = await import('./resolve.js')
-  const config = validateConfig(text, file, options.stage)
+  // A config this build of sling validated before needs no validation; a valid one, only the validator compiled
+  // from the schema at build time. zod and the schema load only to decide what that can't, and to say what is wrong.
+  const {validateConfig, validateConfigQuickly} = await import('./resolve.js')
+  const config = validateConfigQuickly(text, file, options.stage) ?? validateConfig(text, file, options.stage, (await import('./zod-parsers.js')).zodParsers)
   await memo?.write(config)
   return config
 }

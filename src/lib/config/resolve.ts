@@ -4,22 +4,54 @@ import {ExitCode, UserError} from '../errors.js'
 import {LAMBDA_LIMITS} from '../lambda/rules.js'
 import {displayPath} from '../paths.js'
 import {checkDeploySettings, withoutZipFields} from './deploy-rules.js'
-import {formatIssues, suggest} from './issues.js'
+import {parseConfig, parseResolvedFunction, parseResolvedLayer} from './compiled.generated.js'
+import {suggest} from './issues.js'
 import type {FunctionConfig, FunctionField, LayerConfig, ProjectConfig} from './load.js'
-import type {FunctionOverride, RawConfig, RawLayer} from './schema.js'
-import {ConfigSchema, ResolvedFunctionSchema, ResolvedLayerSchema} from './schema.js'
+import type {FunctionOverride, RawConfig, RawLayer, ResolvedFunction, ResolvedLayer} from './schema.js'
+
+/**
+ * What validates the config and applies its defaults: the zod schema (zod-parsers.ts), or the validator compiled
+ * from it at build time (compiled.generated.ts), which gives the same answers without loading zod but may be
+ * unsure, and then throws Unsure. Each throws UserError for a config that is not valid.
+ */
+export interface ConfigParsers {
+  config(raw: unknown, file: string): RawConfig
+  resolvedFunction(input: object): ResolvedFunction
+  resolvedLayer(input: object): ResolvedLayer
+}
+
+/** The compiled validator can't vouch for the input: validate it with zod instead. */
+class Unsure extends Error {}
+
+function sure<T>(value: T | undefined): T {
+  if (value === undefined) throw new Unsure('the compiled validator is unsure')
+  return value
+}
+
+const compiledParsers: ConfigParsers = {
+  config: (raw) => sure(parseConfig(raw)),
+  resolvedFunction: (input) => sure(parseResolvedFunction(input)),
+  resolvedLayer: (input) => sure(parseResolvedLayer(input)),
+}
+
+/**
+ * Parses, validates and resolves the text of the config `file` with the compiled validator, without zod; undefined
+ * when that can't vouch for the config (it isn't valid, or uses something only zod judges), and
+ * `validateConfig` with zod's parsers must decide. Throws what validateConfig throws for what they agree on.
+ */
+export function validateConfigQuickly(text: string, file: string, stage: string | undefined): ProjectConfig | undefined {
+  try {
+    return validateConfig(text, file, stage, compiledParsers)
+  } catch (error) {
+    if (error instanceof Unsure) return undefined
+    throw error
+  }
+}
 
 /** Parses, validates and resolves the text of the config `file`. Every problem is reported at once, with its key path. */
-export function validateConfig(text: string, file: string, stage: string | undefined): ProjectConfig {
+export function validateConfig(text: string, file: string, stage: string | undefined, parsers: ConfigParsers): ProjectConfig {
   const raw = parseJson(text, file)
-  const parsed = ConfigSchema.safeParse(raw)
-  if (!parsed.success) {
-    throw new UserError('ConfigInvalid', `${displayPath(file)} is not valid:\n${formatIssues(parsed.error.issues, raw, ConfigSchema)}`, {
-      exitCode: ExitCode.Usage,
-      hints: ['See "Configuration reference" in the README, or point "$schema" at sling\'s schema for editor completion.'],
-    })
-  }
-  return resolveConfig(parsed.data, file, stage)
+  return resolveConfig(parsers.config(raw, file), file, stage, parsers)
 }
 
 function parseJson(text: string, file: string): unknown {
@@ -38,7 +70,7 @@ function parseJson(text: string, file: string): unknown {
   }
 }
 
-function resolveConfig(config: RawConfig, file: string, stageName: string | undefined): ProjectConfig {
+function resolveConfig(config: RawConfig, file: string, stageName: string | undefined, parsers: ConfigParsers): ProjectConfig {
   const dir = path.dirname(file)
   const service = config.service ?? sanitizeName(path.basename(dir))
   const stage = stageName === undefined ? undefined : config.stages?.[stageName]
@@ -64,9 +96,9 @@ function resolveConfig(config: RawConfig, file: string, stageName: string | unde
     const environment = Object.assign({}, ...levels.map((level) => level?.environment)) as Record<string, string>
     const tags = Object.assign({}, ...levels.map((level) => level?.tags)) as Record<string, string>
     const own = [declared, stage?.functions?.[key]]
-    return resolveFunction(key, {...merged, environment, tags}, {dir, prefix, file}, {all: fieldsOf(levels), own: fieldsOf(own)})
+    return resolveFunction(key, {...merged, environment, tags}, {dir, prefix, file, parsers}, {all: fieldsOf(levels), own: fieldsOf(own)})
   })
-  const layers = Object.entries(config.layers ?? {}).map(([key, layer]) => resolveLayer(key, layer, {dir, prefix: service, file}))
+  const layers = Object.entries(config.layers ?? {}).map(([key, layer]) => resolveLayer(key, layer, {dir, prefix: service, file, parsers}))
   checkUniqueNames(file, 'functions', functions)
   checkUniqueNames(file, 'layers', layers)
   checkLayers(file, functions, layers)
@@ -95,14 +127,15 @@ interface ResolveContext {
   /** What derived names start with: the service, and the stage for functions. */
   readonly prefix: string
   readonly file: string
+  readonly parsers: ConfigParsers
 }
 
 function resolveFunction(key: string, fn: FunctionOverride, context: ResolveContext, written: {all: FunctionField[]; own: FunctionField[]}): FunctionConfig {
   const name = fn.name ?? `${context.prefix}-${key}`
   checkNameLength(context.file, 'function', key, name, LAMBDA_LIMITS.functionNameMax)
   const setFields = checkDeploySettings(key, fn, written, context.file)
-  if (fn.image !== undefined) return {...ResolvedFunctionSchema.parse({...withoutZipFields(fn), key, name}), source: context.dir, setFields}
-  const resolved = ResolvedFunctionSchema.parse({...fn, key, name})
+  if (fn.image !== undefined) return {...context.parsers.resolvedFunction({...withoutZipFields(fn), key, name}), source: context.dir, setFields}
+  const resolved = context.parsers.resolvedFunction({...fn, key, name})
   if (resolved.bundle && resolved.entry === undefined) {
     throw new UserError('ConfigInvalid', `${displayPath(context.file)}: functions.${key}.entry is missing (expected a .ts, .js or .mjs file).`, {
       exitCode: ExitCode.Usage,
@@ -116,7 +149,7 @@ function resolveFunction(key: string, fn: FunctionOverride, context: ResolveCont
 function resolveLayer(key: string, layer: RawLayer, context: ResolveContext): LayerConfig {
   const name = layer.name ?? `${context.prefix}-${key}`
   checkNameLength(context.file, 'layer', key, name, LAMBDA_LIMITS.layerNameMax)
-  const resolved = ResolvedLayerSchema.parse({...layer, key, name})
+  const resolved = context.parsers.resolvedLayer({...layer, key, name})
   const absolute = (file: string | undefined): string | undefined => (file === undefined ? undefined : path.resolve(context.dir, file))
   return {...resolved, packageJson: absolute(resolved.packageJson), directory: absolute(resolved.directory)}
 }

@@ -5,23 +5,27 @@
  */
 import {z} from 'zod'
 
+import {DURATION_RULE} from './checks.js'
+import {refinedBy} from './refine.js'
+
 const DURATION = /^(?:\d+h)?(?:\d+m)?(?:\d+s)?$/
 const PERCENT = /^\d{1,3}(?:\.\d{1,2})?%$/
-const Duration = z.string().regex(DURATION, 'a duration such as 30s, 5m or 1h').refine((text) => text !== '', 'a duration such as 30s, 5m or 1h')
+const Duration = refinedBy(z.string().regex(DURATION, DURATION_RULE), 'duration')
 
 /** Any JSON value (one definition in the JSON Schema, shared by "payload" and "expect"). */
 const JsonValue = z.json().meta({id: 'JsonValue'})
 
-const SmokeSchema = z
-  .strictObject({
+const SmokeSchema = refinedBy(
+  z.strictObject({
     payload: JsonValue.optional().describe('The event to invoke the new version with (any JSON value).'),
     file: z.string().min(1).optional().describe('A JSON file holding the event, relative to the config file (instead of "payload").'),
     expect: JsonValue.optional().describe('What the response must contain: objects match key by key (extra keys allowed), anything else must be equal.'),
-  })
-  .refine((smoke) => (smoke.payload === undefined) !== (smoke.file === undefined), 'exactly one of "payload" or "file"')
+  }),
+  'smoke',
+)
 
-export const RolloutSchema = z
-  .strictObject({
+export const RolloutSchema = refinedBy(
+  z.strictObject({
     strategy: z.string().min(1).optional()
       .describe('CodeDeploy\'s name (Canary10Percent5Minutes, Linear10PercentEvery1Minute, AllAtOnce…) or a short form (canary:10%:5m, linear:10%:1m, all-at-once). Default: Canary10Percent5Minutes.'),
     steps: z.array(z.union([z.number().gt(0).max(100), z.string().regex(PERCENT)])).min(1).max(100).optional()
@@ -33,11 +37,10 @@ export const RolloutSchema = z
     minInvocations: z.number().int().min(1).optional().describe('Invocations of the new version before its error rate counts. Default: 10.'),
     metricDelay: Duration.optional().describe('How long after a minute ends its Lambda metrics are complete in CloudWatch. Default: 1m.'),
     smoke: z.array(SmokeSchema).max(20).optional().describe('Invocations of the new version before any traffic reaches it and after each step.'),
-  })
+  }),
   // Issues read "expected <message>, found <value>".
-  .refine((r) => r.steps === undefined || r.strategy === undefined, {message: 'no "steps" beside "strategy" (one or the other)', path: ['steps']})
-  .refine((r) => r.steps === undefined || r.interval !== undefined, {message: '"interval" with "steps" (how long each step bakes)', path: ['interval']})
-  .refine((r) => r.interval === undefined || r.steps !== undefined, {message: 'no "interval" without "steps" (a strategy names its own)', path: ['interval']})
+  'rollout',
+)
 
 export type RolloutConfig = z.infer<typeof RolloutSchema>
 
