@@ -9,6 +9,7 @@
 // Sling's own files stay as tsc wrote them (the local cloud finds its models and workers next to them).
 // Runs after `oclif manifest`, on what tsc emitted.
 import {build} from 'esbuild'
+import {createHash} from 'node:crypto'
 import {mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
@@ -22,6 +23,11 @@ const VENDOR = path.join(DIST, 'vendor')
  * yazl (CommonJS too) writes every zip.
  */
 const PACKAGES = {'@oclif/core': ['execute'], zod: [], ansis: [], picomatch: [], 'fastest-levenshtein': [], 'proper-lockfile': [], yazl: []}
+/**
+ * Bundles loaded with V8's code cache (src/lib/code-cache.ts): @oclif/core, which every command compiles (350 KB).
+ * Each is a CommonJS file, dist/vendor/<name>.cjs, and dist/vendor/<name>.js is an ES module that loads it.
+ */
+const CODE_CACHED = ['@oclif/core', 'proper-lockfile', 'yazl', 'picomatch']
 const SDK = /^@(?:aws-sdk|smithy)\//
 // esbuild turns a bundled CommonJS module's require() of a Node.js built-in into a call of `require`: give it one.
 const BANNER = "import {createRequire as __vendorCreateRequire} from 'node:module';const require = __vendorCreateRequire(import.meta.url);"
@@ -85,14 +91,44 @@ const COMMON = {bundle: true, platform: 'node', format: 'esm', target: 'node20',
 const sources = new Map(files(DIST).map((file) => [file, readFileSync(file, 'utf8')]))
 mkdirSync(VENDOR, {recursive: true})
 for (const pkg of Object.keys(PACKAGES)) {
-  await build({
+  const options = {
     ...COMMON,
     entryPoints: [`vendor-entry:${pkg}`],
     external: ['typescript'], // @oclif/core loads it only to run a TypeScript plugin in development
     plugins: [entries([...sources.values()]), ...(pkg === 'zod' ? [englishOnlyZod] : [])],
-    outfile: vendorFile(pkg),
-  })
+  }
+  if (CODE_CACHED.includes(pkg)) await codeCachedBundle(pkg, options)
+  else await build({...options, outfile: vendorFile(pkg)})
 }
+/**
+ * `pkg` as a CommonJS bundle, <name>.cjs, whose dynamic import() calls go to `__dynamicImport` (code-cache.ts
+ * supplies it: vm.Script has no import() of its own), and <name>.js, the ES module dist imports, which loads it.
+ */
+async function codeCachedBundle(pkg, options) {
+  const cjs = vendorFile(pkg).replace(/\.js$/, '.cjs')
+  const {outputFiles} = await build({...options, format: 'cjs', banner: {}, write: false, outfile: cjs})
+  const source = outputFiles[0].text
+  // import( as a call: not a property (.import(), a name ending in "import", or "import(" in a string or comment.
+  const calls = /(?<![\w$.'"`/*])import\(/g
+  const bundled = source.replace(calls, '__dynamicImport(')
+  if (/\bimport\s*\(/.test(bundled.replace(/(["'`])import\(\)?/g, ''))) throw new Error(`${pkg}: an import() bundle-vendor.js can't rewrite safely; look at ${cjs}.`)
+  writeFileSync(cjs, bundled)
+  const hash = createHash('sha256').update(bundled).digest('hex').slice(0, 16)
+  const names = importedNames([...sources.values()], pkg)
+  const exported = names.filter((name) => name !== 'default')
+  writeFileSync(
+    vendorFile(pkg),
+    [
+      `// ${pkg}, bundled by scripts/bundle-vendor.js into ${path.basename(cjs)}, loaded with V8's code cache (src/lib/code-cache.ts).`,
+      "import {loadWithCodeCache} from '../lib/code-cache.js'",
+      `const bundle = loadWithCodeCache(new URL('./${path.basename(cjs)}', import.meta.url).href, '${hash}')`,
+      ...(exported.length > 0 ? [`export const {${exported.join(', ')}} = bundle`] : []),
+      ...(names.includes('default') ? ['export default bundle.default'] : []),
+      '',
+    ].join('\n'),
+  )
+}
+
 // The SDK: every @aws-sdk/* and @smithy/* specifier dist imports (a package or a subpath export), in one build so
 // that the packages share their code (splitting needs ESM output). The SDK's ES module builds (mainFields; the
 // exports maps list `module` first) bundle smaller than its CommonJS ones, and tree-shake to what dist names.
