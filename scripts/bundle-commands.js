@@ -12,6 +12,7 @@
 // Runs after bundle-vendor.js (on the imports it rewrote) and write-root-help.js, before write-build-id.js.
 import {build, transform} from 'esbuild'
 import {readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {isBuiltin} from 'node:module'
 import path from 'node:path'
 
 const ROOT = path.resolve(import.meta.dirname, '..')
@@ -66,7 +67,28 @@ const slingModules = {
   },
 }
 
+/**
+ * Node.js's built-in modules, required instead of imported. An ES module's import of a built-in makes Node.js build
+ * an ES module facade of it, reading every export, which runs the built-in's lazy getters: importing node:fs loads
+ * fs/promises and the stream classes, node:util its argument parser and MIME classes, whether used or not (~5 ms
+ * of a start). Required as CommonJS (esbuild's interop reads an export when the code uses it), they stay lazy.
+ */
+const builtinsRequired = {
+  name: 'builtins-required',
+  setup(build) {
+    build.onResolve({filter: /^[a-z_:/]+$/}, (args) => {
+      if (!isBuiltin(args.path)) return undefined
+      // The shim's own require() is the real one: external.
+      return args.namespace === 'builtin' ? {path: args.path, external: true} : {path: args.path, namespace: 'builtin'}
+    })
+    build.onLoad({filter: /.*/, namespace: 'builtin'}, (args) => ({contents: `module.exports = require(${JSON.stringify(args.path)})`, loader: 'js'}))
+  },
+}
+// esbuild's require() of a CommonJS module in an ES module bundle needs a `require`: give each file one.
+const BANNER = "import {createRequire as __slingCreateRequire} from 'node:module';const require = __slingCreateRequire(import.meta.url);"
+
 const OPTIONS = {
+  banner: {js: BANNER},
   absWorkingDir: ROOT,
   bundle: true,
   splitting: true,
@@ -77,7 +99,7 @@ const OPTIONS = {
   // oclif and sling's error handling read.
   keepNames: true,
   packages: 'external', // esbuild (found by require, it needs its own package for its binary), ora, @inquirer/prompts…
-  plugins: [slingModules],
+  plugins: [slingModules, builtinsRequired],
   logLevel: 'warning',
   metafile: true,
 }

@@ -27,7 +27,7 @@ const PACKAGES = {'@oclif/core': ['execute'], zod: [], ansis: [], picomatch: [],
  * Bundles loaded with V8's code cache (src/lib/code-cache.ts): @oclif/core, which every command compiles (350 KB).
  * Each is a CommonJS file, dist/vendor/<name>.cjs, and dist/vendor/<name>.js is an ES module that loads it.
  */
-const CODE_CACHED = ['@oclif/core', 'proper-lockfile', 'yazl', 'picomatch']
+const CODE_CACHED = ['@oclif/core', 'proper-lockfile', 'yazl', 'picomatch', 'ansis', 'fastest-levenshtein']
 const SDK = /^@(?:aws-sdk|smithy)\//
 // esbuild turns a bundled CommonJS module's require() of a Node.js built-in into a call of `require`: give it one.
 const BANNER = "import {createRequire as __vendorCreateRequire} from 'node:module';const require = __vendorCreateRequire(import.meta.url);"

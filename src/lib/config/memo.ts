@@ -1,14 +1,15 @@
 import {createHash} from 'node:crypto'
 import {readFile, stat} from 'node:fs/promises'
 import path from 'node:path'
-import {deserialize, serialize} from 'node:v8'
 
 import {writeAtomic} from '../fs.js'
 import type {ProjectConfig} from './load.js'
 
 /*
- * The config memo. Validating sling.config.json needs zod and the schema, about 40 ms of every command's
- * start-up, and its answer depends on nothing but the file's text, its path, the stage and sling's own code.
+ * The config memo. Validating sling.config.json means loading the validator compiled from the schema and the
+ * modules behind its messages, about 8 ms of a command's start-up (zod and the schema, about 40 ms more, only for
+ * a config the compiled validator can't vouch for), and its answer depends on nothing but the file's text, its
+ * path, the stage and sling's own code.
  * `.sling/cache/config-<id>.bin` keeps the last answer for each config file and stage, under a key hashed from
  * all four (sling's code by dist/build-id.txt, which the build writes from every file it emits) and the V8
  * version (the serialization format). Any doubt (no build id, as when tests run the sources; another key; an
@@ -36,7 +37,9 @@ export async function configMemo(file: string, stage: string | undefined, text: 
   return {
     async read() {
       try {
-        const memo = deserialize(await readFile(memoFile)) as {key?: unknown; config?: ProjectConfig}
+        const data = await readFile(memoFile)
+        const {deserialize} = await import('node:v8') // loaded only where there is a memo
+        const memo = deserialize(data) as {key?: unknown; config?: ProjectConfig}
         return memo.key === key ? memo.config : undefined
       } catch {
         return undefined
@@ -46,6 +49,7 @@ export async function configMemo(file: string, stage: string | undefined, text: 
       const isDir = await stat(stateDir).then((s) => s.isDirectory(), () => false)
       if (!isDir) return
       try {
+        const {serialize} = await import('node:v8')
         await writeAtomic(memoFile, serialize({key, config}))
       } catch {
         // not written (or a value V8 can't serialise): the next run validates again
