@@ -44,6 +44,22 @@ const englishOnlyZod = {
   },
 }
 
+/**
+ * proper-lockfile's signal-exit checks its one argument with `require('assert').equal` (and graceful-fs, with
+ * NODE_DEBUG=gfs4, one count at exit): loading node:assert for that costs ~1.5 ms of every command that locks.
+ * The bundle gets an `equal` of its own that throws as assert's would (the message, on a loose inequality).
+ */
+const assertEqualOnly = {
+  name: 'assert-equal-only',
+  setup(build) {
+    build.onResolve({filter: /^(node:)?assert$/}, () => ({path: 'assert', namespace: 'assert-equal-only'}))
+    build.onLoad({filter: /.*/, namespace: 'assert-equal-only'}, () => ({
+      contents: "module.exports = {equal(actual, expected, message) { if (actual != expected) throw Object.assign(new Error(message ?? `${actual} == ${expected}`), {code: 'ERR_ASSERTION', actual, expected, operator: '=='}) }}",
+      loader: 'js',
+    }))
+  },
+}
+
 const files = (dir) => readdirSync(dir, {withFileTypes: true}).flatMap((e) => (e.isDirectory() ? (e.name === 'vendor' ? [] : files(path.join(dir, e.name))) : e.name.endsWith('.js') ? [path.join(dir, e.name)] : []))
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
 /** @aws-sdk/client-s3 → aws-sdk-client-s3, @smithy/core/checksum → aws-sdk-smithy-core-checksum, @oclif/core → oclif-core. */
@@ -95,7 +111,7 @@ for (const pkg of Object.keys(PACKAGES)) {
     ...COMMON,
     entryPoints: [`vendor-entry:${pkg}`],
     external: ['typescript'], // @oclif/core loads it only to run a TypeScript plugin in development
-    plugins: [entries([...sources.values()]), ...(pkg === 'zod' ? [englishOnlyZod] : [])],
+    plugins: [entries([...sources.values()]), ...(pkg === 'zod' ? [englishOnlyZod] : []), ...(pkg === 'proper-lockfile' ? [assertEqualOnly] : [])],
   }
   if (CODE_CACHED.includes(pkg)) await codeCachedBundle(pkg, options)
   else await build({...options, outfile: vendorFile(pkg)})
