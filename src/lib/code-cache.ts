@@ -1,7 +1,8 @@
 /**
- * Loads a CommonJS bundle of dist/vendor with V8's code cache (README "Performance"): the bytecode V8 compiled
- * for it on an earlier run, kept on disk, instead of parsing and compiling it again. @oclif/core's bundle is
- * 350 KB that every command runs: compiling it, and the functions it calls, cost ~18 ms of each start.
+ * Loads a CommonJS bundle of dist/vendor, or esbuild's API, with V8's code cache (README "Performance"): the
+ * bytecode V8 compiled for it on an earlier run, kept on disk, instead of parsing and compiling it again.
+ * @oclif/core's bundle is 350 KB that every command runs: compiling it, and the functions it calls, cost ~18 ms
+ * of each start.
  *
  * Node.js 22.1+ has this built in (module.enableCompileCache, which bin/run.js turns on), but not Node.js 20,
  * and v8-compile-cache (the package that did it for require()) breaks a bundle's dynamic import(), which oclif
@@ -15,7 +16,7 @@
  * V8 or with other flags, and the bundle then compiles as if there were no cache, and the cache is rewritten.
  * SLING_CODE_CACHE=false turns it off. Any failure to read or write it only costs the time it would have saved.
  */
-import {mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
@@ -36,13 +37,13 @@ export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | und
 
 /**
  * Runs the CommonJS bundle `file` (a URL or path) as require() would, and returns its exports. `hash` is the
- * bundle's content hash, which names its cache.
+ * bundle's content hash, which names its cache, with `name` (by default the file's).
  */
-export function loadWithCodeCache(file: string, hash: string): Record<string, unknown> {
+export function loadWithCodeCache(file: string, hash: string, name?: string): Record<string, unknown> {
   const filename = file.startsWith('file:') ? fileURLToPath(file) : file
   const source = readFileSync(filename, 'utf8')
   const dir = codeCacheDir()
-  const prefix = `${path.basename(filename)}-`
+  const prefix = `${name ?? path.basename(filename)}-`
   const cacheFile = dir === undefined ? undefined : path.join(dir, `${prefix}${hash}-${process.version}-${process.arch}.bin`)
   let cachedData: Buffer | undefined
   try {
@@ -59,6 +60,15 @@ export function loadWithCodeCache(file: string, hash: string): Record<string, un
     process.once('exit', () => writeCache(script, cacheFile, prefix))
   }
   return module.exports
+}
+
+/**
+ * An installed CommonJS package's entry (esbuild's API: 97 KB, compiled by every build) with the code cache, named
+ * by the file's size, mtime and inode: an npm install that replaces it changes them.
+ */
+export function loadInstalledWithCodeCache(file: string, name: string): Record<string, unknown> {
+  const {size, mtimeMs, ino} = statSync(file)
+  return loadWithCodeCache(file, `${size.toString(36)}.${Math.trunc(mtimeMs).toString(36)}.${ino.toString(36)}`, name)
 }
 
 function writeCache(script: vm.Script, cacheFile: string, prefix: string): void {

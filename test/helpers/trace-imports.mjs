@@ -22,3 +22,9 @@ Module._load = function (request, ...rest) {
   appendFileSync(process.env.SLING_TRACE_IMPORTS, `${request}\n`)
   return load.call(this, request, ...rest)
 }
+// And require.resolve(): esbuild's API is resolved, then run with V8's code cache (src/lib/code-cache.ts).
+const resolveFilename = Module._resolveFilename
+Module._resolveFilename = function (request, ...rest) {
+  if (!request.startsWith('node:')) appendFileSync(process.env.SLING_TRACE_IMPORTS, `${request}\n`)
+  return resolveFilename.call(this, request, ...rest)
+}
