@@ -76,10 +76,10 @@ const slingModules = {
 const builtinsRequired = {
   name: 'builtins-required',
   setup(build) {
-    build.onResolve({filter: /^[a-z_:/]+$/}, (args) => {
+    build.onResolve({filter: /^[a-z0-9_:/]+$/}, (args) => {
       if (!isBuiltin(args.path)) return undefined
-      // The shim's own require() is the real one: external.
-      return args.namespace === 'builtin' ? {path: args.path, external: true} : {path: args.path, namespace: 'builtin'}
+      // The shim's own require() is the real one, and an import() stays one (it is lazy already): external.
+      return args.namespace === 'builtin' || args.kind === 'dynamic-import' ? {path: args.path, external: true} : {path: args.path, namespace: 'builtin'}
     })
     build.onLoad({filter: /.*/, namespace: 'builtin'}, (args) => ({contents: `module.exports = require(${JSON.stringify(args.path)})`, loader: 'js'}))
   },

@@ -51,6 +51,8 @@ export function compileValidators(targets: readonly CompileTarget[], typeImport:
     "const FAIL = Symbol('fail')",
     "const UNSURE = Symbol('unsure')",
     'const isObject = (x) => typeof x === "object" && x !== null && !Array.isArray(x)',
+    '// A string\'s length as zod measures it: in code points (a surrogate pair is one; a lone surrogate, one too).',
+    'const codePoints = (s) => { let n = s.length; for (let i = 0; i < s.length - 1; i++) if ((s.charCodeAt(i) & 0xfc00) === 0xd800 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { n--; i++ } return n }',
     ...compiler.constants,
     '',
     ...compiler.functions,
@@ -128,7 +130,8 @@ class Compiler {
       }
       case 'default': {
         noChecks(schema, d)
-        // A fresh copy each time, as zod's shallow clone of the default value.
+        // A fresh copy each time, as zod's shallow clone of the default value. A default given as a function is
+        // called here, once: it must return the same value every time (a constant), as every default here does.
         const fallback = json(d.defaultValue, 'a default value')
         const fn = this.functionFor(d.innerType as Schema)
         return [`if (x === undefined) return ${fallback}`, `const r = ${fn}(x)`, 'if (r === FAIL) return FAIL', `return r === undefined ? ${fallback} : r`]
@@ -230,17 +233,19 @@ class Compiler {
   /** Lines that return FAIL when the value (`x`, or the output `r`) breaks one of the schema's checks. */
   private checks(schema: Schema, d: Def, value = 'x'): string[] {
     const lines: string[] = []
+    // zod measures a string in code points, an array in elements.
+    const length = d.type === 'string' ? `codePoints(${value})` : `${value}.length`
     for (const check of d.checks ?? []) {
       const c = check._zod.def
       switch (c.check) {
         case 'min_length':
-          lines.push(`if (${value}.length < ${num(c.minimum)}) return FAIL`)
+          lines.push(`if (${length} < ${num(c.minimum)}) return FAIL`)
           break
         case 'max_length':
-          lines.push(`if (${value}.length > ${num(c.maximum)}) return FAIL`)
+          lines.push(`if (${length} > ${num(c.maximum)}) return FAIL`)
           break
         case 'length_equals':
-          lines.push(`if (${value}.length !== ${num(c.length)}) return FAIL`)
+          lines.push(`if (${length} !== ${num(c.length)}) return FAIL`)
           break
         case 'greater_than':
           lines.push(`if (!(${value} ${c.inclusive ? '>=' : '>'} ${num(c.value)})) return FAIL`)
@@ -291,6 +296,7 @@ function json(value: unknown, what: string): string {
 }
 
 function isDeepStrictEqual(a: unknown, b: unknown): boolean {
+  if (Object.is(a, -0) || Object.is(b, -0)) return Object.is(a, b)
   return JSON.stringify(a) === JSON.stringify(b) && typeof a === typeof b
 }
 

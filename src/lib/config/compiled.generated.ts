@@ -8,6 +8,8 @@ import {CONFIG_CHECKS} from './checks.js'
 const FAIL = Symbol('fail')
 const UNSURE = Symbol('unsure')
 const isObject = (x) => typeof x === "object" && x !== null && !Array.isArray(x)
+// A string's length as zod measures it: in code points (a surrogate pair is one; a lone surrogate, one too).
+const codePoints = (s) => { let n = s.length; for (let i = 0; i < s.length - 1; i++) if ((s.charCodeAt(i) & 0xfc00) === 0xd800 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { n--; i++ } return n }
 const c0 = new Set(["$schema","service","region","defaults","functions","layers","stages","deployment"])
 const c1 = new RegExp("^[a-zA-Z0-9_-]+$", "")
 const c2 = new Set(["name","entry","handler","runtime","memorySize","timeout","environment","role","architecture","layers","description","tags","bundle","source","minify","sourcemap","format","external","bundleAwsSdk","include","exclude","image","imageConfig","ephemeralStorage","tracing","deadLetterTargetArn","vpcConfig","loggingConfig","reservedConcurrentExecutions","provisionedConcurrency","eventInvokeConfig","publish","alias","rollout","events","url"])
@@ -70,7 +72,7 @@ function v6(x) {
   if (typeof x !== "string") return FAIL
   c1.lastIndex = 0
   if (!c1.test(x)) return FAIL
-  if (x.length > 40) return FAIL
+  if (codePoints(x) > 40) return FAIL
   return x
 }
 function v5(x) {
@@ -79,7 +81,7 @@ function v5(x) {
 }
 function v10(x) {
   if (typeof x !== "string") return FAIL
-  if (x.length < 1) return FAIL
+  if (codePoints(x) < 1) return FAIL
   return x
 }
 function v9(x) {
@@ -90,7 +92,7 @@ function v16(x) {
   if (typeof x !== "string") return FAIL
   c1.lastIndex = 0
   if (!c1.test(x)) return FAIL
-  if (x.length > 64) return FAIL
+  if (codePoints(x) > 64) return FAIL
   return x
 }
 function v15(x) {
@@ -218,7 +220,7 @@ function v52(x) {
 }
 function v63(x) {
   if (typeof x !== "string") return FAIL
-  if (x.length > 256) return FAIL
+  if (codePoints(x) > 256) return FAIL
   return x
 }
 function v62(x) {
@@ -227,8 +229,8 @@ function v62(x) {
 }
 function v68(x) {
   if (typeof x !== "string") return FAIL
-  if (x.length < 1) return FAIL
-  if (x.length > 128) return FAIL
+  if (codePoints(x) < 1) return FAIL
+  if (codePoints(x) > 128) return FAIL
   return x
 }
 function v67(x) {
@@ -322,7 +324,7 @@ function v110(x) {
 }
 function v117(x) {
   if (typeof x !== "string") return FAIL
-  if (x.length > 1000) return FAIL
+  if (codePoints(x) > 1000) return FAIL
   return x
 }
 function v116(x) {
@@ -446,8 +448,8 @@ function v158(x) {
 }
 function v163(x) {
   if (typeof x !== "string") return FAIL
-  if (x.length < 1) return FAIL
-  if (x.length > 512) return FAIL
+  if (codePoints(x) < 1) return FAIL
+  if (codePoints(x) > 512) return FAIL
   c23.lastIndex = 0
   if (!c23.test(x)) return FAIL
   return x
@@ -489,8 +491,8 @@ function v174(x) {
 }
 function v177(x) {
   if (typeof x !== "string") return FAIL
-  if (x.length < 1) return FAIL
-  if (x.length > 128) return FAIL
+  if (codePoints(x) < 1) return FAIL
+  if (codePoints(x) > 128) return FAIL
   c25.lastIndex = 0
   if (!c25.test(x)) return FAIL
   return x
@@ -606,8 +608,8 @@ function v217(x) {
 }
 function v223(x) {
   if (typeof x !== "string") return FAIL
-  if (x.length < 1) return FAIL
-  if (x.length > 255) return FAIL
+  if (codePoints(x) < 1) return FAIL
+  if (codePoints(x) > 255) return FAIL
   return x
 }
 function v222(x) {
@@ -749,8 +751,8 @@ function v278(x) {
 }
 function v281(x) {
   if (typeof x !== "string") return FAIL
-  if (x.length < 1) return FAIL
-  if (x.length > 128) return FAIL
+  if (codePoints(x) < 1) return FAIL
+  if (codePoints(x) > 128) return FAIL
   c34.lastIndex = 0
   if (!c34.test(x)) return FAIL
   return x
@@ -1088,7 +1090,7 @@ function v407(x) {
   if (typeof x !== "string") return FAIL
   c1.lastIndex = 0
   if (!c1.test(x)) return FAIL
-  if (x.length > 140) return FAIL
+  if (codePoints(x) > 140) return FAIL
   return x
 }
 function v406(x) {
@@ -1210,8 +1212,8 @@ function v432(x) {
 }
 function v450(x) {
   if (typeof x !== "string") return FAIL
-  if (x.length < 3) return FAIL
-  if (x.length > 63) return FAIL
+  if (codePoints(x) < 3) return FAIL
+  if (codePoints(x) > 63) return FAIL
   c45.lastIndex = 0
   if (!c45.test(x)) return FAIL
   return x
@@ -1222,8 +1224,8 @@ function v449(x) {
 }
 function v454(x) {
   if (typeof x !== "string") return FAIL
-  if (x.length < 1) return FAIL
-  if (x.length > 20) return FAIL
+  if (codePoints(x) < 1) return FAIL
+  if (codePoints(x) > 20) return FAIL
   c46.lastIndex = 0
   if (!c46.test(x)) return FAIL
   return x

@@ -10,10 +10,9 @@ import type {FSWatcher} from 'node:fs'
 import path from 'node:path'
 
 import type {Message} from 'esbuild'
-import {context} from 'esbuild'
 
 import type {PreparedCode} from '../local/runtime/code.js'
-import {esbuildOptions, formatMessage} from '../package/bundle.js'
+import {esbuildOptions, formatMessage, loadEsbuild} from '../package/bundle.js'
 import type {SourceRunDeps, SourceRunOptions} from './from-source.js'
 import {checkRunnable, runSource} from './from-source.js'
 import type {InvokeSummary} from './result.js'
@@ -80,7 +79,7 @@ async function startWatching(options: SourceRunOptions, dirs: Awaited<ReturnType
   await prepareLayers(config, fn, dirs.optDir, warn)
   await copyIncluded(config, fn, dirs.taskDir)
   const code: PreparedCode = {taskRoot: dirs.taskDir, optDir: dirs.optDir, dirs: [dirs.taskDir, dirs.optDir]}
-  const ctx = await context({...esbuildOptions(bundleOptions(config, fn)), outdir: dirs.taskDir, write: true})
+  const ctx = await loadEsbuild().context({...esbuildOptions(bundleOptions(config, fn)), outdir: dirs.taskDir, write: true})
   const watched = new Map<string, FSWatcher>()
   const entry = path.resolve(fn.entry as string)
   let inputs = new Set<string>([entry])

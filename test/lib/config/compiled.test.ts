@@ -79,7 +79,9 @@ const SMALL = {functions: {fn: {entry: 'src/index.mjs'}}}
 /** Values a mutation puts somewhere: each type, the edges of common limits, and values valid somewhere in the schema. */
 const VALUES: unknown[] = [
   null, true, false, 0, -1, 1, 1.5, 2, 3, 100, 101, 128, 900, 901, 10_240, 10_241, 2 ** 53, -(2 ** 53), 1e21,
-  '', 'x', ' ', 'a'.repeat(64), 'a'.repeat(65), 'a'.repeat(141), 'a'.repeat(256), '😀'.repeat(40), '\u0000',
+  '', 'x', ' ', 'a'.repeat(64), 'a'.repeat(65), 'a'.repeat(141), 'a'.repeat(256), '\u0000',
+  // zod measures strings in code points: 129 emoji are 258 UTF-16 units but fit a 256 limit; lone surrogates count one each.
+  '😀', '😀'.repeat(40), '😀'.repeat(65), '😀'.repeat(129), '😀'.repeat(257), '\uD800'.repeat(3), 'a\uD83D', `${'😀'.repeat(127)}\uDE00`,
   'nodejs24.x', 'nodejs20.x', 'python3.12', 'arm64', 'JSON', 'Text', 'INFO', 'TRACE', 'Active', 'esm', 'inline',
   'sqs:q', 'schedule', 'eventbridge', 'rate(5 minutes)', '5m', '1h30m', '10%', '100.5%', 'live', '1', '$LATEST', 'AWS_REGION',
   'arn:aws:sqs:us-east-1:123456789012:q', 'arn:aws:iam::123456789012:role/r', 'subnet-1', 'sg-1', 's3:ObjectCreated:*',
