@@ -10,6 +10,7 @@
 // Runs after `oclif manifest`, on what tsc emitted.
 import {build} from 'esbuild'
 import {createHash} from 'node:crypto'
+import {createRequire} from 'node:module'
 import {mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
@@ -57,6 +58,37 @@ const assertEqualOnly = {
       contents: "module.exports = {equal(actual, expected, message) { if (actual != expected) throw Object.assign(new Error(message ?? `${actual} == ${expected}`), {code: 'ERR_ASSERTION', actual, expected, operator: '=='}) }}",
       loader: 'js',
     }))
+  },
+}
+
+/**
+ * @oclif/core requires these at its modules' top but calls them only to render help and errors, or to find
+ * plugins: ejs (help templates), wrap-ansi, string-width, widest-line, indent-string, clean-stack, minimatch,
+ * tinyglobby. Each becomes a stand-in that loads the package on first use (their evaluation cost every command a
+ * few ms). A stand-in forwards property reads and calls; `__esModule` answers as the package would without loading
+ * it (scripts/bundle-vendor.js reads it at build time), since oclif's __importDefault asks at once.
+ */
+const LAZY_OCLIF_DEPS = ['ejs', 'wrap-ansi', 'string-width', 'widest-line', 'indent-string', 'clean-stack', 'minimatch', 'tinyglobby']
+const lazyOclifDeps = {
+  name: 'lazy-oclif-deps',
+  setup(build) {
+    const filter = new RegExp(`^(${LAZY_OCLIF_DEPS.map(escape).join('|')})$`)
+    build.onResolve({filter}, (args) => (args.namespace === 'lazy-dep' ? undefined : {path: args.path, namespace: 'lazy-dep', pluginData: {resolveDir: args.resolveDir}}))
+    build.onLoad({filter: /.*/, namespace: 'lazy-dep'}, (args) => {
+      const esModule = Boolean(createRequire(path.join(args.pluginData.resolveDir, 'x.js'))(args.path).__esModule)
+      const contents = [
+        'let real',
+        `const load = () => (real ??= require(${JSON.stringify(args.path)}))`,
+        'module.exports = new Proxy(() => {}, {',
+        `  get: (_, key) => (key === '__esModule' ? ${esModule} : load()[key]),`,
+        '  apply: (_, self, args) => Reflect.apply(load(), self, args),',
+        '  has: (_, key) => key in load(),',
+        '  ownKeys: () => Reflect.ownKeys(load()),',
+        '  getOwnPropertyDescriptor: (_, key) => { const d = Reflect.getOwnPropertyDescriptor(load(), key); return d && {...d, configurable: true} },',
+        '})',
+      ].join('\n')
+      return {contents, resolveDir: args.pluginData.resolveDir, loader: 'js'}
+    })
   },
 }
 
@@ -111,7 +143,7 @@ for (const pkg of Object.keys(PACKAGES)) {
     ...COMMON,
     entryPoints: [`vendor-entry:${pkg}`],
     external: ['typescript'], // @oclif/core loads it only to run a TypeScript plugin in development
-    plugins: [entries([...sources.values()]), ...(pkg === 'zod' ? [englishOnlyZod] : []), ...(pkg === 'proper-lockfile' ? [assertEqualOnly] : [])],
+    plugins: [entries([...sources.values()]), ...(pkg === 'zod' ? [englishOnlyZod] : []), ...(pkg === 'proper-lockfile' ? [assertEqualOnly] : []), ...(pkg === '@oclif/core' ? [lazyOclifDeps] : [])],
   }
   if (CODE_CACHED.includes(pkg)) await codeCachedBundle(pkg, options)
   else await build({...options, outfile: vendorFile(pkg)})
