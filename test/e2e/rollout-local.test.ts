@@ -93,6 +93,12 @@ function slingInBackground(c: Cloud, args: string[]) {
 }
 
 /** Traffic through the alias, as users would send it: an invocation every ~50 ms until the test ends. Counts what ran where. */
+/** Waits, if need be, until the next `ms` fall within one wall-clock minute. */
+async function withinOneMinute(ms: number): Promise<void> {
+  const left = 60_000 - (Date.now() % 60_000)
+  if (left < ms) await sleep(left + 200)
+}
+
 function trafficThroughAlias(c: Cloud): {readonly ran: Record<string, {calls: number; errors: number}>} {
   const ran: Record<string, {calls: number; errors: number}> = {}
   let stopped = false
@@ -278,6 +284,9 @@ test.concurrent("a version that throws raises its Errors metric, the alarm on it
 
 test.concurrent('the error-rate gate rolls back a failing version within seconds, from the minute still coming in', {timeout: 120_000}, async (context) => {
   const c = await cloud(context, BROKEN)
+  // Metrics are per wall-clock minute: a rollout that straddled a minute's end would be judged on a complete
+  // minute instead, which is what this test must not see.
+  await withinOneMinute(30_000)
   const traffic = trafficThroughAlias(c)
   const rollout = await sling(c, ['rollout', 'hello', 'live', '--to', '2', '--steps', '50', '--interval', '12s', '--max-error-rate', '1%', '--min-invocations', '5', '--metric-delay', '0s', '--json'])
   expect(rollout.code, rollout.stderr).toBe(1)
