@@ -1,13 +1,13 @@
 /**
  * Compiles the config's zod schema into plain JavaScript at build time (scripts/compile-config.js writes
  * compiled.generated.ts): a validator that needs neither zod nor the schema, so a valid config loads without
- * either (about 40 ms of a cold start). The zod schema stays the single source: this reads its definitions
+ * either (about 35 ms of a cold start). The zod schema stays the single source: this reads its definitions
  * (types, checks, defaults, optionality) and emits code that produces exactly what zod's parse produces, key
  * order included, or says it can't vouch for the input. Then zod validates it, and explains what is wrong.
  *
  * The generated code returns FAIL only where zod would report an issue for that value, so a union picks the same
- * option zod picks; anything it doesn't model exactly (a "__proto__" key, which zod drops without a word) throws
- * UNSURE. A schema construct it doesn't know fails the build, naming it.
+ * option zod picks; anything it doesn't model exactly (a "__proto__" key, which zod drops without a word; a record
+ * that isn't a plain object) throws UNSURE. A schema construct it doesn't know fails the build, naming it.
  */
 import type {z} from 'zod'
 
