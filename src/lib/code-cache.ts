@@ -81,8 +81,12 @@ function trustedDir(dir: string): boolean | undefined {
  */
 export function loadWithCodeCache(file: string, key: string, name?: string): Record<string, unknown> {
   const filename = file.startsWith('file:') ? fileURLToPath(file) : file
-  const source = readFileSync(filename, 'utf8')
-  const cache = cacheFileFor(filename, key, name)
+  return run(filename, readFileSync(filename, 'utf8'), key, name)
+}
+
+/** Runs `source`, read from `filename` (whose `stats` the caller may have already), with the code cache. */
+function run(filename: string, source: string, key: string, name: string | undefined, stats?: Stats): Record<string, unknown> {
+  const cache = cacheFileFor(filename, key, name, stats)
   let cachedData: Buffer | undefined
   if (cache?.trusted) {
     try {
@@ -103,10 +107,10 @@ export function loadWithCodeCache(file: string, key: string, name?: string): Rec
   return module.exports
 }
 
-function cacheFileFor(filename: string, key: string, name: string | undefined): {file: string; prefix: string; trusted: boolean | undefined} | undefined {
+function cacheFileFor(filename: string, key: string, name: string | undefined, stats?: Stats): {file: string; prefix: string; trusted: boolean | undefined} | undefined {
   const dir = codeCacheDir()
   if (dir === undefined) return undefined
-  const {size, mtimeMs} = statSync(filename)
+  const {size, mtimeMs} = stats ?? statSync(filename)
   const prefix = `${name ?? path.basename(filename)}-`
   const file = path.join(dir, `${prefix}${key}.${size.toString(36)}.${Math.trunc(mtimeMs).toString(36)}-${process.version}-${process.arch}.bin`)
   return {file, prefix, trusted: trustedDir(dir)}
@@ -118,15 +122,16 @@ function cacheFileFor(filename: string, key: string, name: string | undefined): 
  * module can't serve.
  */
 export function loadInstalledWithCodeCache(file: string, name: string): Record<string, unknown> {
-  const require = createRequire(file)
-  if (readFileSync(file, 'utf8').includes('import(')) return require(file) as Record<string, unknown>
+  const source = readFileSync(file, 'utf8')
+  if (source.includes('import(')) return createRequire(file)(file) as Record<string, unknown>
   let version = 'unknown'
   try {
     version = (JSON.parse(readFileSync(path.join(path.dirname(file), '..', 'package.json'), 'utf8')) as {version?: string}).version ?? version
   } catch {
     // Not beside its package.json: the file's inode, size and mtime still name it.
   }
-  return loadWithCodeCache(file, `${version}.${statSync(file).ino.toString(36)}`, name)
+  const stats = statSync(file)
+  return run(file, source, `${version}.${stats.ino.toString(36)}`, name, stats)
 }
 
 function writeCache(script: vm.Script, cacheFile: string, prefix: string): void {

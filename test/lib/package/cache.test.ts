@@ -1,25 +1,16 @@
 import {mkdtemp, readdir, readFile, rm, stat, utimes, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import {afterEach, expect, test} from 'vitest'
+import {expect, test} from 'vitest'
 
 import type {ProjectConfig} from '../../../src/lib/config/load.js'
 import {silentOutput} from '../../../src/lib/output.js'
 import type {PackageOptions} from '../../../src/lib/package/package.js'
 import {fingerprint, measureFileClock} from '../../../src/lib/package/cache.js'
 import {packageFunctions} from '../../../src/lib/package/package.js'
-import {aProject, readZip, writeFiles} from './helpers.js'
+import {readZip, tempProjects, writeFiles} from './helpers.js'
 
-const cleanups: (() => Promise<void>)[] = []
-afterEach(async () => {
-  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()))
-})
-
-async function project(files: Record<string, string>, config: Record<string, unknown>) {
-  const created = await aProject(files, config)
-  cleanups.push(created.cleanup)
-  return created
-}
+const {project, removeAfterEach} = tempProjects()
 
 /**
  * Dates every file and directory under `dir` modified in the last 30 s a minute back. The cache keeps no
@@ -51,7 +42,7 @@ async function build(dir: string, config: ProjectConfig, options: Partial<Packag
 /** The same function built afresh outside the project, without the cache: what the artifact must be byte for byte. */
 async function fresh(dir: string, config: ProjectConfig): Promise<Buffer> {
   const outDir = await mkdtemp(path.join(os.tmpdir(), 'sling-fresh-'))
-  cleanups.push(async () => rm(outDir, {recursive: true, force: true}))
+  removeAfterEach(async () => rm(outDir, {recursive: true, force: true}))
   return (await build(dir, config, {useCache: false, outDir})).bytes
 }
 

@@ -1,5 +1,6 @@
 import {mkdir, writeFile} from 'node:fs/promises'
 import path from 'node:path'
+import {afterEach} from 'vitest'
 import yauzl from 'yauzl'
 
 import type {ProjectConfig} from '../../../src/lib/config/load.js'
@@ -42,6 +43,30 @@ export async function aProject(files: Record<string, string>, config: Record<str
   const {dir, cleanup} = await tempDir('sling-package-')
   await writeFiles(dir, {...files, 'sling.config.json': JSON.stringify({service: 'demo', ...config}, null, 2)})
   return {dir, cleanup, load: (stage) => loadConfig({file: path.join(dir, 'sling.config.json'), stage})}
+}
+
+/**
+ * For a test file's top level: `project(files, config)` makes aProject, removed after each test, as is whatever is
+ * handed to `removeAfterEach`.
+ */
+export function tempProjects(): {
+  project: (files: Record<string, string>, config: Record<string, unknown>) => ReturnType<typeof aProject>
+  removeAfterEach: (cleanup: () => Promise<void>) => void
+} {
+  const cleanups: (() => Promise<void>)[] = []
+  afterEach(async () => {
+    await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()))
+  })
+  return {
+    async project(files, config) {
+      const created = await aProject(files, config)
+      cleanups.push(created.cleanup)
+      return created
+    },
+    removeAfterEach(cleanup) {
+      cleanups.push(cleanup)
+    },
+  }
 }
 
 export async function writeFiles(dir: string, files: Record<string, string>): Promise<void> {

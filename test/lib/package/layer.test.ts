@@ -1,22 +1,13 @@
 import {mkdir, readFile, symlink} from 'node:fs/promises'
 import path from 'node:path'
-import {afterEach, expect, test} from 'vitest'
+import {expect, test} from 'vitest'
 
 import {UserError} from '../../../src/lib/errors.js'
 import {silentOutput} from '../../../src/lib/output.js'
 import {packageFunctions} from '../../../src/lib/package/package.js'
-import {aProject, HELLO_HANDLER, readZip} from './helpers.js'
+import {HELLO_HANDLER, readZip, tempProjects} from './helpers.js'
 
-const cleanups: (() => Promise<void>)[] = []
-afterEach(async () => {
-  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()))
-})
-
-async function project(files: Record<string, string>, config: Record<string, unknown>) {
-  const created = await aProject(files, config)
-  cleanups.push(created.cleanup)
-  return created
-}
+const {project} = tempProjects()
 
 const pkg = (name: string, extra: Record<string, unknown> = {}) => JSON.stringify({name, version: '1.0.0', ...extra})
 
